@@ -1,0 +1,23 @@
+package dev.lattice.internal;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.immutables.value.Value;
+
+/**
+ * Internal: not part of Lattice's API. The one Immutables style of the project: generated classes stay package-private behind the
+ * abstract value types, builders are strict, collections are JDK-only and keep their order.
+ */
+@Target({ElementType.PACKAGE, ElementType.TYPE})
+@Retention(RetentionPolicy.CLASS)
+@Value.Style(
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    overshadowImplementation = true,
+    strictBuilder = true,
+    jdkOnly = true,
+    defaults = @Value.Immutable(copy = false),
+    get = {"is*", "get*"},
+    typeImmutable = "Immutable*")
+public @interface LatticeStyle {}

@@ -1,0 +1,186 @@
+package dev.lattice.internal;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Internal: syntax checks shared by the DSL (which throws) and resolution (which reports). Each
+ * check returns {@code null} when the value is fine, or a sentence saying what is wrong and what
+ * would be right.
+ */
+public final class Names {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern LABEL_NAME =
+      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]+");
+
+  private Names() {}
+
+  /** A DNS-1123 label: namespaces, service names, port names. */
+  public static String dnsLabel(String what, String value) {
+    if (value == null || value.isEmpty()) {
+      return what + " must not be empty";
+    }
+    if (value.length() > 63) {
+      return what + " \"" + value + "\" is " + value.length() + " characters; at most 63 fit";
+    }
+    if (!DNS_LABEL.matcher(value).matches()) {
+      String lower = value.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+      return what
+          + " \""
+          + value
+          + "\" is not a DNS-1123 label (lower-case letters, digits and '-', starting and"
+          + " ending with a letter or digit)"
+          + (DNS_LABEL.matcher(lower).matches() ? "; did you mean \"" + lower + "\"?" : "");
+    }
+    return null;
+  }
+
+  /** A DNS-1123 subdomain: service accounts. */
+  public static String dnsSubdomain(String what, String value) {
+    if (value == null || value.isEmpty()) {
+      return what + " must not be empty";
+    }
+    if (value.length() > 253) {
+      return what + " is " + value.length() + " characters; at most 253 fit";
+    }
+    for (String label : value.split("\\.", -1)) {
+      if (label.isEmpty() || !DNS_LABEL.matcher(label).matches()) {
+        return what
+            + " \""
+            + value
+            + "\" is not a DNS-1123 subdomain (dot-separated lower-case labels of letters,"
+            + " digits and '-')";
+      }
+    }
+    return null;
+  }
+
+  /** A Kubernetes label key: an optional DNS subdomain prefix and '/', then a name of ≤63. */
+  public static String labelKey(String key) {
+    if (key == null || key.isEmpty()) {
+      return "a label key must not be empty";
+    }
+    String name = key;
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      name = key.substring(slash + 1);
+      if (dnsSubdomain("label prefix", prefix) != null) {
+        return "label key \"" + key + "\" has an invalid prefix \"" + prefix + "\"";
+      }
+    }
+    if (name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
+      return "label key \""
+          + key
+          + "\" is not valid (a name of at most 63 letters, digits, '-', '_' or '.', starting"
+          + " and ending with a letter or digit, after an optional \"prefix/\")";
+    }
+    return null;
+  }
+
+  /** A Kubernetes label value: empty, or ≤63 of letters, digits, '-', '_', '.'. */
+  public static String labelValue(String key, String value) {
+    if (value == null) {
+      return "label \"" + key + "\" has no value";
+    }
+    if (!value.isEmpty() && (value.length() > 63 || !LABEL_NAME.matcher(value).matches())) {
+      return "label value \""
+          + value
+          + "\" of \""
+          + key
+          + "\" is not valid (at most 63 letters, digits, '-', '_' or '.', starting and"
+          + " ending with a letter or digit)";
+    }
+    return null;
+  }
+
+  /** A port number: 1..65535. */
+  public static String port(String what, int port) {
+    if (port < 1 || port > 65535) {
+      return what + " must be 1..65535, got " + port;
+    }
+    return null;
+  }
+
+  /** An HTTP method as Istio matches it: case-sensitive, so upper-case letters. */
+  public static String httpMethod(String method) {
+    if (method == null || !HTTP_METHOD.matcher(method).matches()) {
+      String hint =
+          method != null && HTTP_METHOD.matcher(method.toUpperCase(Locale.ROOT)).matches()
+              ? "; methods are case-sensitive, write \"" + method.toUpperCase(Locale.ROOT) + "\""
+              : "";
+      return "HTTP method \"" + method + "\" is not valid (upper-case letters, e.g. GET)" + hint;
+    }
+    return null;
+  }
+
+  /**
+   * An HTTP path in Istio's syntax: exact ({@code /health}), prefix ({@code /api/*}), suffix
+   * ({@code *.png}) or {@code *} (any).
+   */
+  public static String httpPath(String path) {
+    if (path == null || path.isEmpty()) {
+      return "an HTTP path must not be empty";
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c <= ' ' || c == 0x7f) {
+        return "HTTP path \"" + path + "\" contains whitespace or a control character";
+      }
+    }
+    if (path.equals("*")) {
+      return null;
+    }
+    int star = path.indexOf('*');
+    int stars = path.length() - path.replace("*", "").length();
+    if (stars > 1 || (star > 0 && star != path.length() - 1)) {
+      return "HTTP path \""
+          + path
+          + "\" has a '*' in the middle; Istio matches exact paths, a prefix (\"/api/*\") or a"
+          + " suffix (\"*.png\")";
+    }
+    if (star != 0 && !path.startsWith("/")) {
+      return "HTTP path \"" + path + "\" must start with '/' (or be a suffix like \"*.png\")";
+    }
+    return null;
+  }
+
+  /** An exact DNS name ({@code api.stripe.com}) or a wildcard one ({@code *.s3.amazonaws.com}). */
+  public static String fqdn(String name) {
+    if (name == null || name.isEmpty()) {
+      return "an FQDN must not be empty";
+    }
+    String rest = name.startsWith("*.") ? name.substring(2) : name;
+    if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+      return "FQDN \""
+          + name
+          + "\" has upper-case letters; write \""
+          + name.toLowerCase(Locale.ROOT)
+          + "\"";
+    }
+    if (rest.endsWith(".")) {
+      return "FQDN \"" + name + "\" ends with '.'; write it without the trailing dot";
+    }
+    if (rest.length() > 253 || rest.indexOf('.') < 0) {
+      return "FQDN \""
+          + name
+          + "\" is not a fully qualified name (at least two dot-separated labels, e.g."
+          + " api.example.com or *.example.com)";
+    }
+    for (String label : rest.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63 || !DNS_LABEL.matcher(label).matches()) {
+        return "FQDN \""
+            + name
+            + "\" is not a valid DNS name"
+            + (rest.contains("*") ? "; only a leading \"*.\" wildcard is supported" : "");
+      }
+    }
+    return null;
+  }
+
+  /** An IPv4 or IPv6 CIDR with its prefix length, host bits clear. */
+  public static String cidr(String cidr) {
+    return Cidrs.check(cidr);
+  }
+}

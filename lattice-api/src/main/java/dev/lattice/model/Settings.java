@@ -1,0 +1,124 @@
+package dev.lattice.model;
+
+import java.util.List;
+import java.util.Map;
+import org.immutables.value.Value;
+
+/**
+ * The facts about the cluster that renderers need: trust and DNS domains, the Istio root
+ * namespace, the namespaces left out of default deny, where kube-dns runs, how waypoints are
+ * named and scoped, and how load balancers and probes reach pods.
+ *
+ * <p>{@code Settings.defaults()} fits a stock Cilium + Istio ambient install; change what differs:
+ *
+ * <pre>{@code
+ * Settings s = Settings.builder().trustDomain("prod.example.com").build();
+ * }</pre>
+ */
+@Value.Immutable
+public abstract class Settings {
+  Settings() {}
+
+  /** The SPIFFE trust domain of mesh identities; default {@code cluster.local}. */
+  @Value.Default
+  public String trustDomain() {
+    return "cluster.local";
+  }
+
+  /** The cluster DNS domain; default {@code cluster.local}. */
+  @Value.Default
+  public String clusterDomain() {
+    return "cluster.local";
+  }
+
+  /** Istio's root namespace, where mesh-wide policies live; default {@code istio-system}. */
+  @Value.Default
+  public String rootNamespace() {
+    return "istio-system";
+  }
+
+  /** Namespaces whose pods stay outside the cluster-wide default deny. */
+  @Value.Default
+  @SuppressWarnings("immutables:untype") // set as a whole; the default stands until then
+  public List<String> systemNamespaces() {
+    return List.of(
+        "cert-manager",
+        "cilium-system",
+        "istio-system",
+        "kube-node-lease",
+        "kube-public",
+        "kube-system");
+  }
+
+  /** The namespace of kube-dns; default {@code kube-system}. */
+  @Value.Default
+  public String kubeDnsNamespace() {
+    return "kube-system";
+  }
+
+  /** The labels of the kube-dns pods; default {@code k8s-app: kube-dns}. */
+  @Value.Default
+  @SuppressWarnings("immutables:untype") // set as a whole; the default stands until then
+  public Map<String, String> kubeDnsSelector() {
+    return Map.of("k8s-app", "kube-dns");
+  }
+
+  /** The name of a namespace's shared waypoint; default {@code waypoint}. */
+  @Value.Default
+  public String waypointName() {
+    return "waypoint";
+  }
+
+  /** One waypoint per namespace (default) or per service. */
+  @Value.Default
+  public WaypointScope waypointScope() {
+    return WaypointScope.NAMESPACE;
+  }
+
+  /** Whether to render the waypoint {@code Gateway}s; default true. */
+  @Value.Default
+  public boolean emitWaypointGateways() {
+    return true;
+  }
+
+  /**
+   * Whether load balancers keep the client's source address (externalTrafficPolicy Local, DSR);
+   * default false, so a {@code world} exposure also admits the node entities that SNAT produces.
+   */
+  @Value.Default
+  public boolean loadBalancerPreservesSourceIp() {
+    return false;
+  }
+
+  /** The addresses ztunnel sends kubelet probes from (SNAT); admitted by the L4 layer. */
+  @Value.Default
+  @SuppressWarnings("immutables:untype") // set as a whole; the default stands until then
+  public List<String> ambientProbeSources() {
+    return List.of("169.254.7.127/32", "fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128");
+  }
+
+  /** The settings of a stock install. */
+  public static Settings defaults() {
+    return builder().build();
+  }
+
+  /** Starts settings from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The waypoint name for a service under {@link WaypointScope#SERVICE}. */
+  public String serviceWaypointName(String serviceName) {
+    return serviceName + "-waypoint";
+  }
+
+  /** The SPIFFE principal (without {@code spiffe://}) of a service account. */
+  public String principal(String namespace, String serviceAccount) {
+    return trustDomain() + "/ns/" + namespace + "/sa/" + serviceAccount;
+  }
+
+  /** Builds {@link Settings}. */
+  public static final class Builder extends ImmutableSettings.Builder {
+    Builder() {}
+  }
+}
