@@ -144,11 +144,13 @@ final class Resolver {
       Optional<SourceLocation> pat = p.source().or(() -> at);
       check(DiagnosticCode.INVALID_NAME, portPath, pat, Names.dnsLabel("port name", p.name()));
       check(DiagnosticCode.PORT_OUT_OF_RANGE, portPath, pat, Names.port("port", p.port()));
-      check(
-          DiagnosticCode.PORT_OUT_OF_RANGE,
-          portPath,
-          pat,
-          Names.port("targetPort", p.targetPort()));
+      if (p.targetPort() != p.port()) {
+        check(
+            DiagnosticCode.PORT_OUT_OF_RANGE,
+            portPath,
+            pat,
+            Names.port("targetPort", p.targetPort()));
+      }
       Port sameName = byName.putIfAbsent(p.name(), p);
       if (sameName != null) {
         report(
