@@ -2,7 +2,6 @@ package dev.lattice.verify.crd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 
 /** Small helpers over Jackson trees: JSON type names, value equality, short descriptions. */
@@ -104,8 +103,7 @@ final class Json {
       if (a.size() != b.size()) {
         return false;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
         JsonNode other = b.get(e.getKey());
         if (other == null || !same(e.getValue(), other)) {
           return false;

@@ -108,7 +108,7 @@ final class KubernetesCel {
         }
       }
       return new Compiled(cel.createProgram(ast), usesOldSelf, null);
-    } catch (CelValidationException e) {
+    } catch (CelValidationException | CelEvaluationException e) {
       return new Compiled(null, false, e.getMessage());
     }
   }

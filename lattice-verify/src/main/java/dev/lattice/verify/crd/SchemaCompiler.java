@@ -68,8 +68,7 @@ final class SchemaCompiler {
       errors.add(location + ": a schema must be an object, found " + Json.describe(node));
       return new Schema(b);
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String key = e.getKey();
       JsonNode v = e.getValue();
       if (IGNORED.contains(key)) {
@@ -108,8 +107,7 @@ final class SchemaCompiler {
         }
         break;
       case "properties":
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : v.properties()) {
           b.properties.put(p.getKey(), compile(p.getValue(), location + "." + p.getKey(), inJunction));
         }
         break;

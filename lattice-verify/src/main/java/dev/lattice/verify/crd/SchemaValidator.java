@@ -5,7 +5,6 @@ import dev.cel.runtime.CelEvaluationException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -30,11 +29,13 @@ final class SchemaValidator {
     if (v.isNull()) {
       if (!s.nullable && (!s.types.isEmpty() || s.intOrString)) {
         r.add(p, Report.TYPE, "expected " + expectedTypes(s) + ", found null");
+        r.blockCel();
       }
       return;
     }
     if (!typeMatches(s, v)) {
-      r.add(p, Report.TYPE, "expected " + expectedTypes(s) + ", found " + Json.describe(v));
+      r.add(p, Report.TYPE, "expected " + expectedTypes(s) + ", found " + found(r, v));
+      r.blockCel();
       return;
     }
     if (!s.enumValues.isEmpty()) {
@@ -46,7 +47,8 @@ final class SchemaValidator {
         }
       }
       if (!found) {
-        r.add(p, Report.ENUM, "expected one of " + enumText(s) + ", found " + Json.describe(v));
+        r.add(p, Report.ENUM, "expected one of " + enumText(s) + ", found " + found(r, v));
+        r.blockCel();
       }
     }
     if (v.isTextual()) {
@@ -60,8 +62,13 @@ final class SchemaValidator {
     }
     junctions(s, v, p, r);
     if (structural && !s.rules.isEmpty()) {
-      cel(s, v, p, r);
+      r.deferRules(s, v, p);
     }
+  }
+
+  /** {@code string "abc"} for a message; nothing when the report only counts. */
+  private static String found(Report r, JsonNode v) {
+    return r.quiet() ? "" : Json.describe(v);
   }
 
   private static boolean typeMatches(Schema s, JsonNode v) {
@@ -136,6 +143,7 @@ final class SchemaValidator {
       if (s.maxLength != null && length > s.maxLength) {
         r.add(p, "maxLength",
             "expected at most " + s.maxLength + " characters, found " + length + " in " + Json.quote(text));
+        r.blockCel();
       }
     }
     if (s.pattern != null && !s.pattern.matcher(text).find()) {
@@ -197,6 +205,7 @@ final class SchemaValidator {
     }
     if (s.maxItems != null && n > s.maxItems) {
       r.add(p, "maxItems", "expected at most " + s.maxItems + " items, found " + n);
+      r.blockCel();
     }
     if (s.uniqueItems || "set".equals(s.listType)) {
       String rule = "set".equals(s.listType) ? Report.LIST_TYPE : "uniqueItems";
@@ -204,7 +213,7 @@ final class SchemaValidator {
         for (int j = 0; j < i; j++) {
           if (Json.same(v.get(i), v.get(j))) {
             r.add(p.index(i), rule,
-                "expected unique items, found " + Json.describe(v.get(i)) + " again (also at index " + j + ")");
+                "expected unique items, found " + found(r, v.get(i)) + " again (also at index " + j + ")");
             break;
           }
         }
@@ -260,8 +269,7 @@ final class SchemaValidator {
   private static void object(Schema s, JsonNode v, FieldPath p, Report r, boolean structural) {
     if (s.minProperties != null || s.maxProperties != null) {
       int n = 0;
-      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
         Schema fs = s.fieldSchema(e.getKey());
         if (!(e.getValue().isNull() && (fs == null || !fs.nullable))) {
           n++;
@@ -272,6 +280,7 @@ final class SchemaValidator {
       }
       if (s.maxProperties != null && n > s.maxProperties) {
         r.add(p, "maxProperties", "expected at most " + s.maxProperties + " fields, found " + n);
+        r.blockCel();
       }
     }
     for (String name : s.required) {
@@ -279,10 +288,10 @@ final class SchemaValidator {
       Schema fs = s.fieldSchema(name);
       if (child == null || (child.isNull() && (fs == null || !fs.nullable))) {
         r.add(p.field(name), Report.REQUIRED, "required field '" + name + "' is missing");
+        r.blockCel();
       }
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
       String name = e.getKey();
       JsonNode child = e.getValue();
       Schema declared = s.properties.get(name);
@@ -318,7 +327,7 @@ final class SchemaValidator {
 
   private static void junctions(Schema s, JsonNode v, FieldPath p, Report r) {
     for (Schema sub : s.allOf) {
-      Report scratch = new Report();
+      Report scratch = Report.collecting();
       validate(sub, v, p, scratch, false);
       for (Violation x : scratch.list()) {
         r.add(p, "allOf", "expected " + describe(sub) + " (allOf): " + x.message());
@@ -334,7 +343,7 @@ final class SchemaValidator {
       }
       if (!any) {
         r.add(p, "anyOf", "expected at least one of: " + alternatives(s.anyOf) + "; found none in "
-            + Json.describe(v));
+            + found(r, v));
       }
     }
     if (!s.oneOf.isEmpty()) {
@@ -350,14 +359,14 @@ final class SchemaValidator {
       }
     }
     if (s.not != null && holds(s.not, v, p)) {
-      r.add(p, "not", "expected a value that is not " + describe(s.not) + ", found " + Json.describe(v));
+      r.add(p, "not", "expected a value that is not " + describe(s.not) + ", found " + found(r, v));
     }
   }
 
   private static boolean holds(Schema sub, JsonNode v, FieldPath p) {
-    Report scratch = new Report();
-    validate(sub, v, p, scratch, false);
-    return scratch.isEmpty();
+    Report probe = Report.counting();
+    validate(sub, v, p, probe, false);
+    return probe.isEmpty();
   }
 
   private static String alternatives(List<Schema> subs) {
@@ -405,6 +414,26 @@ final class SchemaValidator {
     return text.isEmpty() ? "anything" : text;
   }
 
+  /**
+   * Evaluates the CEL rules met during the schema walk. As in Kubernetes
+   * ({@code customResourceStrategy.Validate}, {@code hasBlockingErr}), a {@code type},
+   * {@code required}, {@code enum}, {@code maxLength}, {@code maxItems} or {@code maxProperties}
+   * error anywhere in the object blocks CEL validation as a whole, with one note saying so.
+   */
+  static void evaluateRules(Report r) {
+    if (r.pendingRules().isEmpty()) {
+      return;
+    }
+    if (r.celBlocked()) {
+      r.add(FieldPath.ROOT, Report.CEL, "some validation rules were not checked because the object was invalid; "
+          + "correct the existing errors to complete validation");
+      return;
+    }
+    for (Report.Pending pending : r.pendingRules()) {
+      cel(pending.schema, pending.value, pending.path, r);
+    }
+  }
+
   private static void cel(Schema s, JsonNode v, FieldPath p, Report r) {
     Object self = null;
     for (CelRule rule : s.rules) {
@@ -418,7 +447,9 @@ final class SchemaValidator {
       try {
         result = rule.program.eval(self);
       } catch (CelEvaluationException e) {
-        r.add(p, Report.CEL, "rule " + Json.quote(rule.rule) + " could not be evaluated: " + e.getMessage());
+        // Kubernetes rejects the object too, naming the error and the rule's message.
+        r.add(p, Report.CEL, rule.staticMessage() + " (rule could not be evaluated: " + e.getMessage()
+            + "; rule: " + rule.rule + ")");
         continue;
       }
       if (Boolean.TRUE.equals(result)) {
