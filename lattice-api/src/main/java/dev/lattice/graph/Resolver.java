@@ -183,7 +183,7 @@ final class Resolver {
               DiagnosticCode.INVALID_EXPOSURE,
               xPath,
               x.source().or(() -> pat),
-              x.cidr().map(Names::cidr).orElse("a CIDR exposure needs its range"));
+              x.cidr().isEmpty() ? "a CIDR exposure needs its range" : Names.cidr(x.cidr().get()));
         }
       }
       if (!p.exposedTo().isEmpty()
@@ -640,7 +640,7 @@ final class Resolver {
             .computeIfAbsent(key(n.id.namespace(), waypointFor(n.service)), k -> new TreeSet<>())
             .add(n.id);
       }
-      if (n.service.egress().stream().anyMatch(Egress::isExactFqdn)) {
+      if (n.service.egress().stream().anyMatch(Egress::isMeshRouted)) {
         String k = key(n.id.namespace(), settings.waypointName());
         egress.add(k);
         fronted.computeIfAbsent(k, x -> new TreeSet<>());
@@ -730,7 +730,7 @@ final class Resolver {
       List<Agreement> ins = in.getOrDefault(n.id, List.of());
       List<Agreement> outs = out.getOrDefault(n.id, List.of());
       Waypoint egressWaypoint =
-          n.service.isAmbient() && n.service.egress().stream().anyMatch(Egress::isExactFqdn)
+          n.service.isAmbient() && n.service.egress().stream().anyMatch(Egress::isMeshRouted)
               ? byNamespace.get(n.id.namespace())
               : null;
       views.put(n.id, new ServiceView(n.service, ins, outs, front.get(n.id), egressWaypoint));

@@ -33,10 +33,13 @@ public abstract class Egress {
   /** The DNS name, the CIDR, or the entity name. */
   public abstract String target();
 
-  /** The ports; empty means all ports (not allowed for FQDN targets). */
+  /**
+   * The ports; empty means every port of every protocol (then {@link #protocol()} does not
+   * matter). Not allowed empty for FQDN targets.
+   */
   public abstract List<Integer> ports();
 
-  /** The protocol of the ports; defaults to TCP. */
+  /** The protocol of {@link #ports()}; defaults to TCP. */
   @Value.Default
   public Protocol protocol() {
     return Protocol.TCP;
@@ -58,6 +61,14 @@ public abstract class Egress {
   /** Whether this is an exact DNS name. */
   public boolean isExactFqdn() {
     return kind() == Kind.FQDN && !target().startsWith("*");
+  }
+
+  /**
+   * Whether the mesh routes this egress through the namespace waypoint (DESIGN §7): an exact DNS
+   * name on TCP, the only protocol ztunnel captures. Everything else is L4-only.
+   */
+  public boolean isMeshRouted() {
+    return isExactFqdn() && protocol() == Protocol.TCP;
   }
 
   /** Starts an egress. */

@@ -107,9 +107,12 @@ public abstract class Settings {
     return new Builder();
   }
 
-  /** The waypoint name for a service under {@link WaypointScope#SERVICE}. */
+  /**
+   * The waypoint name for a service under {@link WaypointScope#SERVICE}: {@code <service>-waypoint},
+   * shortened with a stable hash past 63 characters (it is also a label value).
+   */
   public String serviceWaypointName(String serviceName) {
-    return serviceName + "-waypoint";
+    return dev.lattice.output.ResourceNames.fit(serviceName + "-waypoint", 63);
   }
 
   /** The SPIFFE principal (without {@code spiffe://}) of a service account. */

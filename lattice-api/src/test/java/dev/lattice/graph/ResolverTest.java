@@ -1,6 +1,7 @@
 package dev.lattice.graph;
 
 import static dev.lattice.dsl.Lattice.GET;
+import static dev.lattice.dsl.Lattice.clients;
 import static dev.lattice.dsl.Lattice.fqdn;
 import static dev.lattice.dsl.Lattice.service;
 import static dev.lattice.dsl.Lattice.world;
@@ -214,6 +215,29 @@ class ResolverTest {
         .hasValueSatisfying(w -> assertThat(w.name()).isEqualTo("waypoint"));
   }
 
+  @Test
+  void longServiceWaypointNamesFitALabelValue() {
+    String name = "a".repeat(60);
+    Topology t =
+        ServiceGraph.builder().namespace("shop")
+            .add(service("web").dependsOn(name).outbound())
+            .add(service(name).port("http", 80).dependsOn("web").http(GET, "/").inbound())
+            .build()
+            .resolve(Settings.builder().waypointScope(WaypointScope.SERVICE).build());
+
+    assertThat(t.waypoints()).singleElement()
+        .satisfies(w -> assertThat(w.name()).hasSize(63).startsWith("aaaa").doesNotContain("waypoint"));
+  }
+
+  @Test
+  void udpOnlyExactFqdnEgressNeedsNoWaypoint() {
+    Topology t =
+        resolve(service("ntp").egressTo(fqdn("time.example.com").port(123).udp()));
+
+    assertThat(t.waypoints()).isEmpty();
+    assertThat(t.view(ServiceId.of("shop", "ntp")).orElseThrow().egressWaypoint()).isEmpty();
+  }
+
   // ------------------------------------------------------------- errors
 
   @Test
@@ -422,7 +446,7 @@ class ResolverTest {
   void acceptsExposuresOfPermissiveTcpAndOfNonMeshOrUdpPorts() {
     Topology t =
         resolve(
-            service("web").port("http", 80).permissive().exposedTo(world()),
+            service("web").port("http", 80).permissive().exposedTo(world(), clients("10.20.0.0/16")),
             service("dns").port("dns", 53).udp().exposedTo(world()),
             service("legacy").notInMesh().port("http", 80).exposedTo(world()));
 
