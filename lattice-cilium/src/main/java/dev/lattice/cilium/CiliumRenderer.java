@@ -27,16 +27,15 @@ import java.util.Objects;
  * List<Resource> api = cilium.renderService(topology, ServiceId.of("shop", "api"));
  * }</pre>
  *
- * <p>A renderer is immutable and thread-safe; rendering is a pure function of the topology and
- * the options, linear in services plus agreements, and gives byte-identical YAML for the same
- * input.
+ * <p>A renderer is immutable and thread-safe; rendering is a pure function of the topology and the
+ * options, linear in services plus agreements, and gives byte-identical YAML for the same input.
  *
- * <p>Cilium must be configured for Istio ambient (SEMANTICS R4): {@code cni.exclusive=false};
- * with kube-proxy replacement, {@code socketLB.hostNamespaceOnly=true}; {@code
- * bpf.masquerade=false}; and BPF host routing off, which breaks probe replies (cilium/cilium#36022).
- * At L4, two limits remain that only the Istio layer closes (DESIGN §9): between two ambient pods
- * Cilium sees only HBONE on 15008, so it cannot tell the callee's TCP ports apart; and a caller that
- * may reach a shared (per-namespace) waypoint reaches, at L4, every service behind it.
+ * <p>Cilium must be configured for Istio ambient (SEMANTICS R4): {@code cni.exclusive=false}; with
+ * kube-proxy replacement, {@code socketLB.hostNamespaceOnly=true}; {@code bpf.masquerade=false};
+ * and BPF host routing off, which breaks probe replies (cilium/cilium#36022). At L4, two limits
+ * remain that only the Istio layer closes (DESIGN §9): between two ambient pods Cilium sees only
+ * HBONE on 15008, so it cannot tell the callee's TCP ports apart; and a caller that may reach a
+ * shared (per-namespace) waypoint reaches, at L4, every service behind it.
  */
 public final class CiliumRenderer {
   private final CiliumOptions options;
@@ -67,7 +66,8 @@ public final class CiliumRenderer {
    */
   public Manifest render(Topology topology) {
     topology.orThrow();
-    List<Resource> out = new ArrayList<>(ClusterPolicies.render(topology.services(), topology.settings()));
+    List<Resource> out =
+        new ArrayList<>(ClusterPolicies.render(topology.services(), topology.settings()));
     for (ServiceView view : topology.views()) {
       ServicePolicy.render(topology, view, options).ifPresent(out::add);
     }

@@ -19,7 +19,10 @@ final class ClusterPolicies {
 
   private ClusterPolicies() {}
 
-  /** Default deny, then the probe exception when some service outside the system namespaces is ambient. */
+  /**
+   * Default deny and, when some service outside the system namespaces is ambient, the probe
+   * exception; sorted as a manifest sorts them.
+   */
   static List<Resource> render(List<Service> services, Settings settings) {
     List<Resource> out = new ArrayList<>(2);
     out.add(defaultDeny(settings));
@@ -32,13 +35,14 @@ final class ClusterPolicies {
     if (!ambient.isEmpty() && !settings.ambientProbeSources().isEmpty()) {
       out.add(ambientProbes(ambient, settings));
     }
+    out.sort(null);
     return out;
   }
 
   /**
    * Every pod outside the system namespaces, in default deny both ways and allowed nothing: an
-   * empty rule element allows nothing yet puts its direction in default deny (C1, C12). The
-   * subject selector of a clusterwide policy is used as written (C8).
+   * empty rule element allows nothing yet puts its direction in default deny (C1, C12). The subject
+   * selector of a clusterwide policy is used as written (C8).
    */
   private static Resource defaultDeny(Settings settings) {
     ObjectNode doc = Documents.clusterwide(DEFAULT_DENY);
@@ -64,9 +68,9 @@ final class ClusterPolicies {
   /**
    * ztunnel SNATs kubelet probes of ambient pods to a link-local address with world identity, which
    * neither the localhost exemption nor {@code host} covers (C10, C15). Additive only ({@code
-   * enableDefaultDeny: false}, R3), for the pods of the namespaces holding ambient services, less the
-   * pods ambient leaves alone ({@code istio.io/dataplane-mode: none}, e.g. waypoints): exact to the
-   * namespace, and stable while services come and go inside it.
+   * enableDefaultDeny: false}, R3), for the pods of the namespaces holding ambient services, less
+   * the pods ambient leaves alone ({@code istio.io/dataplane-mode: none}, e.g. waypoints): exact to
+   * the namespace, and stable while services come and go inside it.
    */
   private static Resource ambientProbes(TreeSet<String> namespaces, Settings settings) {
     ObjectNode doc = Documents.clusterwide(AMBIENT_PROBES);

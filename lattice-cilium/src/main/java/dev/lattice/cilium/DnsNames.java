@@ -28,7 +28,10 @@ final class DnsNames {
   private final TreeSet<String> names = new TreeSet<>();
   private final TreeSet<String> patterns = new TreeSet<>();
 
-  /** Names resolved by a pod of {@code namespace}, whose search path ends with {@code nodeSearchDomains}. */
+  /**
+   * Names resolved by a pod of {@code namespace}, whose search path ends with {@code
+   * nodeSearchDomains}.
+   */
   DnsNames(String namespace, String clusterDomain, List<String> nodeSearchDomains) {
     this.namespace = namespace;
     this.clusterDomain = clusterDomain;

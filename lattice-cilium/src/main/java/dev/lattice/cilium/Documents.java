@@ -18,8 +18,8 @@ final class Documents {
 
   /**
    * A CiliumNetworkPolicy {@code name} in {@code namespace} selecting {@code podLabels} (never a
-   * namespace key: Cilium adds the policy's namespace itself, C7), labelled as belonging to
-   * {@code service} when that is not null.
+   * namespace key: Cilium adds the policy's namespace itself, C7), labelled as belonging to {@code
+   * service} when that is not null.
    */
   static Resource namespaced(
       String namespace, String name, String service, Map<String, String> podLabels, RuleSet rules) {

@@ -12,9 +12,9 @@ import java.util.TreeSet;
 
 /**
  * The L3 peer of one rule element. Each element carries exactly one peer, so one kind of peer:
- * Cilium rejects a whole policy whose element mixes {@code fromEndpoints} with {@code
- * fromCIDRSet} or {@code fromEntities} (SEMANTICS R1). Peers sort by kind, then by a canonical key,
- * which fixes the order of the elements in the output.
+ * Cilium rejects a whole policy whose element mixes {@code fromEndpoints} with {@code fromCIDRSet}
+ * or {@code fromEntities} (SEMANTICS R1). Peers sort by kind, then by a canonical key, which fixes
+ * the order of the elements in the output.
  */
 final class Peer implements Comparable<Peer> {
   /** Cilium's pod namespace label; explicit in every peer selector (C7). */

@@ -11,9 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The ingress and egress rule elements of one policy, collected per peer and written in a fixed
- * order: one element per peer (so one kind of peer per element, R1), its ports sorted. Only
- * allow rules: no deny sections, no {@code fromRequires}/{@code toRequires} (C17), no HTTP rules
- * (R2).
+ * order: one element per peer (so one kind of peer per element, R1), its ports sorted. Only allow
+ * rules: no deny sections, no {@code fromRequires}/{@code toRequires} (C17), no HTTP rules (R2).
  */
 final class RuleSet {
   /** The CRD's {@code maxItems} for {@code toPorts[].ports}. */
@@ -44,8 +43,8 @@ final class RuleSet {
   }
 
   /**
-   * Lookups at {@code server} on 53/UDP and 53/TCP, limited to {@code names}. Never a plain
-   * port-53 rule: it would lift the name filter (C13, C14). Nothing when there is no name.
+   * Lookups at {@code server} on 53/UDP and 53/TCP, limited to {@code names}. Never a plain port-53
+   * rule: it would lift the name filter (C13, C14). Nothing when there is no name.
    */
   void allowDns(Peer server, DnsNames names) {
     if (!names.isEmpty()) {

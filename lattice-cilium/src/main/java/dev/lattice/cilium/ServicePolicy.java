@@ -76,7 +76,9 @@ final class ServicePolicy {
     }
   }
 
-  /** Traffic from outside the graph, on the exposed target ports: one peer kind per element (R1). */
+  /**
+   * Traffic from outside the graph, on the exposed target ports: one peer kind per element (R1).
+   */
   private static void exposures(Settings settings, Service self, RuleSet rules) {
     for (Port p : self.ports()) {
       for (Exposure x : p.exposedTo()) {

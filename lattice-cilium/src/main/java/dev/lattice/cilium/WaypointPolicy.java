@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CiliumNetworkPolicy of one waypoint (DESIGN §6). A waypoint is an ordinary pod to Cilium,
- * not captured by ztunnel, labelled with its Gateway's name (M2): it takes HBONE on 15008 from the
- * mesh callers of the services behind it and forwards HBONE to their pods, talks to istiod, and,
- * when it carries the namespace's exact-FQDN egress, resolves and dials those hosts itself (M4).
+ * The CiliumNetworkPolicy of one waypoint (DESIGN §6). A waypoint is an ordinary pod to Cilium, not
+ * captured by ztunnel, labelled with its Gateway's name (M2): it takes HBONE on 15008 from the mesh
+ * callers of the services behind it and forwards HBONE to their pods, talks to istiod, and, when it
+ * carries the namespace's exact-FQDN egress, resolves and dials those hosts itself (M4).
  */
 final class WaypointPolicy {
   /** istiod's pod labels in the root namespace. */
@@ -98,7 +98,10 @@ final class WaypointPolicy {
     return sorted.subList(from, to);
   }
 
-  /** The first index whose namespace is not before {@code namespace} (or not up to it, when {@code after}). */
+  /**
+   * The first index whose namespace is not before {@code namespace} (or not up to it, when {@code
+   * after}).
+   */
   private static int lowerBound(List<Service> sorted, String namespace, boolean after) {
     int lo = 0;
     int hi = sorted.size();
