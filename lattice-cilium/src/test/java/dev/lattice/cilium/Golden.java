@@ -31,8 +31,10 @@ final class Golden {
           .exists();
       String expected = Files.readString(path, StandardCharsets.UTF_8);
       assertThat(actual)
-          .as("%s differs; if the change is intended, run with -Dlattice.golden.update=true and"
-              + " review the diff", path)
+          .as(
+              "%s differs; if the change is intended, run with -Dlattice.golden.update=true and"
+                  + " review the diff",
+              path)
           .isEqualTo(expected);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
