@@ -1,0 +1,125 @@
+package dev.lattice.cilium;
+
+import dev.lattice.graph.ServiceView;
+import dev.lattice.graph.Topology;
+import dev.lattice.graph.Waypoint;
+import dev.lattice.model.ServiceId;
+import dev.lattice.output.Manifest;
+import dev.lattice.output.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Renders the L4 layer of a topology as Cilium policies: a cluster-wide default deny, the ambient
+ * probe exception, one {@code CiliumNetworkPolicy} per service that has rules, and one per
+ * waypoint. Every agreement is allowed on the path its traffic really takes: HBONE on TCP 15008
+ * between two ambient pods (through the callee's waypoint when it has one), the container port
+ * otherwise; everything else is denied.
+ *
+ * <pre>{@code
+ * Topology topology = graph.resolve();
+ * CiliumRenderer cilium = CiliumRenderer.create();
+ * Manifest manifest = cilium.render(topology);          // throws LatticeException on errors
+ * System.out.print(manifest.toYaml());
+ *
+ * // a controller re-renders what one change touches
+ * List<Resource> api = cilium.renderService(topology, ServiceId.of("shop", "api"));
+ * }</pre>
+ *
+ * <p>A renderer is immutable and thread-safe; rendering is a pure function of the topology and the
+ * options, linear in services plus agreements, and gives byte-identical YAML for the same input.
+ *
+ * <p>Cilium must be configured for Istio ambient (SEMANTICS R4): {@code cni.exclusive=false}; with
+ * kube-proxy replacement, {@code socketLB.hostNamespaceOnly=true}; {@code bpf.masquerade=false};
+ * and BPF host routing off, which breaks probe replies (cilium/cilium#36022). At L4, two limits
+ * remain that only the Istio layer closes (DESIGN §9): between two ambient pods Cilium sees only
+ * HBONE on 15008, so it cannot tell the callee's TCP ports apart; and a caller that may reach a
+ * shared (per-namespace) waypoint reaches, at L4, every service behind it.
+ */
+public final class CiliumRenderer {
+  private final CiliumOptions options;
+
+  private CiliumRenderer(CiliumOptions options) {
+    this.options = options;
+  }
+
+  /** A renderer with the default options. */
+  public static CiliumRenderer create() {
+    return new CiliumRenderer(CiliumOptions.defaults());
+  }
+
+  /** A renderer with {@code options}. */
+  public static CiliumRenderer create(CiliumOptions options) {
+    return new CiliumRenderer(Objects.requireNonNull(options, "options"));
+  }
+
+  /** The options it renders with. */
+  public CiliumOptions options() {
+    return options;
+  }
+
+  /**
+   * Every Cilium resource of the topology, sorted: all or nothing.
+   *
+   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   */
+  public Manifest render(Topology topology) {
+    topology.orThrow();
+    List<Resource> out =
+        new ArrayList<>(ClusterPolicies.render(topology.services(), topology.settings()));
+    for (ServiceView view : topology.views()) {
+      ServicePolicy.render(topology, view, options).ifPresent(out::add);
+    }
+    for (Waypoint w : topology.waypoints()) {
+      out.add(WaypointPolicy.render(topology, w, options));
+    }
+    return Manifest.of(out);
+  }
+
+  /**
+   * The policy of one service: empty when it has no rule in either direction. It depends only on
+   * the service's view and its peers' facts (selector, mesh mode, waypoint), so a controller can
+   * re-render the services an agreement change touches, and nothing else.
+   *
+   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   * @throws IllegalArgumentException when the topology has no such service
+   */
+  public List<Resource> renderService(Topology topology, ServiceId service) {
+    topology.orThrow();
+    ServiceView view =
+        topology
+            .view(service)
+            .orElseThrow(
+                () -> new IllegalArgumentException("the topology has no service " + service));
+    return ServicePolicy.render(topology, view, options).map(List::of).orElse(List.of());
+  }
+
+  /**
+   * The policy of one waypoint of {@code topology.waypoints()}. It depends on the inbound
+   * agreements of the services behind it and, when it routes egress, on the exact-FQDN egress of
+   * its namespace's ambient services.
+   *
+   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   */
+  public List<Resource> renderWaypoint(Topology topology, Waypoint waypoint) {
+    topology.orThrow();
+    return List.of(WaypointPolicy.render(topology, Objects.requireNonNull(waypoint), options));
+  }
+
+  /**
+   * The cluster-wide policies: {@code lattice-default-deny}, and {@code lattice-ambient-probes}
+   * when some service outside the system namespaces is ambient.
+   *
+   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   */
+  public List<Resource> renderClusterwide(Topology topology) {
+    topology.orThrow();
+    return ClusterPolicies.render(topology.services(), topology.settings());
+  }
+
+  @Override
+  public String toString() {
+    return "CiliumRenderer" + options;
+  }
+}

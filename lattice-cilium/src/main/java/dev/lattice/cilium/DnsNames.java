@@ -1,0 +1,101 @@
+package dev.lattice.cilium;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.lattice.model.ServiceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The names one workload may resolve through kube-dns, as {@code rules.dns} entries.
+ *
+ * <p>Cilium's DNS proxy answers REFUSED to every name its rules do not allow, and musl and c-ares
+ * end a whole search-list walk at the first REFUSED (C13). With Kubernetes' {@code ndots:5}, a
+ * lookup of {@code api.data} from namespace {@code shop} first asks {@code
+ * api.data.shop.svc.cluster.local}; if that expansion is refused, the lookup fails although {@code
+ * api.data.svc.cluster.local} is allowed. So every allowed name also allows its expansions along
+ * the workload's search path ({@code N.<ns>.svc.<cd>}, {@code N.svc.<cd>}, {@code N.<cd>}, then the
+ * node's search domains from {@link CiliumOptions}), which kube-dns answers with NXDOMAIN.
+ */
+final class DnsNames {
+  /** The longest name DNS can carry; resolvers skip longer expansions. */
+  private static final int MAX_NAME = 253;
+
+  private final String namespace;
+  private final String clusterDomain;
+  private final List<String> searchSuffixes;
+  private final TreeSet<String> names = new TreeSet<>();
+  private final TreeSet<String> patterns = new TreeSet<>();
+
+  /**
+   * Names resolved by a pod of {@code namespace}, whose search path ends with {@code
+   * nodeSearchDomains}.
+   */
+  DnsNames(String namespace, String clusterDomain, List<String> nodeSearchDomains) {
+    this.namespace = namespace;
+    this.clusterDomain = clusterDomain;
+    this.searchSuffixes = new ArrayList<>();
+    searchSuffixes.add(namespace + ".svc." + clusterDomain);
+    searchSuffixes.add("svc." + clusterDomain);
+    searchSuffixes.add(clusterDomain);
+    searchSuffixes.addAll(nodeSearchDomains);
+  }
+
+  /**
+   * The names of the Kubernetes Service of {@code callee}: the FQDN, {@code <svc>.<ns>}, {@code
+   * <svc>.<ns>.svc}, and the bare {@code <svc>} when it shares the namespace.
+   */
+  void service(ServiceId callee) {
+    String svc = callee.name() + "." + callee.namespace();
+    names.add(svc + ".svc." + clusterDomain);
+    names.add(svc);
+    names.add(svc + ".svc");
+    if (callee.namespace().equals(namespace)) {
+      names.add(callee.name());
+    }
+  }
+
+  /**
+   * The per-pod names of {@code self}'s headless Service ({@code <pod>.<svc>.<ns>.svc.<cd>}), by
+   * which peers such as StatefulSet members usually find each other.
+   */
+  void podsOf(ServiceId self) {
+    patterns.add("*." + self.name() + "." + self.namespace() + ".svc." + clusterDomain);
+  }
+
+  /** An egress DNS name, exact or with a leading {@code *.} wildcard. */
+  void fqdn(String name) {
+    (name.indexOf('*') >= 0 ? patterns : names).add(name);
+  }
+
+  boolean isEmpty() {
+    return names.isEmpty() && patterns.isEmpty();
+  }
+
+  /** The {@code rules.dns} list: every name and its search-path expansions, sorted, exact first. */
+  ArrayNode toJson() {
+    ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    for (String n : expand(names)) {
+      out.addObject().put("matchName", n);
+    }
+    for (String p : expand(patterns)) {
+      out.addObject().put("matchPattern", p);
+    }
+    return out;
+  }
+
+  private TreeSet<String> expand(TreeSet<String> bases) {
+    TreeSet<String> all = new TreeSet<>();
+    for (String b : bases) {
+      all.add(b);
+      for (String suffix : searchSuffixes) {
+        String n = b + "." + suffix;
+        if (n.length() <= MAX_NAME) {
+          all.add(n);
+        }
+      }
+    }
+    return all;
+  }
+}

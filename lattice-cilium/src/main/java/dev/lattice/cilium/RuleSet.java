@@ -1,0 +1,104 @@
+package dev.lattice.cilium;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The ingress and egress rule elements of one policy, collected per peer and written in a fixed
+ * order: one element per peer (so one kind of peer per element, R1), its ports sorted. Only allow
+ * rules: no deny sections, no {@code fromRequires}/{@code toRequires} (C17), no HTTP rules (R2).
+ */
+final class RuleSet {
+  /** The CRD's {@code maxItems} for {@code toPorts[].ports}. */
+  private static final int MAX_PORTS = 40;
+
+  /** The ports of one peer: a set, or every port and protocol (no {@code toPorts}). */
+  private static final class Ports {
+    final TreeSet<L4Port> ports = new TreeSet<>();
+    boolean all;
+  }
+
+  private final TreeMap<Peer, Ports> ingress = new TreeMap<>();
+  private final TreeMap<Peer, Ports> egress = new TreeMap<>();
+  private Peer dnsServer;
+  private DnsNames dnsNames;
+
+  void allowIngress(Peer from, L4Port port) {
+    ingress.computeIfAbsent(from, k -> new Ports()).ports.add(port);
+  }
+
+  void allowEgress(Peer to, L4Port port) {
+    egress.computeIfAbsent(to, k -> new Ports()).ports.add(port);
+  }
+
+  /** Egress to {@code to} on every port and protocol (a rule without {@code toPorts}, C12). */
+  void allowEgressAllPorts(Peer to) {
+    egress.computeIfAbsent(to, k -> new Ports()).all = true;
+  }
+
+  /**
+   * Lookups at {@code server} on 53/UDP and 53/TCP, limited to {@code names}. Never a plain port-53
+   * rule: it would lift the name filter (C13, C14). Nothing when there is no name.
+   */
+  void allowDns(Peer server, DnsNames names) {
+    if (!names.isEmpty()) {
+      this.dnsServer = server;
+      this.dnsNames = names;
+    }
+  }
+
+  boolean isEmpty() {
+    return ingress.isEmpty() && egress.isEmpty() && dnsServer == null;
+  }
+
+  /** Writes {@code ingress} and {@code egress} (each only when it has rules) into {@code spec}. */
+  void writeTo(ObjectNode spec) {
+    if (!ingress.isEmpty()) {
+      spec.set("ingress", elements(ingress, true, null));
+    }
+    if (!egress.isEmpty() || dnsServer != null) {
+      ObjectNode dns = null;
+      if (dnsServer != null) {
+        dns = JsonNodeFactory.instance.objectNode();
+        dnsServer.writeTo(dns, false);
+        ObjectNode toPorts = dns.putArray("toPorts").addObject();
+        ArrayNode ports = toPorts.putArray("ports");
+        ports.add(L4Port.DNS_TCP.toJson());
+        ports.add(L4Port.DNS_UDP.toJson());
+        toPorts.putObject("rules").set("dns", dnsNames.toJson());
+      }
+      spec.set("egress", elements(egress, false, dns));
+    }
+  }
+
+  /** The elements of one direction; the DNS element, if any, comes first. */
+  private static ArrayNode elements(Map<Peer, Ports> rules, boolean ingress, ObjectNode first) {
+    ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    if (first != null) {
+      out.add(first);
+    }
+    for (Map.Entry<Peer, Ports> e : rules.entrySet()) {
+      ObjectNode element = out.addObject();
+      e.getKey().writeTo(element, ingress);
+      Ports p = e.getValue();
+      if (p.all) {
+        continue; // no toPorts: every port of that peer (C12)
+      }
+      ArrayNode toPorts = element.putArray("toPorts");
+      List<L4Port> list = new ArrayList<>(p.ports);
+      for (int i = 0; i < list.size(); i += MAX_PORTS) {
+        ArrayNode ports = toPorts.addObject().putArray("ports");
+        for (L4Port port : list.subList(i, Math.min(list.size(), i + MAX_PORTS))) {
+          ports.add(port.toJson());
+        }
+      }
+    }
+    return out;
+  }
+}

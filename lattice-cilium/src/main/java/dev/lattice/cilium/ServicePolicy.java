@@ -1,0 +1,173 @@
+package dev.lattice.cilium;
+
+import dev.lattice.graph.Agreement;
+import dev.lattice.graph.ServiceView;
+import dev.lattice.graph.Topology;
+import dev.lattice.graph.Waypoint;
+import dev.lattice.model.Egress;
+import dev.lattice.model.Exposure;
+import dev.lattice.model.Port;
+import dev.lattice.model.Protocol;
+import dev.lattice.model.Service;
+import dev.lattice.model.ServiceId;
+import dev.lattice.model.Settings;
+import dev.lattice.output.Resource;
+import java.util.Optional;
+
+/**
+ * The CiliumNetworkPolicy of one service (DESIGN §6). It reads only the service's view and, for
+ * each agreement, the peer's view (its selector, mesh mode, waypoint): hash lookups, never a scan,
+ * so re-rendering one service costs its own agreements.
+ */
+final class ServicePolicy {
+  private ServicePolicy() {}
+
+  /** The policy, or nothing when the service has no rule in either direction. */
+  static Optional<Resource> render(Topology topology, ServiceView view, CiliumOptions options) {
+    Settings settings = topology.settings();
+    Service self = view.service();
+    RuleSet rules = new RuleSet();
+    ingress(topology, view, rules);
+    exposures(settings, self, rules);
+    DnsNames dns =
+        new DnsNames(self.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
+    egress(topology, view, rules, dns);
+    externalEgress(view, rules, dns);
+    rules.allowDns(kubeDns(settings), dns);
+    if (rules.isEmpty()) {
+      // The CRD needs a rule section; the cluster-wide default deny already closes the service.
+      return Optional.empty();
+    }
+    return Optional.of(
+        Documents.namespaced(self.namespace(), self.name(), self.name(), self.selector(), rules));
+  }
+
+  /** Whether traffic from {@code from} to {@code to} on {@code port} travels as HBONE (M1-M3). */
+  static boolean isHbone(Service from, Service to, Port port) {
+    // ztunnel captures only TCP, and tunnels it only between HBONE-capable (ambient) workloads;
+    // everything else reaches the destination pod on its target port from the source pod's IP.
+    return from.isAmbient() && to.isAmbient() && port.protocol() == Protocol.TCP;
+  }
+
+  /** The kube-dns pods, from the settings. */
+  static Peer kubeDns(Settings settings) {
+    return Peer.pods(settings.kubeDnsNamespace(), settings.kubeDnsSelector());
+  }
+
+  /** Per agreement where it is the callee (peer traffic included): who arrives, on which port. */
+  private static void ingress(Topology topology, ServiceView view, RuleSet rules) {
+    Service self = view.service();
+    Optional<Waypoint> waypoint = view.waypoint();
+    for (Agreement a : view.inbound()) {
+      Service caller = peer(topology, a.caller());
+      for (Port p : a.ports()) {
+        if (!isHbone(caller, self, p)) {
+          // Plaintext on the target port: non-mesh callers and UDP/SCTP come straight to the pod
+          // even behind a waypoint (M3, R5).
+          rules.allowIngress(Peer.pods(caller), L4Port.target(p));
+        } else if (waypoint.isPresent()) {
+          // Behind a waypoint the pod sees the waypoint's pods on 15008, never the caller (M2); a
+          // caller dialling the pod directly bypasses the waypoint and is refused (fail closed).
+          rules.allowIngress(Peer.pods(waypoint.get()), L4Port.HBONE);
+        } else {
+          rules.allowIngress(Peer.pods(caller), L4Port.HBONE);
+        }
+      }
+    }
+  }
+
+  /**
+   * Traffic from outside the graph, on the exposed target ports: one peer kind per element (R1).
+   */
+  private static void exposures(Settings settings, Service self, RuleSet rules) {
+    for (Port p : self.ports()) {
+      for (Exposure x : p.exposedTo()) {
+        rules.allowIngress(exposurePeer(settings, x), L4Port.target(p));
+      }
+    }
+  }
+
+  private static Peer exposurePeer(Settings settings, Exposure x) {
+    switch (x.kind()) {
+      case WORLD:
+        // A load balancer that SNATs delivers from a node address: remote-node or host (DESIGN §3).
+        return settings.loadBalancerPreservesSourceIp()
+            ? Peer.entities("world")
+            : Peer.entities("world", "remote-node", "host");
+      case KUBE_APISERVER:
+        return Peer.entities("kube-apiserver");
+      default:
+        return Peer.cidr(
+            x.cidr().orElseThrow(() -> new IllegalStateException("CIDR exposure without range")));
+    }
+  }
+
+  /** Per agreement where it is the caller: where its connections go, and the names it resolves. */
+  private static void egress(Topology topology, ServiceView view, RuleSet rules, DnsNames dns) {
+    Service self = view.service();
+    for (Agreement a : view.outbound()) {
+      ServiceView calleeView = view(topology, a.callee());
+      Service callee = calleeView.service();
+      dns.service(callee.id());
+      if (a.isPeerTraffic()) {
+        dns.podsOf(callee.id());
+      }
+      Optional<Waypoint> waypoint = calleeView.waypoint();
+      for (Port p : a.ports()) {
+        if (!isHbone(self, callee, p)) {
+          rules.allowEgress(Peer.pods(callee), L4Port.target(p));
+        } else if (waypoint.isPresent()) {
+          // The Service's waypoint is on the path of every mesh client that addresses it (M2).
+          rules.allowEgress(Peer.pods(waypoint.get()), L4Port.HBONE);
+        } else {
+          rules.allowEgress(Peer.pods(callee), L4Port.HBONE);
+        }
+      }
+    }
+  }
+
+  /** DNS names, address ranges and entities outside the graph. */
+  private static void externalEgress(ServiceView view, RuleSet rules, DnsNames dns) {
+    boolean meshRoute = false;
+    for (Egress e : view.service().egress()) {
+      Peer peer;
+      switch (e.kind()) {
+        case FQDN:
+          // toFQDNs only learns IPs from lookups the DNS proxy saw, so the names go to rules.dns
+          // too (C13); it never matches in-cluster IPs.
+          peer = Peer.fqdn(e.target());
+          dns.fqdn(e.target());
+          meshRoute |= e.isExactFqdn() && e.protocol() == Protocol.TCP;
+          break;
+        case CIDR:
+          peer = Peer.cidr(e.target());
+          break;
+        default:
+          peer = Peer.entities(e.target());
+      }
+      if (e.ports().isEmpty()) {
+        rules.allowEgressAllPorts(peer);
+      } else {
+        for (int port : e.ports()) {
+          rules.allowEgress(peer, new L4Port(port, e.protocol()));
+        }
+      }
+    }
+    Optional<Waypoint> egressWaypoint = view.egressWaypoint();
+    if (meshRoute && egressWaypoint.isPresent() && view.service().isAmbient()) {
+      // The mesh route: the host's ServiceEntry sends the connection through the namespace
+      // waypoint (DESIGN §7). Only TCP is captured, so only TCP egress takes it.
+      rules.allowEgress(Peer.pods(egressWaypoint.get()), L4Port.HBONE);
+    }
+  }
+
+  static ServiceView view(Topology topology, ServiceId id) {
+    return topology
+        .view(id)
+        .orElseThrow(() -> new IllegalStateException("an agreement names " + id + ", unknown"));
+  }
+
+  private static Service peer(Topology topology, ServiceId id) {
+    return view(topology, id).service();
+  }
+}

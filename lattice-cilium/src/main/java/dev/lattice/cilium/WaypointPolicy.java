@@ -1,0 +1,119 @@
+package dev.lattice.cilium;
+
+import dev.lattice.graph.Agreement;
+import dev.lattice.graph.ServiceView;
+import dev.lattice.graph.Topology;
+import dev.lattice.graph.Waypoint;
+import dev.lattice.model.Egress;
+import dev.lattice.model.Port;
+import dev.lattice.model.Protocol;
+import dev.lattice.model.Service;
+import dev.lattice.model.ServiceId;
+import dev.lattice.model.Settings;
+import dev.lattice.model.WaypointScope;
+import dev.lattice.output.Resource;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CiliumNetworkPolicy of one waypoint (DESIGN §6). A waypoint is an ordinary pod to Cilium, not
+ * captured by ztunnel, labelled with its Gateway's name (M2): it takes HBONE on 15008 from the mesh
+ * callers of the services behind it and forwards HBONE to their pods, talks to istiod, and, when it
+ * carries the namespace's exact-FQDN egress, resolves and dials those hosts itself (M4).
+ */
+final class WaypointPolicy {
+  /** istiod's pod labels in the root namespace. */
+  private static final Map<String, String> ISTIOD = Map.of("app", "istiod");
+
+  private WaypointPolicy() {}
+
+  static Resource render(Topology topology, Waypoint waypoint, CiliumOptions options) {
+    Settings settings = topology.settings();
+    RuleSet rules = new RuleSet();
+    for (ServiceId id : waypoint.services()) {
+      ServiceView view = ServicePolicy.view(topology, id);
+      Service callee = view.service();
+      for (Agreement a : view.inbound()) {
+        Service caller = ServicePolicy.view(topology, a.caller()).service();
+        for (Port p : a.ports()) {
+          if (ServicePolicy.isHbone(caller, callee, p)) {
+            rules.allowIngress(Peer.pods(caller), L4Port.HBONE);
+            break;
+          }
+        }
+      }
+      // The callee admits these pods on 15008 in place of its mesh callers (ServicePolicy).
+      rules.allowEgress(Peer.pods(callee), L4Port.HBONE);
+    }
+    if (waypoint.routesEgress()) {
+      DnsNames dns =
+          new DnsNames(waypoint.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
+      for (Service s : servicesIn(topology.services(), waypoint.namespace())) {
+        ServiceView view = ServicePolicy.view(topology, s.id());
+        if (!s.isAmbient() || !view.egressWaypoint().map(waypoint::equals).orElse(false)) {
+          continue;
+        }
+        boolean routed = false;
+        for (Egress e : s.egress()) {
+          if (e.isExactFqdn() && e.protocol() == Protocol.TCP) {
+            routed = true;
+            // The waypoint resolves ServiceEntry hosts itself (not captured, M4), so its own
+            // toFQDNs learns the addresses, and its lookups need rules.dns (C13).
+            dns.fqdn(e.target());
+            for (int port : e.ports()) {
+              rules.allowEgress(Peer.fqdn(e.target()), new L4Port(port, e.protocol()));
+            }
+          }
+        }
+        if (routed) {
+          rules.allowIngress(Peer.pods(s), L4Port.HBONE);
+        }
+      }
+      rules.allowDns(ServicePolicy.kubeDns(settings), dns);
+    }
+    rules.allowEgress(Peer.pods(settings.rootNamespace(), ISTIOD), L4Port.ISTIOD);
+    return Documents.namespaced(
+        waypoint.namespace(),
+        waypoint.name(),
+        owner(settings, waypoint),
+        Map.of(Peer.GATEWAY_NAME_LABEL, waypoint.name()),
+        rules);
+  }
+
+  /** The service a per-service waypoint belongs to; null for a shared one. */
+  private static String owner(Settings settings, Waypoint waypoint) {
+    if (settings.waypointScope() != WaypointScope.SERVICE
+        || waypoint.routesEgress()
+        || waypoint.services().size() != 1) {
+      return null;
+    }
+    String service = waypoint.services().get(0).name();
+    return settings.serviceWaypointName(service).equals(waypoint.name()) ? service : null;
+  }
+
+  /** The services of {@code namespace}: a range of the id-sorted list, found by bisection. */
+  static List<Service> servicesIn(List<Service> sorted, String namespace) {
+    int from = lowerBound(sorted, namespace, false);
+    int to = lowerBound(sorted, namespace, true);
+    return sorted.subList(from, to);
+  }
+
+  /**
+   * The first index whose namespace is not before {@code namespace} (or not up to it, when {@code
+   * after}).
+   */
+  private static int lowerBound(List<Service> sorted, String namespace, boolean after) {
+    int lo = 0;
+    int hi = sorted.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted.get(mid).namespace().compareTo(namespace);
+      if (c < 0 || (after && c == 0)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}
