@@ -10,7 +10,6 @@ import static dev.lattice.dsl.Lattice.kubeApiserver;
 import static dev.lattice.dsl.Lattice.service;
 import static dev.lattice.dsl.Lattice.world;
 
-import dev.lattice.graph.CidrExposureBug;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.Settings;
@@ -268,12 +267,11 @@ final class Cases {
   }
 
   static Topology exposures() {
-    return CidrExposureBug.ignore(exposed().resolve());
+    return exposed().resolve();
   }
 
   static Topology exposuresPreservedSourceIp() {
-    return CidrExposureBug.ignore(
-        exposed().resolve(Settings.builder().loadBalancerPreservesSourceIp(true).build()));
+    return exposed().resolve(Settings.builder().loadBalancerPreservesSourceIp(true).build());
   }
 
   /**
@@ -281,8 +279,7 @@ final class Cases {
    * callers, UDP, wildcards, peer traffic, egress of every kind, exposures, custom selectors.
    */
   static Topology kitchenSink() {
-    return CidrExposureBug.ignore(
-        ServiceGraph.builder()
+    return ServiceGraph.builder()
             .namespace("shop")
             .add(
                 service("web")
@@ -369,6 +366,6 @@ final class Cases {
                     .inbound()
                     .egressTo(entity("world").port(443)))
             .build()
-            .resolve());
+            .resolve();
   }
 }
