@@ -1,6 +1,7 @@
 package dev.lattice.istio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +21,14 @@ import java.util.regex.Pattern;
  */
 final class CrdSchema {
   private static final YAMLMapper YAML = new YAMLMapper();
+
+  private static final Map<String, Predicate<JsonNode>> TYPES =
+      Map.of(
+          "object", JsonNode::isObject,
+          "array", JsonNode::isArray,
+          "string", JsonNode::isTextual,
+          "integer", JsonNode::isIntegralNumber,
+          "boolean", JsonNode::isBoolean);
 
   private final JsonNode crd;
 
@@ -57,9 +67,8 @@ final class CrdSchema {
         }
         JsonNode schema = v.path("schema").path("openAPIV3Schema");
         // apiVersion, kind and metadata are the API server's, not the schema's
-        JsonNode body = document.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) body)
-            .remove(List.of("apiVersion", "kind", "metadata"));
+        ObjectNode body = document.deepCopy();
+        body.remove(List.of("apiVersion", "kind", "metadata"));
         check(schema, body, "", out);
         return out;
       }
@@ -71,39 +80,11 @@ final class CrdSchema {
   private static void check(JsonNode schema, JsonNode node, String path, List<String> out) {
     String where = path.isEmpty() ? "." : path;
     String type = schema.path("type").asText("");
-    switch (type) {
-      case "object":
-        if (!node.isObject()) {
-          out.add(where + ": expected an object, got " + node);
-          return;
-        }
-        break;
-      case "array":
-        if (!node.isArray()) {
-          out.add(where + ": expected an array, got " + node);
-          return;
-        }
-        break;
-      case "string":
-        if (!node.isTextual()) {
-          out.add(where + ": expected a string, got " + node);
-          return;
-        }
-        break;
-      case "integer":
-        if (!node.isIntegralNumber()) {
-          out.add(where + ": expected an integer, got " + node);
-          return;
-        }
-        break;
-      case "boolean":
-        if (!node.isBoolean()) {
-          out.add(where + ": expected a boolean, got " + node);
-          return;
-        }
-        break;
-      default:
-        break;
+    Predicate<JsonNode> isType = TYPES.get(type);
+    if (isType != null && !isType.test(node)) {
+      String article = type.matches("[aeiou].*") ? "an " : "a ";
+      out.add(where + ": expected " + article + type + ", got " + node);
+      return;
     }
     if (schema.has("enum")) {
       boolean found = false;
@@ -186,8 +167,7 @@ final class CrdSchema {
     List<String> problems = new ArrayList<>();
     JsonNode lenient = sub.deepCopy();
     if (lenient.isObject()) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) lenient)
-          .put("x-kubernetes-preserve-unknown-fields", true);
+      ((ObjectNode) lenient).put("x-kubernetes-preserve-unknown-fields", true);
     }
     check(lenient, node, "", problems);
     return problems.isEmpty();
