@@ -1,0 +1,155 @@
+package dev.lattice.istio;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.graph.ServiceView;
+import dev.lattice.graph.Topology;
+import dev.lattice.graph.Waypoint;
+import dev.lattice.model.ServiceId;
+import dev.lattice.model.Settings;
+import dev.lattice.output.Manifest;
+import dev.lattice.output.RequiredLabel;
+import dev.lattice.output.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Renders the Istio ambient layer of a topology: AuthorizationPolicies that allow exactly the
+ * agreed calls, enforced by ztunnel and, where HTTP rules apply, by waypoints.
+ *
+ * <pre>{@code
+ * Topology topology = graph.resolve(settings).orThrow();
+ * Manifest istio = IstioRenderer.create().render(topology);
+ * System.out.print(istio.toYaml());
+ * istio.requiredLabels().forEach(l -> System.err.println(l.kubectl()));
+ * }</pre>
+ *
+ * <p>What it renders:
+ *
+ * <ul>
+ *   <li>Mesh-wide, in the root namespace: an allow-nothing AuthorizationPolicy ({@code spec: {}},
+ *       SEMANTICS I2, I6) that every ztunnel enforces, an allow-nothing policy for every waypoint
+ *       ({@code targetRefs} to the {@code istio-waypoint} GatewayClass, IW1), and a STRICT
+ *       PeerAuthentication.
+ *   <li>Per ambient service not behind a waypoint: an ALLOW policy selecting its pods ({@code
+ *       <service>-ztunnel}), one rule per distinct set of ports, admitting the principals of its
+ *       agreed mesh callers on target ports (IZ6), never with HTTP attributes (ztunnel drops such
+ *       rules, IZ3).
+ *   <li>Per ambient service behind a waypoint (some agreement has HTTP rules): an ALLOW policy
+ *       attached to its Service ({@code <service>-waypoint}) with principals, methods, paths and
+ *       Service ports (IW2, IW4); a {@code selector} policy admitting only the waypoint's identity
+ *       (IZ5); the waypoint's Gateway when {@link Settings#emitWaypointGateways()}; and a {@link
+ *       RequiredLabel} {@code istio.io/use-waypoint} for the Service, which Lattice does not own.
+ *       <b>Until that label is applied</b>, and for clients that dial pod IPs or a headless
+ *       Service, traffic bypasses the waypoint and reaches the pods with the caller's identity,
+ *       which the {@code selector} policy refuses: the design fails closed (IW1, R5), never open.
+ *   <li>PERMISSIVE TCP ports: a PeerAuthentication ({@code <service>-mtls}) relaxing only those
+ *       target ports, and, on those where a non-mesh caller has an agreement or that are exposed, a
+ *       rule admitting sources without identity ({@code notPrincipals: ["*"]}). That rule never
+ *       matches a mesh caller, so mesh callers still need their agreement (I5).
+ *   <li>Exact-FQDN TCP egress of ambient services: per namespace and host a ServiceEntry bound to
+ *       the namespace waypoint and an ALLOW policy attached to it for exactly the services that
+ *       declare the host, on their declared ports.
+ * </ul>
+ *
+ * <p>What it leaves to the L4 layer: UDP and SCTP (ambient captures only TCP, M3, so those ports
+ * appear in no Istio port list), services outside the mesh (nothing is rendered for them),
+ * wildcard-FQDN, CIDR and entity egress (no waypoint can capture them), and the Cilium settings
+ * ambient needs (R4). Ambient services in Istio's root namespace get no policy of their own, since
+ * a {@code selector} there would apply mesh-wide (I6): they stay denied. Names and ports are
+ * rendered as the topology gives them; {@code trustDomains} is never rendered (R6).
+ *
+ * <p>A renderer holds no state: it is immutable, thread-safe, and its output depends only on its
+ * input, in time linear in services plus agreements.
+ */
+public final class IstioRenderer {
+  private static final IstioRenderer INSTANCE = new IstioRenderer();
+
+  private IstioRenderer() {}
+
+  /** A renderer. */
+  public static IstioRenderer create() {
+    return INSTANCE;
+  }
+
+  /**
+   * The whole Istio layer of {@code topology}, with the labels Services need to use their
+   * waypoints.
+   *
+   * @throws dev.lattice.graph.LatticeException when the topology has errors: nothing is rendered
+   *     from a graph that is partly wrong
+   */
+  public Manifest render(Topology topology) {
+    Objects.requireNonNull(topology, "topology").orThrow();
+    Settings settings = topology.settings();
+    List<Resource> resources = new ArrayList<>(meshDefaults(settings));
+    if (settings.emitWaypointGateways()) {
+      for (Waypoint w : topology.waypoints()) {
+        if (!w.namespace().equals(settings.rootNamespace()) && !isOwnedByService(topology, w)) {
+          resources.add(Documents.gateway(w.namespace(), w.name(), null));
+        }
+      }
+    }
+    resources.addAll(EgressPolicies.render(topology));
+    List<RequiredLabel> labels = new ArrayList<>();
+    for (ServiceView view : topology.views()) {
+      resources.addAll(ServicePolicies.render(topology, view));
+      labels.addAll(ServicePolicies.requiredLabels(topology, view));
+    }
+    return Manifest.of(resources, labels);
+  }
+
+  /**
+   * The resources of one service, for re-rendering it alone: exactly those of {@link
+   * #render(Topology)} labelled {@code lattice.dev/service: <name>} in its namespace (its policies,
+   * its PeerAuthentication, and its own waypoint Gateway under waypoint scope SERVICE). They depend
+   * only on the service's view and its callers' identities. Shared resources (the mesh-wide
+   * policies, namespace waypoints, ServiceEntries) come only from {@link #render(Topology)}. Empty
+   * for a service outside the mesh.
+   *
+   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   * @throws IllegalArgumentException when the service is not in the topology
+   */
+  public List<Resource> renderService(Topology topology, ServiceId service) {
+    Objects.requireNonNull(topology, "topology").orThrow();
+    Objects.requireNonNull(service, "service");
+    ServiceView view =
+        topology
+            .view(service)
+            .orElseThrow(() -> new IllegalArgumentException(service + " is not in the topology"));
+    List<Resource> out = new ArrayList<>(ServicePolicies.render(topology, view));
+    out.sort(null);
+    return List.copyOf(out);
+  }
+
+  /** Whether the waypoint's Gateway is rendered with the one service it fronts. */
+  private static boolean isOwnedByService(Topology topology, Waypoint w) {
+    return w.services().size() == 1
+        && topology
+            .view(w.services().get(0))
+            .map(v -> ServicePolicies.isOwnWaypoint(topology.settings(), v, w))
+            .orElse(false);
+  }
+
+  /** Deny by default at every ztunnel and every waypoint, and mutual TLS everywhere. */
+  private static List<Resource> meshDefaults(Settings settings) {
+    String root = settings.rootNamespace();
+    ObjectNode denyAll = meshDocument(Documents.AUTHORIZATION_POLICY, root, "lattice-default-deny");
+    denyAll.putObject("spec");
+    ObjectNode denyAtWaypoints =
+        meshDocument(Documents.AUTHORIZATION_POLICY, root, "lattice-waypoint-default-deny");
+    Documents.targetRef(
+        denyAtWaypoints.putObject("spec"),
+        Documents.GATEWAY_GROUP,
+        "GatewayClass",
+        Documents.WAYPOINT_CLASS);
+    ObjectNode strict = meshDocument(Documents.PEER_AUTHENTICATION, root, "lattice-default-strict");
+    strict.putObject("spec").putObject("mtls").put("mode", "STRICT");
+    return List.of(Resource.of(denyAll), Resource.of(denyAtWaypoints), Resource.of(strict));
+  }
+
+  private static ObjectNode meshDocument(String kind, String root, String name) {
+    return Documents.document(Documents.SECURITY, kind, root, name, null, Map.of());
+  }
+}

@@ -1,0 +1,71 @@
+package dev.lattice.istio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.graph.ServiceView;
+import dev.lattice.graph.Severity;
+import dev.lattice.graph.Topology;
+import dev.lattice.output.Labels;
+import dev.lattice.output.Manifest;
+import dev.lattice.output.Resource;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each case of {@link GoldenCases}: its whole rendering equals its golden file, keeps every
+ * structural invariant, and is the union of the shared resources and each service's own.
+ */
+class IstioGoldenTest {
+  private static final IstioRenderer RENDERER = IstioRenderer.create();
+
+  static Stream<String> cases() {
+    return GoldenCases.ALL.keySet().stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void rendersTheGoldenFile(String name) throws IOException {
+    Topology topology = GoldenCases.ALL.get(name).get();
+    Manifest manifest = RENDERER.render(topology);
+    Structure.check(topology, manifest);
+    Golden.assertMatches(name, Golden.text(manifest));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void buildsEachCaseWithoutWarnings(String name) {
+    // a one-sided or mistyped declaration would silently drop the edge the case is about
+    assertThat(GoldenCases.ALL.get(name).get().diagnostics())
+        .filteredOn(d -> d.severity() != Severity.INFO)
+        .isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void rendersEachServiceAsTheResourcesLabelledWithIt(String name) {
+    Topology topology = GoldenCases.ALL.get(name).get();
+    Manifest manifest = RENDERER.render(topology);
+    for (ServiceView view : topology.views()) {
+      List<Resource> labelled =
+          manifest.resources().stream()
+              .filter(r -> r.namespace().equals(view.id().namespace()))
+              .filter(
+                  r ->
+                      view.id()
+                          .name()
+                          .equals(
+                              r.document()
+                                  .path("metadata")
+                                  .path("labels")
+                                  .path(Labels.SERVICE)
+                                  .asText(null)))
+              .toList();
+      assertThat(RENDERER.renderService(topology, view.id()))
+          .as("renderService(%s)", view.id())
+          .containsExactlyElementsOf(labelled);
+    }
+  }
+}
