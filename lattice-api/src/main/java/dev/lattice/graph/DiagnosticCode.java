@@ -82,6 +82,8 @@ public enum DiagnosticCode {
   ONE_SIDED("one-sided", Severity.WARNING),
   /** A declaration names a service that is not in the graph; the edge stays closed. */
   UNKNOWN_SERVICE("unknown-service", Severity.WARNING),
+  /** An ambient service in Istio's root namespace: no L7 allow policy can be written for it. */
+  ROOT_NAMESPACE("root-namespace", Severity.WARNING),
   /** A service lives in a namespace left out of the cluster-wide default deny. */
   SYSTEM_NAMESPACE("system-namespace", Severity.WARNING);
 

@@ -80,7 +80,7 @@ public final class ServiceGraph {
    * declarations, wildcards included.
    */
   public Topology resolve(Settings settings) {
-    return new Resolver(this, Objects.requireNonNull(settings, "settings")).resolve();
+    return Resolver.resolve(this, Objects.requireNonNull(settings, "settings"));
   }
 
   /** Every diagnostic of loading and resolving with default settings: the door for tools. */

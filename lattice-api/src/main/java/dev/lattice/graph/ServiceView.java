@@ -24,8 +24,8 @@ public final class ServiceView {
       Waypoint waypoint,
       Waypoint egressWaypoint) {
     this.service = service;
-    this.inbound = List.copyOf(inbound);
-    this.outbound = List.copyOf(outbound);
+    this.inbound = java.util.Collections.unmodifiableList(inbound);
+    this.outbound = java.util.Collections.unmodifiableList(outbound);
     this.waypoint = waypoint;
     this.egressWaypoint = egressWaypoint;
   }

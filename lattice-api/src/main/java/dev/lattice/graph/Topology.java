@@ -3,15 +3,18 @@ package dev.lattice.graph;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
-import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A resolved graph: the services, the agreements both sides declared, per-service views, the
  * waypoints needed, and every diagnostic. Renderers take a topology without errors ({@link
- * #orThrow()}); tools read the diagnostics.
+ * #orThrow()}); tools read the diagnostics. Immutable and thread-safe; {@link #update} derives the
+ * next topology from a change without resolving everything again.
  *
  * <pre>{@code
  * Topology t = graph.resolve();
@@ -20,82 +23,136 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Topology {
-  private final Settings settings;
-  private final List<Service> services;
-  private final List<Agreement> agreements;
-  private final Map<ServiceId, ServiceView> views;
-  private final List<Waypoint> waypoints;
-  private final List<Edge> edges;
-  private final List<Diagnostic> diagnostics;
-  private final boolean hasErrors;
+  private final State state;
+  private volatile List<Agreement> agreements;
+  private volatile List<Diagnostic> diagnostics;
+  private volatile List<Edge> edges;
+  private volatile List<Waypoint> waypoints;
+  private volatile List<Service> services;
 
-  Topology(
-      Settings settings,
-      List<Service> services,
-      List<Agreement> agreements,
-      Map<ServiceId, ServiceView> views,
-      List<Waypoint> waypoints,
-      List<Edge> edges,
-      List<Diagnostic> diagnostics) {
-    this.settings = settings;
-    this.services = List.copyOf(services);
-    this.agreements = List.copyOf(agreements);
-    this.views = Collections.unmodifiableMap(views);
-    this.waypoints = List.copyOf(waypoints);
-    this.edges = List.copyOf(edges);
-    this.diagnostics = List.copyOf(diagnostics);
-    this.hasErrors = diagnostics.stream().anyMatch(Diagnostic::isError);
+  Topology(State state) {
+    this.state = state;
+  }
+
+  State state() {
+    return state;
   }
 
   /** The settings it was resolved with. */
   public Settings settings() {
-    return settings;
+    return state.settings;
   }
 
   /** Every service, once, sorted by id. */
   public List<Service> services() {
-    return services;
+    List<Service> s = services;
+    if (s == null) {
+      List<Service> list = new ArrayList<>(state.ids.size());
+      for (ServiceId id : state.ids) {
+        list.add(state.nodes.get(id).service);
+      }
+      services = s = List.copyOf(list);
+    }
+    return s;
   }
 
   /** The service with {@code id}, if it is in the graph. */
   public Optional<Service> service(ServiceId id) {
-    ServiceView v = views.get(id);
-    return v == null ? Optional.empty() : Optional.of(v.service());
+    Node n = state.nodes.get(id);
+    return n == null ? Optional.empty() : Optional.of(n.service);
   }
 
   /** Every agreement, sorted by caller then callee. */
   public List<Agreement> agreements() {
-    return agreements;
+    List<Agreement> a = agreements;
+    if (a == null) {
+      List<Agreement> list = new ArrayList<>();
+      for (ServiceId id : state.ids) {
+        list.addAll(state.results.getOrDefault(id, State.Results.NONE).asCaller);
+      }
+      agreements = a = List.copyOf(list);
+    }
+    return a;
   }
 
   /** The view of one service. */
   public Optional<ServiceView> view(ServiceId id) {
-    return Optional.ofNullable(views.get(id));
+    Node n = state.nodes.get(id);
+    if (n == null) {
+      return Optional.empty();
+    }
+    State.NamespaceResult ns = state.namespaces.getOrDefault(id.namespace(), State.NamespaceResult.NONE);
+    Waypoint egress =
+        n.service.isAmbient()
+                && n.service.egress().stream().anyMatch(dev.lattice.model.Egress::isMeshRouted)
+            ? ns.egressWaypoint()
+            : null;
+    return Optional.of(
+        new ServiceView(
+            n.service,
+            state.inbound.getOrDefault(id, List.of()),
+            state.results.getOrDefault(id, State.Results.NONE).asCaller,
+            ns.fronting.get(id),
+            egress));
   }
 
   /** The views of every service, in the order of {@link #services()}. */
   public List<ServiceView> views() {
-    return services.stream().map(s -> views.get(s.id())).toList();
+    List<ServiceView> list = new ArrayList<>(state.ids.size());
+    for (ServiceId id : state.ids) {
+      list.add(view(id).orElseThrow());
+    }
+    return list;
   }
 
   /** The waypoints the topology needs, sorted by namespace and name. */
   public List<Waypoint> waypoints() {
-    return waypoints;
+    List<Waypoint> w = waypoints;
+    if (w == null) {
+      List<Waypoint> list = new ArrayList<>();
+      state.namespaces.values().forEach(ns -> list.addAll(ns.waypoints));
+      list.sort(Comparator.naturalOrder());
+      waypoints = w = List.copyOf(list);
+    }
+    return w;
   }
 
   /** Every declared edge and what became of it, sorted; for drawing and explaining. */
   public List<Edge> edges() {
-    return edges;
+    List<Edge> e = edges;
+    if (e == null) {
+      List<Edge> list = new ArrayList<>();
+      state.results.values().forEach(r -> list.addAll(r.edges));
+      list.sort(Comparator.naturalOrder());
+      edges = e = List.copyOf(list);
+    }
+    return e;
   }
 
   /** Every diagnostic, sorted by location, path and code. */
   public List<Diagnostic> diagnostics() {
-    return diagnostics;
+    List<Diagnostic> d = diagnostics;
+    if (d == null) {
+      List<Diagnostic> list = new ArrayList<>(state.graphDiagnostics);
+      for (Node n : state.nodes.values()) {
+        list.addAll(n.diagnostics);
+      }
+      state.results.values().forEach(r -> list.addAll(r.diagnostics));
+      state.namespaces.values().forEach(ns -> list.addAll(ns.diagnostics));
+      list.sort(Comparator.naturalOrder());
+      diagnostics = d = List.copyOf(list);
+    }
+    return d;
   }
 
   /** Whether any diagnostic is an error; renderers refuse such a topology. */
   public boolean hasErrors() {
-    return hasErrors;
+    for (Diagnostic d : diagnostics()) {
+      if (d.isError()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -104,9 +161,37 @@ public final class Topology {
    * @throws LatticeException carrying every diagnostic, when some are errors
    */
   public Topology orThrow() {
-    if (hasErrors) {
-      throw new LatticeException(diagnostics);
+    if (hasErrors()) {
+      throw new LatticeException(diagnostics());
     }
     return this;
+  }
+
+  /**
+   * The topology after {@code upserts} are added or replace the services with their ids, and
+   * {@code removals} are removed — computed from this one, touching only the changed services,
+   * the services that name them or that they name, and their namespaces' waypoints. Equal to
+   * resolving the changed graph from scratch.
+   *
+   * <pre>{@code
+   * TopologyUpdate u = topology.update(List.of(changedService), List.of());
+   * for (ServiceId id : u.affectedServices()) { ... re-render id ... }
+   * }</pre>
+   */
+  public TopologyUpdate update(Collection<Service> upserts, Collection<ServiceId> removals) {
+    Set<ServiceId> replaced = new java.util.HashSet<>(removals);
+    upserts.forEach(s -> replaced.add(s.id()));
+    List<Diagnostic> graphDiagnostics = new ArrayList<>();
+    for (Diagnostic d : state.graphDiagnostics) {
+      // a replaced service is defined once now: its duplicate report no longer applies
+      boolean stale =
+          d.code() == DiagnosticCode.DUPLICATE_SERVICE
+              && replaced.stream().anyMatch(id -> id.toString().equals(d.path()));
+      if (!stale) {
+        graphDiagnostics.add(d);
+      }
+    }
+    Resolver.Update u = Resolver.update(state, upserts, removals, graphDiagnostics);
+    return new TopologyUpdate(this, u.topology, u.affectedServices, u.affectedNamespaces);
   }
 }

@@ -1,0 +1,388 @@
+package dev.lattice.graph;
+
+import dev.lattice.internal.Names;
+import dev.lattice.model.Declaration;
+import dev.lattice.model.Direction;
+import dev.lattice.model.Egress;
+import dev.lattice.model.Exposure;
+import dev.lattice.model.HttpRule;
+import dev.lattice.model.PeerAuth;
+import dev.lattice.model.PeerRef;
+import dev.lattice.model.Port;
+import dev.lattice.model.Protocol;
+import dev.lattice.model.Service;
+import dev.lattice.model.ServiceId;
+import dev.lattice.model.Settings;
+import dev.lattice.model.SourceLocation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One service as resolution sees it: the service, its declarations indexed per side, the peers
+ * it names, and the diagnostics that depend on nothing but the service itself (names, ports,
+ * egress, exposures, the syntax of each declaration). Immutable once built; depends only on the
+ * service and the settings, so an update rebuilds only the nodes of changed services.
+ */
+final class Node {
+  final Service service;
+  final ServiceId id;
+  /** Explicit outbound side per peer. */
+  final Map<ServiceId, Declaration> out = new LinkedHashMap<>();
+  /** Explicit inbound side per peer. */
+  final Map<ServiceId, Declaration> in = new LinkedHashMap<>();
+  /** The wildcard outbound side, or null. */
+  Declaration outAny;
+  /** The wildcard inbound side, or null. */
+  Declaration inAny;
+  /** Diagnostics about this service alone. */
+  final List<Diagnostic> diagnostics = new ArrayList<>();
+  private final Settings settings;
+
+  Node(Service service, Settings settings) {
+    this.service = service;
+    this.id = service.id();
+    this.settings = settings;
+    checkService(this);
+    indexDeclarations(this);
+  }
+
+  /** Every service this one names explicitly, on either side (unknown ones included). */
+  Set<ServiceId> names() {
+    Set<ServiceId> names = new LinkedHashSet<>(out.keySet());
+    names.addAll(in.keySet());
+    return Collections.unmodifiableSet(names);
+  }
+
+  /** The callee-side declaration toward {@code caller}: explicit, else the wildcard, else null. */
+  Declaration inboundFor(ServiceId caller) {
+    Declaration d = in.get(caller);
+    return d != null ? d : inAny;
+  }
+
+  private void checkService(Node n) {
+    Service s = n.service;
+    String path = n.id.toString();
+    Optional<SourceLocation> at = s.source();
+    check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("namespace", s.namespace()));
+    check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("service name", s.name()));
+    if (s.selector().isEmpty()) {
+      report(
+          DiagnosticCode.INVALID_LABEL,
+          path,
+          at,
+          "the selector of " + path + " is empty, which would select every pod of the namespace;"
+              + " name the pods' labels");
+    }
+    for (Map.Entry<String, String> e : s.selector().entrySet()) {
+      check(DiagnosticCode.INVALID_LABEL, path, at, Names.labelKey(e.getKey()));
+      check(DiagnosticCode.INVALID_LABEL, path, at, Names.labelValue(e.getKey(), e.getValue()));
+    }
+    check(
+        DiagnosticCode.INVALID_SERVICE_ACCOUNT,
+        path,
+        at,
+        Names.dnsSubdomain("service account", s.serviceAccount()));
+
+    Map<String, Port> byName = new HashMap<>();
+    Map<String, Port> byNumber = new HashMap<>();
+    for (Port p : s.ports()) {
+      String portPath = path + ".ports[" + p.name() + "]";
+      Optional<SourceLocation> pat = p.source().or(() -> at);
+      check(DiagnosticCode.INVALID_NAME, portPath, pat, Names.dnsLabel("port name", p.name()));
+      check(DiagnosticCode.PORT_OUT_OF_RANGE, portPath, pat, Names.port("port", p.port()));
+      if (p.targetPort() != p.port()) {
+        check(
+            DiagnosticCode.PORT_OUT_OF_RANGE,
+            portPath,
+            pat,
+            Names.port("targetPort", p.targetPort()));
+      }
+      Port sameName = byName.putIfAbsent(p.name(), p);
+      if (sameName != null) {
+        report(
+            DiagnosticCode.DUPLICATE_PORT,
+            portPath,
+            pat,
+            path + " has two ports named \"" + p.name() + "\"; give each port its own name");
+      }
+      Port sameNumber = byNumber.putIfAbsent(p.port() + "/" + p.protocol(), p);
+      if (sameNumber != null && sameName == null) {
+        report(
+            DiagnosticCode.DUPLICATE_PORT,
+            portPath,
+            pat,
+            path
+                + " exposes "
+                + p.port()
+                + "/"
+                + p.protocol()
+                + " twice (ports \""
+                + sameNumber.name()
+                + "\" and \""
+                + p.name()
+                + "\"); remove one or give it another number");
+      }
+      for (Exposure x : p.exposedTo()) {
+        String xPath = portPath + ".exposedTo[" + x + "]";
+        if (x.kind() == Exposure.Kind.CIDR) {
+          check(
+              DiagnosticCode.INVALID_EXPOSURE,
+              xPath,
+              x.source().or(() -> pat),
+              x.cidr().isEmpty() ? "a CIDR exposure needs its range" : Names.cidr(x.cidr().get()));
+        }
+      }
+      if (!p.exposedTo().isEmpty()
+          && s.isAmbient()
+          && p.protocol() == Protocol.TCP
+          && p.peerAuth() == PeerAuth.STRICT) {
+        report(
+            DiagnosticCode.EXPOSED_STRICT,
+            portPath,
+            pat,
+            "port \""
+                + p.name()
+                + "\" of "
+                + path
+                + " is exposed to "
+                + p.exposedTo().stream().map(Exposure::toString).collect(Collectors.joining(", "))
+                + ", whose clients have no mesh identity, but it is STRICT; mark the port"
+                + " PERMISSIVE (peerAuth: PERMISSIVE)");
+      }
+    }
+
+    Map<Integer, Port> byTarget = new HashMap<>();
+    for (Port p : s.ports()) {
+      if (p.protocol() != Protocol.TCP) {
+        continue;
+      }
+      Port other = byTarget.putIfAbsent(p.targetPort(), p);
+      if (other != null && other.peerAuth() != p.peerAuth()) {
+        report(
+            DiagnosticCode.PEER_AUTH_CONFLICT,
+            path + ".ports[" + p.name() + "]",
+            p.source().or(() -> at),
+            "ports \"" + other.name() + "\" (" + other.peerAuth() + ") and \"" + p.name() + "\" ("
+                + p.peerAuth() + ") of " + path + " reach the same container port " + p.targetPort()
+                + ", where the mesh sees only one mode; give both the same peerAuth");
+      }
+    }
+    if (settings.systemNamespaces().contains(s.namespace())) {
+      report(
+          DiagnosticCode.SYSTEM_NAMESPACE,
+          path,
+          at,
+          path + " is in " + s.namespace() + ", which the cluster-wide default deny leaves out;"
+              + " only the directions its own policy has rules for are closed");
+    }
+    if (s.isAmbient() && s.namespace().equals(settings.rootNamespace())) {
+      report(
+          DiagnosticCode.ROOT_NAMESPACE,
+          path,
+          at,
+          path + " is in Istio's root namespace, where a workload policy would apply to every"
+              + " namespace; Lattice writes no L7 allow policy for it, so its mesh traffic stays"
+              + " denied. Move it to a namespace of its own");
+    }
+
+    for (Egress e : s.egress()) {
+      String ePath = path + ".egress[" + e.target() + "]";
+      Optional<SourceLocation> eat = e.source().or(() -> at);
+      switch (e.kind()) {
+        case FQDN:
+          check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.fqdn(e.target()));
+          if (e.ports().isEmpty()) {
+            report(
+                DiagnosticCode.INVALID_EGRESS,
+                ePath,
+                eat,
+                "egress to " + e.target() + " names no port; add the ports it uses (e.g. 443)");
+          }
+          break;
+        case CIDR:
+          check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.cidr(e.target()));
+          break;
+        default:
+          if (!Egress.ENTITIES.contains(e.target())) {
+            report(
+                DiagnosticCode.INVALID_EGRESS,
+                ePath,
+                eat,
+                "\"" + e.target() + "\" is not an entity Lattice supports; use one of "
+                    + String.join(", ", Egress.ENTITIES));
+          }
+      }
+      for (int port : e.ports()) {
+        check(DiagnosticCode.PORT_OUT_OF_RANGE, ePath, eat, Names.port("egress port", port));
+      }
+    }
+  }
+
+  private void indexDeclarations(Node n) {
+    Service s = n.service;
+    for (Declaration d : s.declarations()) {
+      String path = n.id + ".dependsOn[" + d.peer() + "]";
+      Optional<SourceLocation> at = d.source().or(s::source);
+      PeerRef peer = d.peer();
+      boolean usable = true;
+      if (peer.isWildcard()) {
+        if (peer.namespace().isPresent()) {
+          report(
+              DiagnosticCode.WILDCARD_NAMESPACE,
+              path,
+              at,
+              "\"*\" means any service in any namespace and takes no namespace; remove"
+                  + " namespace \""
+                  + peer.namespace().get()
+                  + "\" or name the services one by one");
+          usable = false;
+        }
+      } else {
+        String bad = Names.dnsLabel("peer name", peer.name());
+        if (bad == null && peer.namespace().isPresent()) {
+          bad = Names.dnsLabel("peer namespace", peer.namespace().get());
+        }
+        if (bad != null) {
+          report(DiagnosticCode.INVALID_NAME, path, at, bad);
+          usable = false;
+        } else if (peer.resolve(s.namespace()).equals(n.id)) {
+          report(
+              DiagnosticCode.SELF_REFERENCE,
+              path,
+              at,
+              n.id + " names itself; to let its pods call each other, set allowPeerTraffic");
+          usable = false;
+        }
+      }
+      if (d.direction() == Direction.OUTBOUND && !d.httpRules().isEmpty()) {
+        report(
+            DiagnosticCode.HTTP_ON_OUTBOUND,
+            path,
+            at,
+            "HTTP rules on an outbound declaration are enforced by no one: the callee grants"
+                + " requests. Move them to "
+                + (peer.isWildcard() ? "the callees'" : peer.resolve(s.namespace()) + "'s")
+                + " inbound declaration of "
+                + n.id);
+      }
+      for (HttpRule r : d.httpRules()) {
+        Optional<SourceLocation> rat = r.source().or(() -> at);
+        if (r.methods().isEmpty() && r.paths().isEmpty()) {
+          report(
+              DiagnosticCode.INVALID_HTTP_RULE,
+              path,
+              rat,
+              "an HTTP rule needs methods or paths; to allow any request, leave out the HTTP"
+                  + " rules");
+        }
+        r.methods().forEach(m -> check(DiagnosticCode.INVALID_HTTP_RULE, path, rat, Names.httpMethod(m)));
+        r.paths().forEach(p -> check(DiagnosticCode.INVALID_HTTP_RULE, path, rat, Names.httpPath(p)));
+      }
+      if (d.direction().isInbound()) {
+        checkInboundSide(n, d, path, at);
+      }
+      if (!usable) {
+        continue;
+      }
+      if (d.direction().isOutbound()) {
+        if (peer.isWildcard()) {
+          if (n.outAny != null) {
+            duplicate(path, at, n.id, "*", "outbound");
+          } else {
+            n.outAny = d;
+          }
+        } else if (n.out.putIfAbsent(peer.resolve(s.namespace()), d) != null) {
+          duplicate(path, at, n.id, peer.resolve(s.namespace()).toString(), "outbound");
+        }
+      }
+      if (d.direction().isInbound()) {
+        if (peer.isWildcard()) {
+          if (n.inAny != null) {
+            duplicate(path, at, n.id, "*", "inbound");
+          } else {
+            n.inAny = d;
+          }
+        } else if (n.in.putIfAbsent(peer.resolve(s.namespace()), d) != null) {
+          duplicate(path, at, n.id, peer.resolve(s.namespace()).toString(), "inbound");
+        }
+      }
+    }
+  }
+
+  /** The inbound side names the declarer's own ports and grants the HTTP rules. */
+  private void checkInboundSide(Node n, Declaration d, String path, Optional<SourceLocation> at) {
+    Service s = n.service;
+    for (String name : d.ports()) {
+      if (s.port(name).isEmpty()) {
+        report(
+            DiagnosticCode.UNKNOWN_PORT,
+            path,
+            at,
+            n.id + " admits its port \"" + name + "\", which it does not have; its ports are "
+                + portNames(s));
+      }
+    }
+    if (d.httpRules().isEmpty()) {
+      return;
+    }
+    if (!s.isAmbient()) {
+      report(
+          DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
+          path,
+          at,
+          n.id + " is not in the mesh, so no waypoint sees its requests and its HTTP rules would"
+              + " be enforced by neither layer; enroll it in the mesh or remove the HTTP rules");
+      return;
+    }
+    for (Port p : s.ports()) {
+      if (p.protocol() != Protocol.TCP && (d.ports().isEmpty() || d.ports().contains(p.name()))) {
+        report(
+            DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
+            path,
+            at,
+            "the HTTP rules would cover port \"" + p.name() + "\" (" + p.protocol() + "), which"
+                + " no waypoint sees; limit the declaration to TCP ports with ports: ["
+                + s.ports().stream()
+                    .filter(q -> q.protocol() == Protocol.TCP)
+                    .map(Port::name)
+                    .collect(Collectors.joining(", "))
+                + "]");
+      }
+    }
+  }
+
+  private void duplicate(
+      String path, Optional<SourceLocation> at, ServiceId id, String peer, String side) {
+    report(
+        DiagnosticCode.DUPLICATE_DECLARATION,
+        path,
+        at,
+        id + " declares " + peer + " " + side + " more than once; merge the declarations into one");
+  }
+
+  private void check(
+      DiagnosticCode code, String path, Optional<SourceLocation> at, String problem) {
+    if (problem != null) {
+      report(code, path, at, problem);
+    }
+  }
+
+  private void report(
+      DiagnosticCode code, String path, Optional<SourceLocation> at, String message) {
+    diagnostics.add(Diagnostic.of(code, path, at, message));
+  }
+
+  static String portNames(Service s) {
+    return s.ports().isEmpty()
+        ? "none"
+        : s.ports().stream().map(Port::name).collect(Collectors.joining(", "));
+  }
+}
