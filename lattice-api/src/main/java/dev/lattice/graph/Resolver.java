@@ -181,7 +181,8 @@ final class Resolver {
               DiagnosticCode.INVALID_EXPOSURE,
               xPath,
               x.source().or(() -> pat),
-              x.cidr().map(Names::cidr).orElse("a CIDR exposure needs its range"));
+              // Names.cidr returns null for a valid CIDR, which Optional.map turns into empty
+              x.cidr().isPresent() ? Names.cidr(x.cidr().get()) : "a CIDR exposure needs its range");
         }
       }
       if (!p.exposedTo().isEmpty()
