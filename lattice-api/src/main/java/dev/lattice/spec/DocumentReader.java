@@ -25,8 +25,8 @@ final class DocumentReader {
   private DocumentReader() {}
 
   /**
-   * The service a document declares: where it lives, its model path prefix ({@code
-   * shop/api.spec}) and where its name was written.
+   * The service a document declares: where it lives, its model path prefix ({@code shop/api.spec})
+   * and where its name was written.
    */
   record Identity(String namespace, String name, SourceLocation at) {
     /** The model path of the document's {@code spec}. */
@@ -58,8 +58,10 @@ final class DocumentReader {
       return Outcome.OTHER;
     }
     Fields d = doc.get();
-    String hint = "every document needs apiVersion and kind (apiVersion: " + API_VERSION
-        + ", kind: LatticeService)";
+    String hint =
+        "every document needs apiVersion and kind (apiVersion: "
+            + API_VERSION
+            + ", kind: LatticeService)";
     Optional<String> kind = d.requiredText("kind", hint);
     Optional<String> apiVersion = d.requiredText("apiVersion", hint);
     if (kind.isEmpty()) {
@@ -74,8 +76,13 @@ final class DocumentReader {
           DiagnosticCode.SPEC_INVALID_VALUE,
           file,
           d.valueAt("apiVersion"),
-          k + " is read as apiVersion " + API_VERSION + ", got \""
-              + Texts.abbreviate(apiVersion.get()) + "\"; write apiVersion: " + API_VERSION);
+          k
+              + " is read as apiVersion "
+              + API_VERSION
+              + ", got \""
+              + Texts.abbreviate(apiVersion.get())
+              + "\"; write apiVersion: "
+              + API_VERSION);
     }
     Optional<Identity> id = identity(d);
     Optional<Node> specNode = spec(d, k);
@@ -101,8 +108,12 @@ final class DocumentReader {
           DiagnosticCode.SPEC_INVALID_VALUE,
           file,
           d.valueAt("kind"),
-          "kind \"" + Texts.abbreviate(kind) + "\" is not one Lattice reads"
-              + "; did you mean " + meant.get() + "?");
+          "kind \""
+              + Texts.abbreviate(kind)
+              + "\" is not one Lattice reads"
+              + "; did you mean "
+              + meant.get()
+              + "?");
       return Outcome.OTHER;
     }
     String name =
@@ -120,7 +131,9 @@ final class DocumentReader {
         DiagnosticCode.SPEC_SKIPPED_KIND,
         file,
         d.valueAt("kind"),
-        "skipped " + Texts.abbreviate(kind) + Texts.abbreviate(name)
+        "skipped "
+            + Texts.abbreviate(kind)
+            + Texts.abbreviate(name)
             + ": Lattice reads only LatticeService and LatticeMeshMember documents");
     return Outcome.OTHER;
   }

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Parses the endpoints of an {@code external-service} resource into egress targets. Only the
- * syntax is checked here; resolution checks the names, ranges and ports it yields (an
- * upper-case host, a CIDR with host bits set, port 0), at the endpoint's location.
+ * Parses the endpoints of an {@code external-service} resource into egress targets. Only the syntax
+ * is checked here; resolution checks the names, ranges and ports it yields (an upper-case host, a
+ * CIDR with host bits set, port 0), at the endpoint's location.
  *
- * <p>An IPv6 CIDR holds colons, so {@code CIDR:port} is split at the last colon <em>after</em>
- * the slash: a prefix length never contains one ({@code 2001:db8::/32:443}).
+ * <p>An IPv6 CIDR holds colons, so {@code CIDR:port} is split at the last colon <em>after</em> the
+ * slash: a prefix length never contains one ({@code 2001:db8::/32:443}).
  */
 final class Endpoints {
   /** The forms an endpoint may take, for messages. */
@@ -68,7 +68,8 @@ final class Endpoints {
       if (Cidrs.parseV4(address) == null && Cidrs.parseV6(address) == null) {
         return Parsed.error("is not a CIDR: \"" + address + "\" is not an IP address");
       }
-      return withPort(Egress.Kind.CIDR, s.substring(0, colon), s.substring(colon + 1), Protocol.TCP);
+      return withPort(
+          Egress.Kind.CIDR, s.substring(0, colon), s.substring(colon + 1), Protocol.TCP);
     }
     return hostPort(s, -1, Protocol.TCP);
   }
@@ -77,7 +78,9 @@ final class Endpoints {
   private static Parsed url(String scheme, String rest) {
     if (!SCHEMES.contains(scheme)) {
       return Parsed.error(
-          "has the scheme " + scheme + "://, which Lattice does not read; use tcp://host:port"
+          "has the scheme "
+              + scheme
+              + "://, which Lattice does not read; use tcp://host:port"
               + " for other TCP protocols");
     }
     int end = rest.length();
@@ -164,6 +167,7 @@ final class Endpoints {
     if (parts.length > 2 || parts[0].isEmpty()) {
       return Parsed.error("is not entity:<name>[:port] (e.g. entity:kube-apiserver:443)");
     }
-    return withPort(Egress.Kind.ENTITY, parts[0], parts.length == 2 ? parts[1] : "443", Protocol.TCP);
+    return withPort(
+        Egress.Kind.ENTITY, parts[0], parts.length == 2 ? parts[1] : "443", Protocol.TCP);
   }
 }

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Typed, located access to one mapping of a spec. Every accessor reports what is wrong (a wrong
- * type at the value's location, an unknown key at the key's) and returns empty instead of
- * throwing; a null value ({@code key:} or {@code key: null}) reads as absent.
+ * type at the value's location, an unknown key at the key's) and returns empty instead of throwing;
+ * a null value ({@code key:} or {@code key: null}) reads as absent.
  */
 final class Fields {
   private static final BigInteger MAX_INT = BigInteger.valueOf(Integer.MAX_VALUE);
@@ -20,6 +20,7 @@ final class Fields {
   private final Node.Mapping mapping;
   private final String path;
   private final Problems problems;
+
   /** Whether the fields are a document's own (and its metadata's): their path is the file's. */
   private final boolean flat;
 
@@ -31,16 +32,17 @@ final class Fields {
   }
 
   /**
-   * A document's top-level mapping. Until a document names its service there is no model path,
-   * so its own fields and its metadata's report the file name as their path.
+   * A document's top-level mapping. Until a document names its service there is no model path, so
+   * its own fields and its metadata's report the file name as their path.
    */
   static Optional<Fields> document(Node node, String file, Problems problems) {
-    return of(node, file, "a spec document", problems).map(f -> new Fields(f.mapping, file, problems, true));
+    return of(node, file, "a spec document", problems)
+        .map(f -> new Fields(f.mapping, file, problems, true));
   }
 
   /**
-   * The mapping {@code node}, read at model path {@code path}; empty (with a SPEC_TYPE error)
-   * when it is not a mapping, and empty without one when it is null.
+   * The mapping {@code node}, read at model path {@code path}; empty (with a SPEC_TYPE error) when
+   * it is not a mapping, and empty without one when it is null.
    */
   static Optional<Fields> of(Node node, String path, String what, Problems problems) {
     if (node instanceof Node.Mapping) {
@@ -92,7 +94,10 @@ final class Fields {
             DiagnosticCode.SPEC_UNKNOWN_FIELD,
             path(e.key()),
             e.keyAt(),
-            "unknown field \"" + Texts.abbreviate(e.key()) + "\" in " + what
+            "unknown field \""
+                + Texts.abbreviate(e.key())
+                + "\" in "
+                + what
                 + Texts.closest(e.key(), known)
                     .map(c -> "; did you mean " + c + "? Known fields: ")
                     .orElse("; known fields: ")
@@ -116,8 +121,15 @@ final class Fields {
                         DiagnosticCode.SPEC_UNKNOWN_FIELD,
                         path(e.key()),
                         e.keyAt(),
-                        "unknown field \"" + e.key() + "\" in " + what + "; did you mean " + c
-                            + "? (Lattice reads " + String.join(", ", network) + " here and"
+                        "unknown field \""
+                            + e.key()
+                            + "\" in "
+                            + what
+                            + "; did you mean "
+                            + c
+                            + "? (Lattice reads "
+                            + String.join(", ", network)
+                            + " here and"
                             + " ignores other fields)"));
       }
     }
@@ -189,15 +201,30 @@ final class Fields {
         DiagnosticCode.SPEC_TYPE,
         path(key),
         n.at(),
-        key + " must be true or false, got " + n.describe()
+        key
+            + " must be true or false, got "
+            + n.describe()
             + (n instanceof Node.Scalar ? "; write it without quotes" : ""));
     return Optional.empty();
   }
 
   /** The mapping of {@code key}. */
   Optional<Fields> mapping(String key) {
-    return get(key)
-        .flatMap(n -> of(n, path(key), key, problems))
+    return mapping(key, "key: value lines");
+  }
+
+  /** The mapping of {@code key}, whose {@code shape} a type error shows ("names to ports"). */
+  Optional<Fields> mapping(String key, String shape) {
+    Optional<Node> node = get(key);
+    if (node.isPresent() && !(node.get() instanceof Node.Mapping)) {
+      problems.report(
+          DiagnosticCode.SPEC_TYPE,
+          path(key),
+          node.get().at(),
+          key + " must be a mapping (" + shape + "), got " + node.get().describe());
+      return Optional.empty();
+    }
+    return node.flatMap(n -> of(n, path(key), key, problems))
         .map(f -> flat ? new Fields(f.mapping, path, problems, true) : f);
   }
 
@@ -245,8 +272,8 @@ final class Fields {
   }
 
   /**
-   * The integer of a node that must be a whole number, such as a port. Values outside 1..65535
-   * pass (resolution reports them where they were written); values no int can hold do not.
+   * The integer of a node that must be a whole number, such as a port. Values outside 1..65535 pass
+   * (resolution reports them where they were written); values no int can hold do not.
    */
   static Optional<Integer> integer(Node n, String path, String what, Problems problems) {
     if (n instanceof Node.Scalar) {
@@ -257,7 +284,10 @@ final class Fields {
               DiagnosticCode.SPEC_INVALID_VALUE,
               path,
               n.at(),
-              what + " " + Texts.abbreviate(s.text()) + " is not a port number; ports are"
+              what
+                  + " "
+                  + Texts.abbreviate(s.text())
+                  + " is not a port number; ports are"
                   + " 1..65535");
           return Optional.empty();
         }

@@ -20,10 +20,10 @@ import java.util.Optional;
 
 /**
  * Reads the network parts of a {@code LatticeService} spec: {@code workload.service} (ports and
- * service type), {@code workload.resources} of type {@code service} and {@code
- * external-service}, and Lattice's extensions {@code serviceAccount}, {@code selector}, {@code
- * ambient} and {@code allowPeerTraffic}. Containers, replicas, other resource types and every
- * other field belong to the platform and are ignored.
+ * service type), {@code workload.resources} of type {@code service} and {@code external-service},
+ * and Lattice's extensions {@code serviceAccount}, {@code selector}, {@code ambient} and {@code
+ * allowPeerTraffic}. Containers, replicas, other resource types and every other field belong to the
+ * platform and are ignored.
  */
 final class LatticeServiceReader {
   private static final List<String> SPEC_FIELDS =
@@ -38,7 +38,8 @@ final class LatticeServiceReader {
   private static final List<String> SERVICE_PARAMS = List.of("ports", "http");
   private static final List<String> EXTERNAL_PARAMS = List.of("endpoints");
   private static final List<String> HTTP_FIELDS = List.of("methods", "paths");
-  private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "LoadBalancer", "NodePort");
+  private static final List<String> SERVICE_TYPES =
+      List.of("ClusterIP", "LoadBalancer", "NodePort");
   private static final List<String> RESOURCE_TYPES = List.of("service", "external-service");
   private static final List<String> DIRECTIONS = List.of("outbound", "inbound", "both");
 
@@ -60,15 +61,18 @@ final class LatticeServiceReader {
   private Service spec(Fields spec) {
     spec.nearMisses("spec", SPEC_FIELDS);
     spec.text("serviceAccount").ifPresent(service::serviceAccount);
-    spec.mapping("selector").map(DocumentReader::selector).ifPresent(service::selector);
+    spec.mapping("selector", "label keys to values, e.g. app: api")
+        .map(DocumentReader::selector)
+        .ifPresent(service::selector);
     spec.bool("ambient").ifPresent(a -> service.mesh(a ? MeshMode.AMBIENT : MeshMode.NONE));
     spec.bool("allowPeerTraffic").ifPresent(service::allowPeerTraffic);
     spec.mapping("workload")
         .ifPresent(
             w -> {
               w.nearMisses("spec.workload", WORKLOAD_FIELDS);
-              w.mapping("service").ifPresent(this::ports);
-              w.mapping("resources").ifPresent(this::resources);
+              w.mapping("service", "e.g. ports: {http: {port: 8080}}").ifPresent(this::ports);
+              w.mapping("resources", "resource names to resources, e.g. db: {direction: outbound}")
+                  .ifPresent(this::resources);
             });
     return service.build();
   }
@@ -85,19 +89,23 @@ final class LatticeServiceReader {
                     DiagnosticCode.SPEC_INVALID_VALUE,
                     svc.path("serviceType"),
                     svc.valueAt("serviceType"),
-                    "serviceType \"" + Texts.abbreviate(t) + "\" is not one of "
-                        + String.join(", ", SERVICE_TYPES) + Texts.didYouMean(t, SERVICE_TYPES)));
+                    "serviceType \""
+                        + Texts.abbreviate(t)
+                        + "\" is not one of "
+                        + String.join(", ", SERVICE_TYPES)
+                        + Texts.didYouMean(t, SERVICE_TYPES)));
     boolean exposed = type.map(t -> t.equals("LoadBalancer") || t.equals("NodePort")).orElse(false);
     List<String> names = new ArrayList<>();
-    svc.mapping("ports")
+    svc.mapping("ports", "port names to ports, e.g. http: {port: 8080}")
         .ifPresent(
             ports -> {
               for (Node.Entry e : ports.entries().values()) {
                 port(ports, e, exposed ? svc.valueAt("serviceType") : null, type.orElse(""))
-                    .ifPresent(p -> {
-                  service.addPorts(p);
-                  names.add(p.name());
-                });
+                    .ifPresent(
+                        p -> {
+                          service.addPorts(p);
+                          names.add(p.name());
+                        });
               }
             });
     if (exposed && !names.isEmpty()) {
@@ -107,7 +115,11 @@ final class LatticeServiceReader {
           DiagnosticCode.LOAD_BALANCER_EXPOSED,
           svc.path("serviceType"),
           svc.valueAt("serviceType"),
-          id + " is a " + type.get() + " Service: its ports " + String.join(", ", names)
+          id
+              + " is a "
+              + type.get()
+              + " Service: its ports "
+              + String.join(", ", names)
               + " are exposed to world and PERMISSIVE (plaintext allowed), as the Lattice"
               + " platform does; use serviceType ClusterIP to keep them inside the cluster");
     }
@@ -147,7 +159,12 @@ final class LatticeServiceReader {
             DiagnosticCode.PEER_AUTH_CONFLICT,
             f.path("peerAuth"),
             f.valueAt("peerAuth"),
-            "port \"" + e.key() + "\" of " + id + " is STRICT, but the " + type
+            "port \""
+                + e.key()
+                + "\" of "
+                + id
+                + " is STRICT, but the "
+                + type
                 + " Service exposes it to world, whose clients have no mesh identity; remove"
                 + " peerAuth (the port is PERMISSIVE) or use serviceType ClusterIP");
       }
@@ -157,8 +174,14 @@ final class LatticeServiceReader {
               DiagnosticCode.CIDR_BEHIND_SNAT,
               f.path("exposedTo"),
               x.source().orElse(f.at()),
-              "the exposure of port \"" + e.key() + "\" to " + x + " only matches when the"
-                  + " client's source address survives, but a " + type + " Service usually"
+              "the exposure of port \""
+                  + e.key()
+                  + "\" to "
+                  + x
+                  + " only matches when the"
+                  + " client's source address survives, but a "
+                  + type
+                  + " Service usually"
                   + " SNATs it to a node address; set externalTrafficPolicy: Local on the Service"
                   + " (and the setting loadBalancerPreservesSourceIp), or expose it to world");
         }
@@ -206,8 +229,12 @@ final class LatticeServiceReader {
                         DiagnosticCode.SPEC_INVALID_VALUE,
                         r.path("type"),
                         r.valueAt("type"),
-                        "resource type \"" + type + "\" is not one Lattice or the platform knows;"
-                            + " did you mean " + meant + "?"));
+                        "resource type \""
+                            + type
+                            + "\" is not one Lattice or the platform knows;"
+                            + " did you mean "
+                            + meant
+                            + "?"));
       }
     }
   }
@@ -216,9 +243,8 @@ final class LatticeServiceReader {
     Direction direction = direction(r).orElse(Direction.OUTBOUND);
     String name = r.text("id").orElse(e.key());
     PeerRef peer = DocumentReader.peer(name, r.text("namespace"));
-    Declaration.Builder d =
-        Declaration.builder().peer(peer).direction(direction).source(e.keyAt());
-    r.mapping("params")
+    Declaration.Builder d = Declaration.builder().peer(peer).direction(direction).source(e.keyAt());
+    r.mapping("params", "e.g. ports: [http]")
         .ifPresent(
             params -> {
               params.only("params of resource \"" + e.key() + "\"", SERVICE_PARAMS);
@@ -257,7 +283,9 @@ final class LatticeServiceReader {
                   DiagnosticCode.SPEC_INVALID_VALUE,
                   r.path("direction"),
                   r.valueAt("direction"),
-                  "direction \"" + Texts.abbreviate(text) + "\" is not outbound, inbound or both"
+                  "direction \""
+                      + Texts.abbreviate(text)
+                      + "\" is not outbound, inbound or both"
                       + (DIRECTIONS.contains(lower)
                           ? "; directions are lower-case, write " + lower
                           : Texts.didYouMean(lower, DIRECTIONS)));
@@ -276,14 +304,18 @@ final class LatticeServiceReader {
                     DiagnosticCode.SPEC_INVALID_VALUE,
                     r.path("direction"),
                     r.valueAt("direction"),
-                    "external service \"" + key + "\" can only be called, not call in; remove"
+                    "external service \""
+                        + key
+                        + "\" can only be called, not call in; remove"
                         + " direction (outbound is the default)"));
     if (r.has("namespace")) {
       problems.report(
           DiagnosticCode.SPEC_INVALID_VALUE,
           r.path("namespace"),
           r.valueAt("namespace"),
-          "external service \"" + key + "\" lives outside the cluster and has no namespace;"
+          "external service \""
+              + key
+              + "\" lives outside the cluster and has no namespace;"
               + " remove namespace");
     }
     boolean any = false;
@@ -293,10 +325,13 @@ final class LatticeServiceReader {
       Endpoints.Parsed parsed = Endpoints.entity(entityId.get());
       egress(parsed, key, "id", r.path("id"), r.valueAt("id"), entityId.get());
     }
-    Optional<Fields> params = r.mapping("params");
+    Optional<Fields> params = r.mapping("params", "e.g. endpoints: {api: https://api.example.com}");
     if (params.isPresent()) {
       params.get().only("params of external service \"" + key + "\"", EXTERNAL_PARAMS);
-      Optional<Fields> endpoints = params.get().mapping("endpoints");
+      Optional<Fields> endpoints =
+          params
+              .get()
+              .mapping("endpoints", "endpoint names to URLs, e.g. api: https://api.example.com");
       if (endpoints.isPresent()) {
         for (Map.Entry<String, Node.Entry> ep : endpoints.get().entries().entrySet()) {
           Fields f = endpoints.get();
@@ -305,8 +340,12 @@ final class LatticeServiceReader {
           if (url.isPresent()) {
             any = true;
             egress(
-                Endpoints.parse(url.get()), key + "/" + name, "endpoint \"" + name + "\"",
-                f.path(name), f.valueAt(name), url.get());
+                Endpoints.parse(url.get()),
+                key + "/" + name,
+                "endpoint \"" + name + "\"",
+                f.path(name),
+                f.valueAt(name),
+                url.get());
           } else if (!f.has(name)) {
             problems.report(
                 DiagnosticCode.SPEC_ENDPOINT,
@@ -322,7 +361,9 @@ final class LatticeServiceReader {
           DiagnosticCode.SPEC_MISSING_FIELD,
           r.path("params"),
           e.keyAt(),
-          "external service \"" + key + "\" names no endpoint; add params: {endpoints: {api:"
+          "external service \""
+              + key
+              + "\" names no endpoint; add params: {endpoints: {api:"
               + " https://api.example.com}} or id: entity:<name>[:port]");
     }
   }
@@ -339,8 +380,13 @@ final class LatticeServiceReader {
           DiagnosticCode.SPEC_ENDPOINT,
           path,
           at,
-          what + " \"" + Texts.abbreviate(written) + "\" " + parsed.problem()
-              + "; an endpoint is one of " + Endpoints.FORMS);
+          what
+              + " ("
+              + Texts.abbreviate(written)
+              + ") "
+              + parsed.problem()
+              + "; an endpoint is one of "
+              + Endpoints.FORMS);
       return;
     }
     service.addEgress(

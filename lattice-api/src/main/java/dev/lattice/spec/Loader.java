@@ -48,7 +48,9 @@ final class Loader {
             DiagnosticCode.NO_SPECS,
             name,
             null,
-            "directory " + name + " holds no *.yaml or *.yml files; name the directory that holds"
+            "directory "
+                + name
+                + " holds no *.yaml or *.yml files; name the directory that holds"
                 + " the specs");
       }
       for (Path f : files) {
@@ -77,9 +79,11 @@ final class Loader {
           null,
           inputs.isEmpty()
               ? "no spec files were given; name the files or directories that hold the specs"
-              : "no LatticeService or LatticeMeshMember found in " + String.join(", ", inputs)
+              : "no LatticeService or LatticeMeshMember found in "
+                  + String.join(", ", inputs)
                   + "; Lattice needs at least one (kind: LatticeService, apiVersion: "
-                  + DocumentReader.API_VERSION + ")");
+                  + DocumentReader.API_VERSION
+                  + ")");
     }
     List<Diagnostic> diagnostics = problems.sorted();
     return new SpecResult(
@@ -166,8 +170,8 @@ final class Loader {
   }
 
   /**
-   * The text of a spec file: UTF-8 (a byte order mark is fine), or UTF-16 with its byte order
-   * mark. Any other bytes are an error that says where the first undecodable byte is.
+   * The text of a spec file: UTF-8 (a byte order mark is fine), or UTF-16 with its byte order mark.
+   * Any other bytes are an error that says where the first undecodable byte is.
    */
   private Optional<String> decode(byte[] bytes, String name) {
     Charset charset = StandardCharsets.UTF_8;
@@ -228,7 +232,8 @@ final class Loader {
           DiagnosticCode.SPEC_EMPTY_FILE,
           name,
           SourceLocation.of(name, 1, 1),
-          name + " holds no YAML document; add a LatticeService or LatticeMeshMember, or remove"
+          name
+              + " holds no YAML document; add a LatticeService or LatticeMeshMember, or remove"
               + " the file");
     }
     for (Node document : r.documents()) {

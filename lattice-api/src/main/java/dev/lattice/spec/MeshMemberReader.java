@@ -19,14 +19,14 @@ import java.util.Optional;
  * monitoring agent, a webhook) that takes part in the bilateral agreements. Its whole spec is a
  * network part, so every unknown field is an error.
  *
- * <p>A caller named in {@code allowedCallers} and in {@code dependencies} yields two
- * declarations, one inbound and one outbound: resolution indexes each side on its own, so this
- * is exactly {@code both}, and each keeps the location it was written at.
+ * <p>A caller named in {@code allowedCallers} and in {@code dependencies} yields two declarations,
+ * one inbound and one outbound: resolution indexes each side on its own, so this is exactly {@code
+ * both}, and each keeps the location it was written at.
  *
  * <p>{@code target.namespace} (the platform's "every pod of a namespace") is rejected: a Lattice
- * service is one set of pods with one selector and one service account (its mesh identity), and
- * a namespace of pods has neither, so any mapping would guess a selector and an identity that
- * the policies then trust. Name the pods with {@code target.selector} instead.
+ * service is one set of pods with one selector and one service account (its mesh identity), and a
+ * namespace of pods has neither, so any mapping would guess a selector and an identity that the
+ * policies then trust. Name the pods with {@code target.selector} instead.
  */
 final class MeshMemberReader {
   private static final List<String> SPEC_FIELDS =
@@ -105,10 +105,11 @@ final class MeshMemberReader {
   }
 
   private void target(Fields spec) {
-    Optional<Fields> target = spec.mapping("target");
+    Optional<Fields> target = spec.mapping("target", "e.g. selector: {app: prometheus}");
     if (target.isEmpty()) {
       if (!spec.has("target")) {
-        spec.missing("target", "name the member's pods, e.g. target: {selector: {app: prometheus}}");
+        spec.missing(
+            "target", "name the member's pods, e.g. target: {selector: {app: prometheus}}");
       }
       return;
     }
@@ -124,11 +125,12 @@ final class MeshMemberReader {
               + " workload");
       return;
     }
-    Optional<Fields> selector = t.mapping("selector");
+    Optional<Fields> selector = t.mapping("selector", "label keys to values, e.g. app: prometheus");
     if (selector.isPresent()) {
       service.selector(DocumentReader.selector(selector.get()));
     } else if (!t.has("selector")) {
-      t.missing("selector", "name the member's pods by their labels, e.g. selector: {app: prometheus}");
+      t.missing(
+          "selector", "name the member's pods by their labels, e.g. selector: {app: prometheus}");
     }
   }
 
@@ -176,11 +178,14 @@ final class MeshMemberReader {
 
   private void egress(Fields f, Node item) {
     f.only("an egress rule", EGRESS_FIELDS);
-    Optional<Fields> target = f.mapping("target");
+    Optional<Fields> target =
+        f.mapping("target", "fqdn, cidr or entity, e.g. fqdn: api.example.com");
     if (target.isEmpty()) {
       if (!f.has("target")) {
-        f.missing("target", "write target: {fqdn: api.example.com}, {cidr: 10.0.0.0/8} or"
-            + " {entity: kube-apiserver}");
+        f.missing(
+            "target",
+            "write target: {fqdn: api.example.com}, {cidr: 10.0.0.0/8} or"
+                + " {entity: kube-apiserver}");
       }
       return;
     }
@@ -204,10 +209,7 @@ final class MeshMemberReader {
       return;
     }
     Egress.Builder e =
-        Egress.builder()
-            .kind(EGRESS_TARGETS.get(kind))
-            .target(value.get())
-            .source(item.at());
+        Egress.builder().kind(EGRESS_TARGETS.get(kind)).target(value.get()).source(item.at());
     List<Node> ports = f.list("ports").orElse(List.of());
     for (int i = 0; i < ports.size(); i++) {
       Fields.integer(ports.get(i), f.path("ports") + "[" + i + "]", "an egress port", problems)

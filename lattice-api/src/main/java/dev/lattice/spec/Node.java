@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A YAML node as the loader sees it: a mapping, a sequence or a scalar, each with the 1-based
- * line and column where it was written. Aliases are already expanded (an alias shares the
- * anchored subtree; it is never copied).
+ * A YAML node as the loader sees it: a mapping, a sequence or a scalar, each with the 1-based line
+ * and column where it was written. Aliases are already expanded (an alias shares the anchored
+ * subtree; it is never copied).
  */
 sealed interface Node permits Node.Mapping, Node.Sequence, Node.Scalar {
 

@@ -26,8 +26,8 @@ public final class SpecResult {
   }
 
   /**
-   * Every diagnostic of loading, sorted by location: errors, warnings (an empty file) and notes
-   * (a skipped kind, a LoadBalancer's exposed ports). Resolution's own come from {@code
+   * Every diagnostic of loading, sorted by location: errors, warnings (an empty file) and notes (a
+   * skipped kind, a LoadBalancer's exposed ports). Resolution's own come from {@code
    * graph().resolve()}, which repeats these.
    */
   public List<Diagnostic> diagnostics() {
@@ -40,8 +40,8 @@ public final class SpecResult {
   }
 
   /**
-   * The declared graph, carrying the warnings and notes of loading; empty when any diagnostic is
-   * an error.
+   * The declared graph, carrying the warnings and notes of loading; empty when any diagnostic is an
+   * error.
    */
   public Optional<ServiceGraph> graph() {
     return Optional.ofNullable(graph);
@@ -63,7 +63,11 @@ public final class SpecResult {
   @Override
   public String toString() {
     long errors = diagnostics.stream().filter(Diagnostic::isError).count();
-    return (graph == null ? "no graph" : graph.services().size() + " services") + ", "
-        + diagnostics.size() + " diagnostics (" + errors + " errors)";
+    return (graph == null ? "no graph" : graph.services().size() + " services")
+        + ", "
+        + diagnostics.size()
+        + " diagnostics ("
+        + errors
+        + " errors)";
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Loads YAML specs — {@code LatticeService} and {@code LatticeMeshMember} documents — into a
- * {@link dev.lattice.graph.ServiceGraph}.
+ * Loads YAML specs — {@code LatticeService} and {@code LatticeMeshMember} documents — into a {@link
+ * dev.lattice.graph.ServiceGraph}.
  *
  * <pre>{@code
  * SpecResult result = Specs.load(Path.of("specs"), Path.of("gateway.yaml"));
@@ -18,23 +18,23 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>A path may name a file (read whatever its name) or a directory (every {@code *.yaml} and
- * {@code *.yml} file under it, recursively, in name order; files and directories whose name
- * starts with '.' are skipped). Locations name files as the caller did: a relative path stays
- * relative, and a file found in a directory is the directory's path joined with the file's path
- * inside it ({@code specs/shop/api.yaml}).
+ * {@code *.yml} file under it, recursively, in name order; files and directories whose name starts
+ * with '.' are skipped). Locations name files as the caller did: a relative path stays relative,
+ * and a file found in a directory is the directory's path joined with the file's path inside it
+ * ({@code specs/shop/api.yaml}).
  *
  * <p>Loading never throws for a problem in the input: malformed YAML, wrong types, unknown fields
- * in the network parts, unreadable files, files over 8 MiB and alias bombs are all diagnostics
- * with a file, line and column. The loader checks structure and types; what the values mean
- * (names, port ranges, duplicate ports, FQDN and CIDR syntax, unknown peers) is checked by {@code
+ * in the network parts, unreadable files, files over 8 MiB and alias bombs are all diagnostics with
+ * a file, line and column. The loader checks structure and types; what the values mean (names, port
+ * ranges, duplicate ports, FQDN and CIDR syntax, unknown peers) is checked by {@code
  * ServiceGraph.resolve()}, which reports it at the location the loader recorded for each service,
  * port, declaration, HTTP rule, egress and exposure.
  *
  * <p>Diagnostics of loading carry a path: the file name for problems of the YAML itself or of a
- * document that names no service yet, otherwise the service and the field as the YAML reads
- * ({@code shop/api.spec.workload.resources[db].direction}, {@code
- * shop/gw.spec.dependencies[2].name}: user-chosen keys and list indices in brackets). Resolution
- * uses the model's paths ({@code shop/api.dependsOn[data/db]}) and the same locations.
+ * document that names no service yet, otherwise the service and the field as the YAML reads ({@code
+ * shop/api.spec.workload.resources[db].direction}, {@code shop/gw.spec.dependencies[2].name}:
+ * user-chosen keys and list indices in brackets). Resolution uses the model's paths ({@code
+ * shop/api.dependsOn[data/db]}) and the same locations.
  */
 public final class Specs {
   private Specs() {}

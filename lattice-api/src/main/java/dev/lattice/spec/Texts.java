@@ -29,8 +29,8 @@ final class Texts {
   }
 
   /**
-   * The candidate closest to {@code word}, if it is close enough to be the likely intent of a
-   * typo: at most two edits (a swap of neighbours counts as one), and fewer than half the letters.
+   * The candidate closest to {@code word}, if it is close enough to be the likely intent of a typo:
+   * at most two edits (a swap of neighbours counts as one), and fewer than half the letters.
    */
   static Optional<String> closest(String word, Collection<String> candidates) {
     String best = null;
@@ -55,8 +55,8 @@ final class Texts {
   }
 
   /**
-   * Optimal-string-alignment distance between {@code a} and {@code b}, or {@code cap} when it is
-   * at least {@code cap} (long words are never compared letter by letter).
+   * Optimal-string-alignment distance between {@code a} and {@code b}, or {@code cap} when it is at
+   * least {@code cap} (long words are never compared letter by letter).
    */
   static int distance(String a, String b, int cap) {
     if (Math.abs(a.length() - b.length()) >= cap || a.length() > 64 || b.length() > 64) {

@@ -43,7 +43,10 @@ final class Values {
                   DiagnosticCode.SPEC_INVALID_VALUE,
                   f.path(key),
                   f.valueAt(key),
-                  key + " \"" + Texts.abbreviate(text) + "\" is not TCP, UDP or SCTP"
+                  key
+                      + " \""
+                      + Texts.abbreviate(text)
+                      + "\" is not TCP, UDP or SCTP"
                       + (PROTOCOLS.contains(upper)
                           ? "; protocols are upper-case, write " + upper
                           : Texts.didYouMean(upper, PROTOCOLS)));
@@ -68,7 +71,10 @@ final class Values {
                   DiagnosticCode.SPEC_INVALID_VALUE,
                   f.path(key),
                   f.valueAt(key),
-                  key + " \"" + Texts.abbreviate(text) + "\" is not STRICT, PERMISSIVE or Webhook"
+                  key
+                      + " \""
+                      + Texts.abbreviate(text)
+                      + "\" is not STRICT, PERMISSIVE or Webhook"
                       + Texts.didYouMean(text, PEER_AUTHS));
               return Optional.empty();
             });
@@ -100,7 +106,9 @@ final class Values {
             DiagnosticCode.SPEC_INVALID_VALUE,
             path,
             item.at(),
-            "\"" + Texts.abbreviate(t) + "\" is not an outside source; write world,"
+            "\""
+                + Texts.abbreviate(t)
+                + "\" is not an outside source; write world,"
                 + " kube-apiserver or a CIDR such as 10.20.0.0/16"
                 + Texts.didYouMean(t, List.of("world", "kube-apiserver")));
       }

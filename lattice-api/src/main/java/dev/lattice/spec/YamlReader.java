@@ -37,14 +37,14 @@ import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
- * Reads a YAML stream into located {@link Node} trees, one per document, with Jackson's
- * streaming {@link YAMLParser} (SnakeYAML underneath).
+ * Reads a YAML stream into located {@link Node} trees, one per document, with Jackson's streaming
+ * {@link YAMLParser} (SnakeYAML underneath).
  *
  * <p>Jackson does not build trees with locations, detect duplicate keys or expand aliases (it
- * reports an alias as a string holding the anchor's name), so this reader does all three. An
- * alias shares the anchored subtree instead of copying it, and every node counts against one
- * budget per stream with its aliases expanded: a "billion laughs" stream stops at the alias that
- * crosses the budget, in time linear in the text.
+ * reports an alias as a string holding the anchor's name), so this reader does all three. An alias
+ * shares the anchored subtree instead of copying it, and every node counts against one budget per
+ * stream with its aliases expanded: a "billion laughs" stream stops at the alias that crosses the
+ * budget, in time linear in the text.
  */
 final class YamlReader {
   /** The largest file or text the loader reads, in bytes (UTF-8) or characters. */
@@ -100,8 +100,11 @@ final class YamlReader {
   }
 
   static String tooLarge(String size) {
-    return "the file is " + size + "; Lattice reads spec files of at most "
-        + (MAX_SIZE >> 20) + " MiB. Split it into several files (a directory of specs loads as"
+    return "the file is "
+        + size
+        + "; Lattice reads spec files of at most "
+        + (MAX_SIZE >> 20)
+        + " MiB. Split it into several files (a directory of specs loads as"
         + " one graph)";
   }
 
@@ -129,7 +132,9 @@ final class YamlReader {
           throw stop(
               DiagnosticCode.YAML_TOO_LARGE,
               last,
-              "mappings and lists nest deeper than " + MAX_DEPTH + " levels here; a spec needs"
+              "mappings and lists nest deeper than "
+                  + MAX_DEPTH
+                  + " levels here; a spec needs"
                   + " about ten. Is a bracket left open?");
         }
         count(1);
@@ -174,8 +179,12 @@ final class YamlReader {
               DiagnosticCode.YAML_DUPLICATE_KEY,
               file,
               Optional.of(last),
-              "key \"" + Texts.abbreviate(key) + "\" appears twice in this mapping (first at line "
-                  + first.keyAt().line() + ", column " + first.keyAt().column()
+              "key \""
+                  + Texts.abbreviate(key)
+                  + "\" appears twice in this mapping (first at line "
+                  + first.keyAt().line()
+                  + ", column "
+                  + first.keyAt().column()
                   + "); remove one, or merge the two into one entry"));
       f.dropValue = true;
       return;
@@ -192,9 +201,15 @@ final class YamlReader {
           DiagnosticCode.YAML_SYNTAX,
           last,
           open
-              ? "alias *" + name + " refers to the node that contains it; a spec cannot be"
+              ? "alias *"
+                  + name
+                  + " refers to the node that contains it; a spec cannot be"
                   + " recursive"
-              : "alias *" + name + " names no anchor; define &" + name + " on a value earlier in"
+              : "alias *"
+                  + name
+                  + " names no anchor; define &"
+                  + name
+                  + " on a value earlier in"
                   + " the same document");
     }
     count(target.size());
@@ -267,7 +282,9 @@ final class YamlReader {
       throw stop(
           DiagnosticCode.YAML_TOO_LARGE,
           last,
-          "the document expands to more than " + MAX_NODES + " nodes once its aliases are"
+          "the document expands to more than "
+              + MAX_NODES
+              + " nodes once its aliases are"
               + " expanded (is it an alias bomb?); write the values out, or use fewer nested"
               + " aliases");
     }
@@ -317,8 +334,7 @@ final class YamlReader {
       }
     }
     if (message != null && message.startsWith("Expected a field name")) {
-      message =
-          "a mapping key must be plain text; a list, a mapping or an alias cannot be a key";
+      message = "a mapping key must be plain text; a list, a mapping or an alias cannot be a key";
     }
     return Diagnostic.of(
         DiagnosticCode.YAML_SYNTAX, file, Optional.of(at), "malformed YAML: " + clean(message));
@@ -327,7 +343,7 @@ final class YamlReader {
   private Diagnostic marked(MarkedYAMLException m) {
     Mark problemMark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
     SourceLocation at = problemMark != null ? location(problemMark) : last;
-    String problem = clean(m.getProblem());
+    String problem = clean(m.getProblem()).replaceAll(" got :$", " got ':'");
     String hint = "";
     if (problem.contains("\\t(TAB)") || problem.contains("'\\t'")) {
       problem = "a tab character cannot start a token";
@@ -335,14 +351,30 @@ final class YamlReader {
     } else if (problem.contains("mapping values are not allowed")) {
       problem = "a ':' where no mapping can start";
       hint = "; check this line's indentation, or quote a value that contains \": \"";
+    } else if (problem.contains("cannot start any token")) {
+      // '@' and '`' are reserved indicators; SnakeYAML's "(Do not use @ for indentation)" misleads
+      problem = problem.replaceAll("\\.?\\s*\\(Do not use .* for indentation\\)", "");
+      hint = "; quote the value if the character belongs to it";
+    } else if (m.getContext() != null && m.getContext().contains("flow sequence")) {
+      hint = "; close the list with ']' (or quote a value that contains ',' or ']')";
+    } else if (m.getContext() != null && m.getContext().contains("flow mapping")) {
+      hint = "; close the mapping with '}' (or quote a value that contains ',' or '}')";
+    } else if (m.getContext() != null && m.getContext().contains("quoted scalar")) {
+      hint = "; close the quote";
     } else {
       hint = "; check the indentation and quotes around here";
     }
     String context = "";
     if (m.getContext() != null && m.getContextMark() != null) {
       Mark c = m.getContextMark();
-      context = " (" + clean(m.getContext()) + " that starts at line " + (c.getLine() + 1)
-          + ", column " + (c.getColumn() + 1) + ")";
+      context =
+          " ("
+              + clean(m.getContext())
+              + " that starts at line "
+              + (c.getLine() + 1)
+              + ", column "
+              + (c.getColumn() + 1)
+              + ")";
     }
     return Diagnostic.of(
         DiagnosticCode.YAML_SYNTAX,
@@ -360,10 +392,14 @@ final class YamlReader {
     if (source >= 0) {
       m = m.substring(0, source);
     }
-    m = CLASS_NAME.matcher(m).replaceAll("").replaceAll("\\s+", " ").trim();
-    while (m.endsWith(":") || m.endsWith(",")) {
-      m = m.substring(0, m.length() - 1).trim();
+    String stripped = CLASS_NAME.matcher(m).replaceAll("").replaceAll("\\s+", " ").trim();
+    if (!stripped.equals(m.replaceAll("\\s+", " ").trim())) {
+      // a class name was cut out: drop the punctuation that introduced it
+      while (stripped.endsWith(":") || stripped.endsWith(",")) {
+        stripped = stripped.substring(0, stripped.length() - 1).trim();
+      }
     }
+    m = stripped;
     return m.isEmpty() ? "the YAML could not be read" : m;
   }
 
@@ -371,7 +407,9 @@ final class YamlReader {
     int line = 1;
     int column = 1;
     int seen = 0;
-    for (int i = 0; i < text.length() && seen < codePoint; i += Character.charCount(text.codePointAt(i))) {
+    for (int i = 0;
+        i < text.length() && seen < codePoint;
+        i += Character.charCount(text.codePointAt(i))) {
       if (text.charAt(i) == '\n') {
         line++;
         column = 1;

@@ -52,7 +52,8 @@ class SpecsTest {
     assertThat(s.source()).hasValue(loc(f, 6, 9));
     assertThat(s.serviceAccount()).isEqualTo("checkout-sa");
     assertThat(s.selector())
-        .containsExactly(Map.entry("app.kubernetes.io/name", "checkout"), Map.entry("tier", "backend"));
+        .containsExactly(
+            Map.entry("app.kubernetes.io/name", "checkout"), Map.entry("tier", "backend"));
     assertThat(s.mesh()).isEqualTo(MeshMode.AMBIENT);
     assertThat(s.allowPeerTraffic()).isFalse();
 
@@ -82,8 +83,12 @@ class SpecsTest {
                 .direction(Direction.OUTBOUND)
                 .addPorts("pg")
                 .build(),
-            Declaration.builder().peer(PeerRef.of("audit", "db")).direction(Direction.OUTBOUND).build());
-    assertThat(s.declarations()).extracting(d -> d.source().orElseThrow())
+            Declaration.builder()
+                .peer(PeerRef.of("audit", "db"))
+                .direction(Direction.OUTBOUND)
+                .build());
+    assertThat(s.declarations())
+        .extracting(d -> d.source().orElseThrow())
         .containsExactly(loc(f, 52, 7), loc(f, 59, 7), loc(f, 66, 7));
     assertThat(s.declarations().get(0).httpRules().get(0).source()).hasValue(loc(f, 57, 15));
 
@@ -92,9 +97,11 @@ class SpecsTest {
             egress(Egress.Kind.FQDN, "api.stripe.com", 443),
             egress(Egress.Kind.FQDN, "files.stripe.com", 8443),
             egress(Egress.Kind.ENTITY, "kube-apiserver", 6443));
-    assertThat(s.egress()).extracting(e -> e.source().orElseThrow())
+    assertThat(s.egress())
+        .extracting(e -> e.source().orElseThrow())
         .containsExactly(loc(f, 85, 18), loc(f, 86, 20), loc(f, 89, 13));
-    assertThat(s.egress()).extracting(e -> e.label().orElseThrow())
+    assertThat(s.egress())
+        .extracting(e -> e.label().orElseThrow())
         .containsExactly("stripe/api", "stripe/files", "kube");
   }
 
@@ -168,7 +175,8 @@ class SpecsTest {
     assertThat(s.port("hook").orElseThrow().peerAuth()).isEqualTo(PeerAuth.PERMISSIVE);
     assertThat(s.port("hook").orElseThrow().exposedTo()).containsExactly(Exposure.kubeApiserver());
     assertThat(s.port("admin").orElseThrow().exposedTo())
-        .containsExactly(Exposure.world(), Exposure.kubeApiserver(), Exposure.cidr("2001:db8::/32"));
+        .containsExactly(
+            Exposure.world(), Exposure.kubeApiserver(), Exposure.cidr("2001:db8::/32"));
   }
 
   @Test
@@ -386,7 +394,8 @@ class SpecsTest {
     Port status = s.port("status").orElseThrow();
     assertThat(status.port()).isEqualTo(15021);
     assertThat(status.targetPort()).isEqualTo(15021);
-    assertThat(s.port("webhook").orElseThrow().exposedTo()).containsExactly(Exposure.kubeApiserver());
+    assertThat(s.port("webhook").orElseThrow().exposedTo())
+        .containsExactly(Exposure.kubeApiserver());
 
     assertThat(s.declarations())
         .extracting(Declaration::peer, Declaration::direction)
@@ -396,7 +405,8 @@ class SpecsTest {
             tuple(PeerRef.of("shop", "web"), Direction.OUTBOUND),
             tuple(PeerRef.of("monitoring", "prometheus"), Direction.OUTBOUND),
             tuple(PeerRef.any(), Direction.OUTBOUND));
-    assertThat(s.declarations()).extracting(d -> d.source().orElseThrow())
+    assertThat(s.declarations())
+        .extracting(d -> d.source().orElseThrow())
         .containsExactly(
             loc("gateway.yaml", 25, 7),
             loc("gateway.yaml", 27, 7),
@@ -475,7 +485,8 @@ class SpecsTest {
             spec: {target: {selector: {app: gw}}}
             """);
 
-    assertThat(graph(result).services()).extracting(s -> s.id().toString())
+    assertThat(graph(result).services())
+        .extracting(s -> s.id().toString())
         .containsExactly("shop/web", "shop/gw");
     Diagnostic skipped = single(result, DiagnosticCode.SPEC_SKIPPED_KIND);
     assertThat(at(skipped)).isEqualTo("stream.yaml:4:7");
@@ -490,12 +501,14 @@ class SpecsTest {
     SpecResult result = Specs.load(dir);
 
     ServiceGraph g = graph(result);
-    assertThat(g.services()).extracting(s -> s.source().orElseThrow().toString())
+    assertThat(g.services())
+        .extracting(s -> s.source().orElseThrow().toString())
         .containsExactly(
             dir + "/a-gateway.yaml:3:18",
             dir + "/shop/nested/api.yml:3:18",
             dir + "/shop/web.yaml:3:18");
-    assertThat(g.resolve().agreements()).extracting(Object::toString)
+    assertThat(g.resolve().agreements())
+        .extracting(Object::toString)
         .containsExactly("shop/web -> shop/api [http 8080/TCP]");
   }
 
@@ -503,7 +516,10 @@ class SpecsTest {
   void keepsFileNamesAsTheCallerGaveThem(@TempDir Path tmp) throws Exception {
     Files.writeString(
         tmp.resolve("api.yaml"),
-        "apiVersion: lattice.dev/v1alpha1\nkind: LatticeService\nmetadata: {name: api}\nspec: {}\n");
+        "apiVersion: lattice.dev/v1alpha1\n"
+            + "kind: LatticeService\n"
+            + "metadata: {name: api}\n"
+            + "spec: {}\n");
 
     SpecResult absolute = Specs.load(tmp.resolve("api.yaml"));
     SpecResult relative = Specs.load(SPECS.resolve("two-files/data.yaml"));
@@ -540,9 +556,11 @@ class SpecsTest {
             """);
 
     Service s = service(graph(result), "shop/api");
-    assertThat(s.ports()).extracting(p -> p.name() + " " + p.port() + " " + p.peerAuth())
+    assertThat(s.ports())
+        .extracting(p -> p.name() + " " + p.port() + " " + p.peerAuth())
         .containsExactly("http 80 PERMISSIVE", "admin 81 PERMISSIVE", "debug 82 STRICT");
-    assertThat(s.declarations()).extracting(Declaration::peer)
+    assertThat(s.declarations())
+        .extracting(Declaration::peer)
         .containsExactly(PeerRef.of("shop", "web"), PeerRef.of("shop", "gw"));
     // a resource given by an alias is located at its own key
     assertThat(s.declarations().get(1).source()).hasValue(loc("anchors.yaml", 17, 7));
