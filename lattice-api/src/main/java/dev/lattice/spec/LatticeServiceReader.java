@@ -343,13 +343,13 @@ final class LatticeServiceReader {
                 Endpoints.parse(url.get()),
                 key + "/" + name,
                 "endpoint \"" + name + "\"",
-                f.path(name),
+                f.path() + "[" + name + "]",
                 f.valueAt(name),
                 url.get());
           } else if (!f.has(name)) {
             problems.report(
                 DiagnosticCode.SPEC_ENDPOINT,
-                f.path(name),
+                f.path() + "[" + name + "]",
                 ep.getValue().keyAt(),
                 "endpoint \"" + name + "\" is empty; write one of " + Endpoints.FORMS);
           }
