@@ -56,6 +56,14 @@ final class YamlReader {
   /** How many nodes a stream may hold with its aliases expanded. */
   static final long MAX_NODES = 1_000_000;
 
+  /**
+   * The longest line read. SnakeYAML's reader copies its whole look-ahead window for every 1024
+   * characters it reads ahead within a token, a comment or a run of spaces, so scanning a line
+   * costs time quadratic in its length: an 8 MiB line takes about 20 s, one of this length about 30
+   * ms.
+   */
+  static final int MAX_LINE = 256 * 1024;
+
   private static final LocatedFactory FACTORY = new LocatedFactory();
 
   /** Fully-qualified Java class names, which never belong in a message for a spec author. */
@@ -68,6 +76,7 @@ final class YamlReader {
   private final Deque<Frame> stack = new ArrayDeque<>();
   private final Map<String, Node> anchors = new HashMap<>();
   private long nodes;
+  private long aliased;
   private SourceLocation last;
 
   /** What a stream held: its non-empty documents, and the problems found reading it. */
@@ -93,7 +102,7 @@ final class YamlReader {
               file,
               Optional.of(SourceLocation.of(file, 1, 1)),
               tooLarge(text.length() + " characters")));
-    } else {
+    } else if (!reader.longLine(text)) {
       reader.parse(text);
     }
     return new Result(List.copyOf(reader.documents), List.copyOf(reader.diagnostics));
@@ -106,6 +115,38 @@ final class YamlReader {
         + (MAX_SIZE >> 20)
         + " MiB. Split it into several files (a directory of specs loads as"
         + " one graph)";
+  }
+
+  /** Reports the first line longer than {@link #MAX_LINE}, if there is one. */
+  private boolean longLine(String text) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      char c = i < text.length() ? text.charAt(i) : '\n';
+      if (c == '\n' || c == '\r') {
+        if (i - start > MAX_LINE) {
+          diagnostics.add(
+              Diagnostic.of(
+                  DiagnosticCode.YAML_TOO_LARGE,
+                  file,
+                  Optional.of(SourceLocation.of(file, line, 1)),
+                  "line "
+                      + line
+                      + " is "
+                      + (i - start)
+                      + " characters long; Lattice reads lines of at most "
+                      + MAX_LINE
+                      + " (is it a binary or minified file?). Break the value over several"
+                      + " lines, e.g. as a block scalar (|)"));
+          return true;
+        }
+        if (c == '\n' || i + 1 >= text.length() || text.charAt(i + 1) != '\n') {
+          line++;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- parsing
@@ -212,6 +253,7 @@ final class YamlReader {
                   + " on a value earlier in"
                   + " the same document");
     }
+    aliased += target.size();
     count(target.size());
     return target.relocate(last);
   }
@@ -282,11 +324,14 @@ final class YamlReader {
       throw stop(
           DiagnosticCode.YAML_TOO_LARGE,
           last,
-          "the document expands to more than "
-              + MAX_NODES
-              + " nodes once its aliases are"
-              + " expanded (is it an alias bomb?); write the values out, or use fewer nested"
-              + " aliases");
+          aliased * 2 > nodes
+              ? "the document expands to more than "
+                  + MAX_NODES
+                  + " nodes once its aliases are expanded (is it an alias bomb?); write the"
+                  + " values out, or use fewer nested aliases"
+              : "the file holds more than "
+                  + MAX_NODES
+                  + " values; a spec needs far fewer. Split it into several files");
     }
   }
 

@@ -137,6 +137,33 @@ class SpecErrorsTest {
   }
 
   @Test
+  void refusesALineLongerThanAnySpecNeedsBeforeParsingIt() {
+    String yaml = "kind: LatticeService\nmetadata: {name: " + "a".repeat(300_000) + "}\n";
+
+    SpecResult result =
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Specs.parse("long.yaml", yaml));
+
+    Diagnostic d = single(result, DiagnosticCode.YAML_TOO_LARGE);
+    assertThat(result.diagnostics()).containsExactly(d);
+    assertThat(at(d)).isEqualTo("long.yaml:2:1");
+    assertThat(d.message()).contains("line 2 is 300018 characters long", "at most 262144");
+  }
+
+  @Test
+  void refusesAFileWithMoreValuesThanAnySpecNeeds() {
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < 350_000; i++) {
+      yaml.append("k").append(i).append(": [1, 2]\n");
+    }
+
+    Diagnostic d = single(Specs.parse("many.yaml", yaml.toString()), DiagnosticCode.YAML_TOO_LARGE);
+
+    assertThat(d.message())
+        .contains("more than 1000000 values", "Split it")
+        .doesNotContain("alias");
+  }
+
+  @Test
   void reportsAnAliasWithoutAnchor() {
     SpecResult result = api("    resources:", "      db: *database");
 
