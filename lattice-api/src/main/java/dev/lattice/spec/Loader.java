@@ -53,8 +53,9 @@ final class Loader {
                 + " holds no *.yaml or *.yml files; name the directory that holds"
                 + " the specs");
       }
+      // a directory stream yields dir.resolve(name): the directory as given, then the file
       for (Path f : files) {
-        file(f, path.resolve(path.relativize(f)).toString());
+        file(f, f.toString());
       }
     } else if (Files.exists(path)) {
       file(path, name);
@@ -75,7 +76,7 @@ final class Loader {
     if (latticeDocuments == 0 && !noSpecsReported && !problems.hasErrors()) {
       problems.report(
           DiagnosticCode.NO_SPECS,
-          String.join(", ", inputs),
+          inputs.isEmpty() ? "(no paths)" : String.join(", ", inputs),
           null,
           inputs.isEmpty()
               ? "no spec files were given; name the files or directories that hold the specs"

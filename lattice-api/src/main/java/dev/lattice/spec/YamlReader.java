@@ -378,6 +378,11 @@ final class YamlReader {
         at = location(j.getLocation());
       }
     }
+    if (message != null && message.contains("exceeds the limit")) {
+      // SnakeYAML's code point limit; read() checks the size first, so this is a backstop
+      return Diagnostic.of(
+          DiagnosticCode.YAML_TOO_LARGE, file, Optional.of(at), tooLarge("too large"));
+    }
     if (message != null && message.startsWith("Expected a field name")) {
       message = "a mapping key must be plain text; a list, a mapping or an alias cannot be a key";
     }

@@ -236,6 +236,14 @@ class SpecErrorsTest {
   }
 
   @Test
+  void reportsNoSpecsWhenNoPathIsGiven() {
+    Diagnostic d = single(Specs.load(List.of()), DiagnosticCode.NO_SPECS);
+
+    assertThat(d.path()).isEqualTo("(no paths)");
+    assertThat(d.message()).contains("name the files or directories");
+  }
+
+  @Test
   void reportsAPathThatDoesNotExist() {
     Path missing = SPECS.resolve("does-not-exist.yaml");
 
