@@ -6,7 +6,6 @@ import dev.lattice.model.Direction;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
 import dev.lattice.model.HttpRule;
-import dev.lattice.model.MeshMode;
 import dev.lattice.model.PeerAuth;
 import dev.lattice.model.PeerRef;
 import dev.lattice.model.Port;
@@ -60,12 +59,10 @@ final class LatticeServiceReader {
 
   private Service spec(Fields spec) {
     spec.nearMisses("spec", SPEC_FIELDS);
-    spec.text("serviceAccount").ifPresent(service::serviceAccount);
+    Values.identity(spec, service);
     spec.mapping("selector", "label keys to values, e.g. app: api")
         .map(DocumentReader::selector)
         .ifPresent(service::selector);
-    spec.bool("ambient").ifPresent(a -> service.mesh(a ? MeshMode.AMBIENT : MeshMode.NONE));
-    spec.bool("allowPeerTraffic").ifPresent(service::allowPeerTraffic);
     spec.mapping("workload")
         .ifPresent(
             w -> {
@@ -81,19 +78,7 @@ final class LatticeServiceReader {
 
   private void ports(Fields svc) {
     svc.only("spec.workload.service", SERVICE_FIELDS);
-    Optional<String> type = svc.text("serviceType");
-    type.filter(t -> !SERVICE_TYPES.contains(t))
-        .ifPresent(
-            t ->
-                problems.report(
-                    DiagnosticCode.SPEC_INVALID_VALUE,
-                    svc.path("serviceType"),
-                    svc.valueAt("serviceType"),
-                    "serviceType \""
-                        + Texts.abbreviate(t)
-                        + "\" is not one of "
-                        + String.join(", ", SERVICE_TYPES)
-                        + Texts.didYouMean(t, SERVICE_TYPES)));
+    Optional<String> type = Values.oneOf(svc, "serviceType", SERVICE_TYPES, false, problems);
     boolean exposed = type.map(t -> t.equals("LoadBalancer") || t.equals("NodePort")).orElse(false);
     List<String> names = new ArrayList<>();
     svc.mapping("ports", "port names to ports, e.g. http: {port: 8080}")
@@ -272,25 +257,8 @@ final class LatticeServiceReader {
   }
 
   private Optional<Direction> direction(Fields r) {
-    return r.text("direction")
-        .flatMap(
-            text -> {
-              if (DIRECTIONS.contains(text)) {
-                return Optional.of(Direction.valueOf(text.toUpperCase(Locale.ROOT)));
-              }
-              String lower = text.toLowerCase(Locale.ROOT);
-              problems.report(
-                  DiagnosticCode.SPEC_INVALID_VALUE,
-                  r.path("direction"),
-                  r.valueAt("direction"),
-                  "direction \""
-                      + Texts.abbreviate(text)
-                      + "\" is not outbound, inbound or both"
-                      + (DIRECTIONS.contains(lower)
-                          ? "; directions are lower-case, write " + lower
-                          : Texts.didYouMean(lower, DIRECTIONS)));
-              return Optional.empty();
-            });
+    return Values.oneOf(r, "direction", DIRECTIONS, false, problems)
+        .map(d -> Direction.valueOf(d.toUpperCase(Locale.ROOT)));
   }
 
   private void externalResource(Fields r, Node.Entry e) {

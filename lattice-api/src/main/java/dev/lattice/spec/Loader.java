@@ -33,7 +33,6 @@ final class Loader {
   private final List<Service> services = new ArrayList<>();
   private final List<String> inputs = new ArrayList<>();
   private int latticeDocuments;
-  private boolean noSpecsReported;
 
   /** Reads a file, or every spec file under a directory; {@code path} names it in messages. */
   void path(Path path) {
@@ -43,7 +42,6 @@ final class Loader {
       List<Path> files = new ArrayList<>();
       walk(path, files);
       if (files.isEmpty()) {
-        noSpecsReported = true;
         problems.report(
             DiagnosticCode.NO_SPECS,
             name,
@@ -73,7 +71,8 @@ final class Loader {
 
   /** The result: the diagnostics, and the graph unless one of them is an error. */
   SpecResult result() {
-    if (latticeDocuments == 0 && !noSpecsReported && !problems.hasErrors()) {
+    // after an error (an empty directory, a file that did not parse) "no specs" would be noise
+    if (latticeDocuments == 0 && !problems.hasErrors()) {
       problems.report(
           DiagnosticCode.NO_SPECS,
           inputs.isEmpty() ? "(no paths)" : String.join(", ", inputs),

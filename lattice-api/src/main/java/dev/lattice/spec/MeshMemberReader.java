@@ -5,7 +5,6 @@ import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
-import dev.lattice.model.MeshMode;
 import dev.lattice.model.PeerRef;
 import dev.lattice.model.Port;
 import dev.lattice.model.Service;
@@ -52,12 +51,10 @@ final class MeshMemberReader {
       Map.of("fqdn", Egress.Kind.FQDN, "cidr", Egress.Kind.CIDR, "entity", Egress.Kind.ENTITY);
   private static final List<String> EGRESS_TARGET_FIELDS = List.of("fqdn", "cidr", "entity");
 
-  private final DocumentReader.Identity id;
   private final Problems problems;
   private final Service.Builder service;
 
   private MeshMemberReader(DocumentReader.Identity id, Problems problems) {
-    this.id = id;
     this.problems = problems;
     this.service = id.builder();
   }
@@ -70,9 +67,7 @@ final class MeshMemberReader {
   private Service spec(Fields spec) {
     spec.only("a LatticeMeshMember spec", SPEC_FIELDS);
     target(spec);
-    spec.text("serviceAccount").ifPresent(service::serviceAccount);
-    spec.bool("ambient").ifPresent(a -> service.mesh(a ? MeshMode.AMBIENT : MeshMode.NONE));
-    spec.bool("allowPeerTraffic").ifPresent(service::allowPeerTraffic);
+    Values.identity(spec, service);
     items(spec, "ports", "a port", this::port);
     items(spec, "allowedCallers", "an allowed caller", (f, at) -> ref(f, at, Direction.INBOUND));
     items(spec, "dependencies", "a dependency", (f, at) -> ref(f, at, Direction.OUTBOUND));

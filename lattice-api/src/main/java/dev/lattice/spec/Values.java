@@ -2,14 +2,16 @@ package dev.lattice.spec;
 
 import dev.lattice.graph.DiagnosticCode;
 import dev.lattice.model.Exposure;
+import dev.lattice.model.MeshMode;
 import dev.lattice.model.PeerAuth;
 import dev.lattice.model.Protocol;
+import dev.lattice.model.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Reads the values both kinds share: protocols, mTLS modes, exposures, directions. */
+/** Reads the values both kinds share: enumerations, protocols, mTLS modes, exposures. */
 final class Values {
   private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
   private static final List<String> PEER_AUTHS = List.of("STRICT", "PERMISSIVE", "Webhook");
@@ -30,15 +32,24 @@ final class Values {
     }
   }
 
-  /** {@code key}'s protocol: TCP, UDP or SCTP, upper-case as Kubernetes writes them. */
-  static Optional<Protocol> protocol(Fields f, String key, Problems problems) {
+  /**
+   * {@code key}'s value, one of {@code allowed} (in any letter case when {@code anyCase}); any
+   * other value is reported with the likely intent.
+   */
+  static Optional<String> oneOf(
+      Fields f, String key, List<String> allowed, boolean anyCase, Problems problems) {
     return f.text(key)
         .flatMap(
             text -> {
-              if (PROTOCOLS.contains(text)) {
-                return Optional.of(Protocol.valueOf(text));
+              Optional<String> sameLetters =
+                  allowed.stream().filter(a -> a.equalsIgnoreCase(text)).findFirst();
+              if (allowed.contains(text) || (anyCase && sameLetters.isPresent())) {
+                return sameLetters;
               }
-              String upper = text.toUpperCase(Locale.ROOT);
+              String choices =
+                  String.join(", ", allowed.subList(0, allowed.size() - 1))
+                      + " or "
+                      + allowed.get(allowed.size() - 1);
               problems.report(
                   DiagnosticCode.SPEC_INVALID_VALUE,
                   f.path(key),
@@ -46,12 +57,18 @@ final class Values {
                   key
                       + " \""
                       + Texts.abbreviate(text)
-                      + "\" is not TCP, UDP or SCTP"
-                      + (PROTOCOLS.contains(upper)
-                          ? "; protocols are upper-case, write " + upper
-                          : Texts.didYouMean(upper, PROTOCOLS)));
+                      + "\" is not "
+                      + choices
+                      + sameLetters
+                          .map(a -> "; values are case-sensitive, write " + a)
+                          .orElseGet(() -> Texts.didYouMean(text, allowed)));
               return Optional.empty();
             });
+  }
+
+  /** {@code key}'s protocol: TCP, UDP or SCTP, upper-case as Kubernetes writes them. */
+  static Optional<Protocol> protocol(Fields f, String key, Problems problems) {
+    return oneOf(f, key, PROTOCOLS, false, problems).map(Protocol::valueOf);
   }
 
   /**
@@ -59,25 +76,18 @@ final class Values {
    * {@code Permissive}), or {@code Webhook}: plaintext from the API server only.
    */
   static Optional<PeerAuthValue> peerAuth(Fields f, String key, Problems problems) {
-    return f.text(key)
-        .flatMap(
-            text -> {
-              for (PeerAuthValue v : PeerAuthValue.values()) {
-                if (v.name().equalsIgnoreCase(text)) {
-                  return Optional.of(v);
-                }
-              }
-              problems.report(
-                  DiagnosticCode.SPEC_INVALID_VALUE,
-                  f.path(key),
-                  f.valueAt(key),
-                  key
-                      + " \""
-                      + Texts.abbreviate(text)
-                      + "\" is not STRICT, PERMISSIVE or Webhook"
-                      + Texts.didYouMean(text, PEER_AUTHS));
-              return Optional.empty();
-            });
+    return oneOf(f, key, PEER_AUTHS, true, problems)
+        .map(v -> PeerAuthValue.valueOf(v.toUpperCase(Locale.ROOT)));
+  }
+
+  /**
+   * The fields both kinds read the same way: {@code serviceAccount}, {@code ambient} and {@code
+   * allowPeerTraffic}.
+   */
+  static void identity(Fields spec, Service.Builder service) {
+    spec.text("serviceAccount").ifPresent(service::serviceAccount);
+    spec.bool("ambient").ifPresent(a -> service.mesh(a ? MeshMode.AMBIENT : MeshMode.NONE));
+    spec.bool("allowPeerTraffic").ifPresent(service::allowPeerTraffic);
   }
 
   /**

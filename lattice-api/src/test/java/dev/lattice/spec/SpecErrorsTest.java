@@ -480,7 +480,7 @@ class SpecErrorsTest {
     Diagnostic d = single(result, DiagnosticCode.SPEC_INVALID_VALUE);
     assertThat(at(d)).isEqualTo("api.yaml:7:23");
     assertThat(d.path()).isEqualTo("shop/api.spec.workload.resources[db].direction");
-    assertThat(d.message()).contains("directions are lower-case, write outbound");
+    assertThat(d.message()).contains("values are case-sensitive, write outbound");
   }
 
   @Test
@@ -496,7 +496,7 @@ class SpecErrorsTest {
         .containsExactly(
             tuple(
                 "api.yaml:8:35",
-                "protocol \"udp\" is not TCP, UDP or SCTP; protocols are upper-case, write UDP"),
+                "protocol \"udp\" is not TCP, UDP or SCTP; values are case-sensitive, write UDP"),
             tuple(
                 "api.yaml:8:52",
                 "\"wrld\" is not an outside source; write world, kube-apiserver or a CIDR such as"
