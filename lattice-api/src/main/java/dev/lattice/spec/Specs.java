@@ -24,9 +24,11 @@ import java.util.Objects;
  * ({@code specs/shop/api.yaml}).
  *
  * <p>Loading never throws for a problem in the input: malformed YAML, wrong types, unknown fields
- * in the network parts, unreadable files, files over 8 MiB and alias bombs are all diagnostics with
- * a file, line and column. The loader checks structure and types; what the values mean (names, port
- * ranges, duplicate ports, FQDN and CIDR syntax, unknown peers) is checked by {@code
+ * in the network parts and unreadable files are diagnostics with a file, line and column, and so is
+ * input larger than any spec needs — a file over 8 MiB, a line over 256 KiB, nesting deeper than 64
+ * levels, or more than a million values once aliases are expanded (an alias bomb) — refused before
+ * it costs much time or memory. The loader checks structure and types; what the values mean (names,
+ * port ranges, duplicate ports, FQDN and CIDR syntax, unknown peers) is checked by {@code
  * ServiceGraph.resolve()}, which reports it at the location the loader recorded for each service,
  * port, declaration, HTTP rule, egress and exposure.
  *

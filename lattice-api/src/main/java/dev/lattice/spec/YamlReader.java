@@ -442,6 +442,8 @@ final class YamlReader {
     if (source >= 0) {
       m = m.substring(0, source);
     }
+    // Jackson names the setting behind a limit: ", from `StreamReadConstraints.getMax...()`"
+    m = m.replaceAll(",? ?from `[^`]*`", "");
     String stripped = CLASS_NAME.matcher(m).replaceAll("").replaceAll("\\s+", " ").trim();
     if (!stripped.equals(m.replaceAll("\\s+", " ").trim())) {
       // a class name was cut out: drop the punctuation that introduced it

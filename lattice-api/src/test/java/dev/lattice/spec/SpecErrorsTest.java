@@ -164,6 +164,19 @@ class SpecErrorsTest {
   }
 
   @Test
+  void refusesANumberLongerThanAnyPortWithoutNamingJacksonInternals() {
+    SpecResult result =
+        api("    service:", "      ports:", "        http: {port: " + "9".repeat(150) + "}");
+
+    Diagnostic d = single(result, DiagnosticCode.YAML_TOO_LARGE);
+    assertThat(at(d)).isEqualTo("api.yaml:8:22");
+    assertThat(d.message())
+        .isEqualTo(
+            "Number value length (150) exceeds the maximum allowed (100); Lattice does not read"
+                + " values this large");
+  }
+
+  @Test
   void reportsAnAliasWithoutAnchor() {
     SpecResult result = api("    resources:", "      db: *database");
 
