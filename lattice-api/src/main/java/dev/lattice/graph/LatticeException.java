@@ -14,9 +14,9 @@ public final class LatticeException extends RuntimeException {
     this.diagnostics = diagnostics.stream().sorted().toList();
   }
 
-  /** Every diagnostic, sorted. */
+  /** Every diagnostic, sorted (empty after Java deserialization, which does not carry them). */
   public List<Diagnostic> diagnostics() {
-    return diagnostics;
+    return diagnostics == null ? List.of() : diagnostics;
   }
 
   private static String summary(List<Diagnostic> diagnostics) {

@@ -168,7 +168,12 @@ public final class Names {
           + "\" is not a fully qualified name (at least two dot-separated labels, e.g."
           + " api.example.com or *.example.com)";
     }
-    for (String label : rest.split("\\.", -1)) {
+    String[] labels = rest.split("\\.", -1);
+    if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+      return "\"" + name + "\" looks like an IP address, not a DNS name; declare it as a CIDR"
+          + " (e.g. " + rest + "/32)";
+    }
+    for (String label : labels) {
       if (label.isEmpty() || label.length() > 63 || !DNS_LABEL.matcher(label).matches()) {
         return "FQDN \""
             + name

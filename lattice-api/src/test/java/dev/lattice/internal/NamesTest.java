@@ -48,7 +48,7 @@ class NamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost", "a..b", "api.*.com", "**.example.com", "a.b.", "-a.b", "Api.com"})
+  @ValueSource(strings = {"localhost", "a..b", "api.*.com", "**.example.com", "a.b.", "-a.b", "Api.com", "10.0.0.1", "300.1.1.1"})
   void rejectsOtherNames(String name) {
     assertThat(Names.fqdn(name)).isNotNull();
   }
