@@ -397,6 +397,8 @@ final class Router {
             + p.name() + "'s address, so Cilium's DNS proxy sees it (M4)"
         : null;
     DnsResolution r = t.lookup(p, host, ext.ip(), why);
+    // C13: toFQDNs matches addresses the node's DNS proxy saw for any pod there. The judge
+    // credits a pod only with its own lookups (a cold node): stricter, never more permissive.
     Set<String> learned =
         r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
     t.path = p.name() + " looks " + host + " up through kube-dns and connects to " + ext.ip()

@@ -189,11 +189,15 @@ final class PolicyParser {
         present.add(k);
       }
     });
+    // Rule.Sanitize validates only Ingress and Egress elements: the agent does not reject deny
+    // elements that mix peer kinds (they select the union), a detail SEMANTICS R1 leaves open.
     if (present.size() > 1 && !deny) {
       // R1: pkg/policy/api/rule_validation.go rejects the whole policy
       throw new Rejected(where + ": combining " + present.get(0) + " and " + present.get(1)
           + " is not supported (one kind of L3 peer per rule element, R1)");
     }
+    // fromNodes/toNodes: rule_validation.go returns ErrFromToNodesRequiresNodeSelectorOption, so
+    // with the default agent flags the whole policy is rejected (not only an R1 matter)
     if (!deny && (l3.get(p + "Nodes") > 0)) {
       throw new Rejected(where + ": " + p + "Nodes rules can only be applied when the"
           + " enable-node-selector-labels flag is set (off by default)");

@@ -4,7 +4,6 @@ import dev.lattice.model.Protocol;
 import dev.lattice.verify.world.Dns;
 import dev.lattice.verify.world.IpRange;
 import dev.lattice.verify.world.Peer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -210,24 +209,6 @@ final class RuleElement {
     @Override
     public String toString() {
       return rule == null ? "all ports" : "toPorts " + port + (rule.hasL7() ? " with " + rule : "");
-    }
-  }
-
-  String describePeers() {
-    switch (kind) {
-      case ALL:
-        return "any peer";
-      case NONE:
-        return "no peer (empty list)";
-      case UNMODELLED:
-        return unmodelled + " (not modelled)";
-      default:
-        List<String> parts = new ArrayList<>();
-        selectors.forEach(s -> parts.add(s.toString()));
-        cidrs.forEach(c -> parts.add(c.toString()));
-        entities.forEach(e -> parts.add("entity " + e));
-        fqdns.forEach(f -> parts.add(f.toString()));
-        return String.join(", ", parts);
     }
   }
 

@@ -181,6 +181,8 @@ final class EnvoyRbac {
       case "ports":
       case "destination.port":
         {
+          // unlike ztunnel, which silently discards a non-numeric port (IZ6), Envoy's generator
+          // fails on it: an ALLOW rule is skipped, a DENY rule loses the value (checkError)
           int port;
           try {
             port = Integer.parseInt(v);

@@ -11,6 +11,12 @@ import java.util.Map;
  * oldest mesh-, namespace- and workload-level policy each count; an effective STRICT mode sends
  * the static strict policy; a workload policy with port-level exceptions is converted into a DENY
  * policy of its own. Port-level keys are container ports.
+ *
+ * <p>Two upstream details SEMANTICS IZ7 does not spell out, followed here as the source has them:
+ * under a STRICT parent, a workload policy with mode UNSET relaxes ports only when one of them is
+ * PERMISSIVE (DISABLE alone leaves the static STRICT policy in place); and a STRICT port-level
+ * mode under a PERMISSIVE/DISABLE workload policy is skipped whenever the mesh policy is STRICT and
+ * there is no namespace policy (Go precedence {@code A || B && C || D}), so it is not enforced.
  */
 final class PeerAuthPolicies {
   private PeerAuthPolicies() {}

@@ -211,6 +211,10 @@ final class ZtunnelPolicy {
       }
       List<Match> fromMatches = new ArrayList<>();
       for (AuthzPolicy.Clause from : r.from) {
+        // Source disagrees with SEMANTICS R6 ("trustDomains ... are ignored by Istio"): istiod's
+        // ambient conversion (httpSources in authorization.go) reports trustDomains and
+        // notTrustDomains as unsupported, so an ALLOW rule using them is dropped (fails closed) and
+        // a DENY rule loses them. Waypoints (authz/model.go) do not translate them at all.
         for (String k : new String[] {"remoteIpBlocks", "requestPrincipals", "trustDomains"}) {
           if (from.get(k) != null) {
             l7.add(k);

@@ -606,4 +606,39 @@ class CiliumRulesTest {
     assertThat(hop(yaml, web, api, 8080).allowed()).isFalse();
     assertThat(hop(yaml, legacy, api, 8080).allowed()).isTrue();
   }
+
+  // ---------------------------------------------------------------- source over SEMANTICS
+
+  @Test
+  void denyElementMixingPeerKindsIsAcceptedAsTheirUnion() {
+    String yaml = API_INGRESS_FROM_WEB_15008 + "---\n" + """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: api-deny, namespace: shop}
+        spec:
+          endpointSelector: {matchLabels: {app.kubernetes.io/name: api}}
+          ingressDeny:
+          - fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}]
+            fromEntities: [world]
+        """;
+    CiliumEvaluator e = CiliumEvaluator.of(Docs.yaml(yaml), world);
+    assertThat(e.rejectedPolicies()).isEmpty();
+    assertThat(e.evaluate(CiliumHop.of(web, api, 15008, Protocol.TCP)).allowed()).isFalse();
+    assertThat(e.evaluate(CiliumHop.of(world.internet(), api, 15008, Protocol.TCP)).ingress()
+        .reason()).contains("CiliumNetworkPolicy shop/api-deny ingressDeny[0] (fromEntities world)");
+  }
+
+  @Test
+  void fromNodesRejectsThePolicyWithDefaultAgentFlags() {
+    String yaml = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: api, namespace: shop}
+        spec:
+          endpointSelector: {matchLabels: {app.kubernetes.io/name: api}}
+          ingress: [{fromNodes: [{matchLabels: {kubernetes.io/os: linux}}]}]
+        """;
+    assertThat(CiliumEvaluator.of(Docs.yaml(yaml), world).rejectedPolicies()).singleElement()
+        .asString().contains("enable-node-selector-labels");
+  }
 }

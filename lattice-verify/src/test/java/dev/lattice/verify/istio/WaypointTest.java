@@ -299,4 +299,20 @@ class WaypointTest {
     assertThat(no.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(no.reason()).contains("no request shape is allowed");
   }
+
+  // ---------------------------------------------------------------- source over SEMANTICS
+
+  @Test
+  void nonNumericPortSkipsAnAllowRuleAndWidensADenyRuleAtTheWaypoint() {
+    String allow = policy("shop", "api", TARGETS_API + "rules: [{to: [{operation: {ports: [http]}}]}]");
+    IstioVerdict v = at(allow, web, 80, get("/"));
+    assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
+    assertThat(v.reason()).contains("port \"http\" is not a number");
+    String deny = policy("shop", "api", TARGETS_API
+        + "action: DENY\nrules: [{to: [{operation: {ports: [http, \"9090\"]}}]}]");
+    assertThat(at(deny, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
+    String onlyNamed = policy("shop", "api", TARGETS_API
+        + "action: DENY\nrules: [{to: [{operation: {ports: [http]}}]}]");
+    assertThat(at(onlyNamed, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
+  }
 }

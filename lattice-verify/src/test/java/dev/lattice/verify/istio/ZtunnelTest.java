@@ -429,4 +429,48 @@ class ZtunnelTest {
     assertThat(at(newer, api, Caller.plaintext(legacy), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
+
+  // ---------------------------------------------------------------- source over SEMANTICS
+
+  @Test
+  void trustDomainsMakeZtunnelDropAnAllowRule() {
+    // authorization.go reports trustDomains as unsupported; SEMANTICS R6 calls them ignored
+    String yaml = policy("shop", "api", """
+        selector: {matchLabels: {app.kubernetes.io/name: api}}
+        rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/web], trustDomains: [cluster.local]}}]}]
+        """);
+    assertThat(outcome(yaml, web, api, 8080)).isEqualTo(IstioVerdict.Outcome.DENY);
+    assertThat(outcome(yaml.replace(", trustDomains: [cluster.local]", ""), web, api, 8080))
+        .isEqualTo(IstioVerdict.Outcome.ALLOW);
+  }
+
+  @Test
+  void portLevelStrictUnderAPermissiveWorkloadIsSkippedWhenOnlyTheMeshIsStrict() {
+    String workload = peerAuth("shop", "api", """
+        selector: {matchLabels: {app.kubernetes.io/name: api}}
+        mtls: {mode: PERMISSIVE}
+        portLevelMtls: {"9090": {mode: STRICT}}
+        """);
+    // upstream (Go precedence in convertPeerAuthentication): the STRICT port is not enforced
+    assertThat(at(MESH_STRICT + "---\n" + workload, api, Caller.plaintext(legacy), 9090).outcome())
+        .isEqualTo(IstioVerdict.Outcome.ALLOW);
+    // with a STRICT namespace policy it is
+    String withNs = peerAuth("shop", "ns", "mtls: {mode: STRICT}") + "---\n" + workload;
+    assertThat(at(withNs, api, Caller.plaintext(legacy), 9090).outcome())
+        .isEqualTo(IstioVerdict.Outcome.DENY);
+    assertThat(at(withNs, api, Caller.plaintext(legacy), 8080).outcome())
+        .isEqualTo(IstioVerdict.Outcome.ALLOW);
+  }
+
+  @Test
+  void portLevelDisableAloneDoesNotRelaxAStrictParent() {
+    String yaml = MESH_STRICT + "---\n" + peerAuth("shop", "api", """
+        selector: {matchLabels: {app.kubernetes.io/name: api}}
+        portLevelMtls: {"8080": {mode: DISABLE}}
+        """);
+    assertThat(at(yaml, api, Caller.plaintext(legacy), 8080).outcome())
+        .isEqualTo(IstioVerdict.Outcome.DENY);
+    assertThat(at(yaml.replace("DISABLE", "PERMISSIVE"), api, Caller.plaintext(legacy), 8080)
+        .outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
+  }
 }
