@@ -1,0 +1,447 @@
+package dev.lattice.verify;
+
+import dev.lattice.model.Protocol;
+import dev.lattice.model.ServiceId;
+import dev.lattice.verify.cilium.CiliumEvaluator;
+import dev.lattice.verify.cilium.CiliumHop;
+import dev.lattice.verify.cilium.CiliumVerdict;
+import dev.lattice.verify.cilium.DnsResolution;
+import dev.lattice.verify.istio.Caller;
+import dev.lattice.verify.istio.IstioEvaluator;
+import dev.lattice.verify.istio.IstioVerdict;
+import dev.lattice.verify.istio.Request;
+import dev.lattice.verify.world.KubeService;
+import dev.lattice.verify.world.MeshServiceEntry;
+import dev.lattice.verify.world.Peer;
+import dev.lattice.verify.world.WaypointBinding;
+import dev.lattice.verify.world.WaypointProxy;
+import dev.lattice.verify.world.World;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a logical connection into what each layer sees on its path (SEMANTICS M1–M4) and asks the
+ * evaluators: the hops Cilium sees (HBONE on 15008 between ambient pods, through a waypoint when
+ * the Service names one, plaintext on the target port otherwise), the DNS lookups Cilium's proxy
+ * sees, and the points where Istio enforces (the waypoint, then the destination ztunnel).
+ */
+final class Router {
+  private static final int HBONE = 15008;
+  private static final int XDS = 15012;
+
+  private final World world;
+  private final CiliumEvaluator cilium;
+  private final IstioEvaluator istio;
+  private final List<String> findings;
+
+  Router(World world, CiliumEvaluator cilium, IstioEvaluator istio) {
+    this.world = world;
+    this.cilium = cilium;
+    this.istio = istio;
+    List<String> f = new ArrayList<>(cilium.findings());
+    f.addAll(istio.findings());
+    for (String n : world.notes()) {
+      if (!n.startsWith("applied required label")) {
+        f.add("world: " + n);
+      }
+    }
+    this.findings = List.copyOf(f);
+  }
+
+  List<String> findings() {
+    return findings;
+  }
+
+  /** Collects one query's steps. */
+  private final class Trace {
+    final Query query;
+    final List<Step> l4 = new ArrayList<>();
+    final List<Step> l7 = new ArrayList<>();
+    String path = "";
+
+    Trace(Query query) {
+      this.query = query;
+    }
+
+    void hop(Peer from, Peer to, int port, Protocol proto, Set<String> learned, Request request) {
+      CiliumHop h = CiliumHop.of(from, to, port, proto).withLearnedNames(learned);
+      if (request != null && request.isHttp()) {
+        h = h.withRequest(request.method(), request.path(), request.host());
+      }
+      CiliumVerdict v = cilium.evaluate(h);
+      l4.add(new Step(Step.Kind.HOP, h.toString(), v.allowed() ? Decision.ALLOW : Decision.DENY,
+          "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(), v.reason()));
+    }
+
+    void precondition(Peer from, Peer to, int port, String what) {
+      CiliumVerdict v = cilium.evaluate(CiliumHop.of(from, to, port, Protocol.TCP));
+      l4.add(new Step(Step.Kind.PRECONDITION, what + ": " + v.hop(),
+          v.allowed() ? Decision.ALLOW : Decision.DENY,
+          "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(), v.reason()));
+    }
+
+    DnsResolution lookup(Peer pod, String name, String expect, String why) {
+      DnsResolution r = cilium.resolve(pod, name);
+      boolean ok = r.resolved() && (expect == null || expect.equals(r.address().orElse(null)));
+      l4.add(new Step(Step.Kind.DNS, "lookup of " + name + " by " + pod.name(),
+          ok ? Decision.ALLOW : Decision.DENY,
+          (why == null ? "" : why + "\n") + r.summary() + "\n" + String.join("\n", r.steps()),
+          r.summary()));
+      return r;
+    }
+
+    void note(List<Step> layer, String description, String reason) {
+      layer.add(new Step(Step.Kind.NOTE, description, Decision.ALLOW, reason));
+    }
+
+    void istio(Step.Kind kind, IstioVerdict v) {
+      Decision d =
+          v.outcome() == IstioVerdict.Outcome.ALLOW
+              ? Decision.ALLOW
+              : v.outcome() == IstioVerdict.Outcome.DENY ? Decision.DENY : Decision.N_A;
+      l7.add(new Step(kind, v.enforcementPoint(), d, v.reason()));
+    }
+
+    void notApplicable(String where, String why) {
+      l7.add(new Step(Step.Kind.NOTE, where, Decision.N_A, why));
+    }
+
+    Verdict verdict() {
+      return new Verdict(query, path, ciliumLayer(), istioLayer(), findings);
+    }
+
+    private LayerVerdict ciliumLayer() {
+      for (Step s : l4) {
+        if (s.decision() == Decision.DENY) {
+          return new LayerVerdict(Decision.DENY, s.description() + ": " + s.summary(), l4);
+        }
+      }
+      long checks = l4.stream().filter(s -> s.kind() != Step.Kind.NOTE).count();
+      Step last = null;
+      for (Step s : l4) {
+        if (s.kind() == Step.Kind.HOP) {
+          last = s;
+        }
+      }
+      String reason =
+          checks == 1 && last != null
+              ? last.description() + ": " + last.summary()
+              : "all " + checks + " checks on the path allowed"
+                  + (last == null ? "" : " (last hop " + last.description() + ")");
+      return new LayerVerdict(Decision.ALLOW, reason, l4);
+    }
+
+    private LayerVerdict istioLayer() {
+      for (Step s : l7) {
+        if (s.decision() == Decision.DENY) {
+          return new LayerVerdict(Decision.DENY, s.description() + ": " + s.reason(), l7);
+        }
+      }
+      List<String> allows = new ArrayList<>();
+      for (Step s : l7) {
+        if (s.decision() == Decision.ALLOW && s.kind() != Step.Kind.NOTE) {
+          allows.add(s.description() + ": " + s.reason());
+        }
+      }
+      if (!allows.isEmpty()) {
+        return new LayerVerdict(Decision.ALLOW, String.join(" | then ", allows), l7);
+      }
+      List<String> na = new ArrayList<>();
+      for (Step s : l7) {
+        if (s.decision() == Decision.N_A) {
+          na.add(s.reason());
+        }
+      }
+      return new LayerVerdict(Decision.N_A, String.join("; ", na), l7);
+    }
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  Verdict route(Query q) {
+    Trace t = new Trace(q);
+    Source src = q.source();
+    if (src.kind() == Source.Kind.ADDRESS) {
+      Peer p = world.peerAt(src.address().orElseThrow());
+      if (p.kind() == Peer.Kind.SERVICE_POD && p.service().isPresent()) {
+        src = Source.service(p.service().get());
+      }
+    }
+    Destination dst = q.destination();
+    if (src.kind() == Source.Kind.SERVICE) {
+      KubeService from = service(src.serviceId().orElseThrow(), "source");
+      switch (dst.kind()) {
+        case SERVICE:
+          serviceToService(t, from, service(dst.serviceId().orElseThrow(), "destination"));
+          break;
+        case FQDN:
+          serviceToHost(t, from, dst.target().orElseThrow());
+          break;
+        default:
+          serviceToAddress(t, from, dst);
+      }
+    } else {
+      if (dst.kind() != Destination.Kind.SERVICE) {
+        throw new IllegalArgumentException("a query from " + src + " must go to a service; "
+            + "traffic between two outside sources is not Lattice's to judge");
+      }
+      outsideToService(t, src, service(dst.serviceId().orElseThrow(), "destination"));
+    }
+    return t.verdict();
+  }
+
+  private KubeService service(ServiceId id, String role) {
+    return world.service(id).orElseThrow(() -> new IllegalArgumentException(
+        "the " + role + " " + id + " is not a service of the world; known: "
+            + world.services().stream().map(s -> s.id().toString())
+                .collect(Collectors.joining(", "))));
+  }
+
+  private KubeService.ServicePort servicePort(KubeService svc, Query q) {
+    int port = q.destination().port();
+    Protocol proto = q.protocolOverride().orElse(null);
+    return svc.port(port, proto).orElseThrow(() -> new IllegalArgumentException(
+        "Service " + svc.id() + " has no port " + port + (proto == null ? "" : "/" + proto)
+            + " (a query names the Service port clients dial); its ports: " + svc.ports()));
+  }
+
+  private static Request request(Query q, String defaultHost) {
+    if (q.method().isEmpty()) {
+      return null;
+    }
+    return Request.http(q.method().get(), q.path().orElse("/"), q.host().orElse(defaultHost));
+  }
+
+  /** Service to service: M1 (HBONE), M2 (through a waypoint), M3 (plaintext). */
+  private void serviceToService(Trace t, KubeService from, KubeService to) {
+    Query q = t.query;
+    KubeService.ServicePort sp = servicePort(to, q);
+    Peer p = from.pod();
+    Peer d = from.id().equals(to.id()) ? to.replica() : to.pod();
+    Protocol proto = sp.protocol();
+    int tp = sp.targetPort();
+    String host = to.hostname(world.settings().clusterDomain());
+    Request req = request(q, host);
+
+    // the client's lookup of the Service name: answered in-pod by ztunnel for captured pods (M4)
+    if (q.dnsLookup()) {
+      if (p.isCaptured() && world.ztunnelDnsCapture()) {
+        t.note(t.l4, "DNS for " + host, "answered inside " + p.name()
+            + " by ztunnel (DNS capture, M4): Cilium's DNS proxy sees no lookup");
+      } else {
+        for (String name : serviceNames(to, p.namespace())) {
+          t.lookup(p, name, to.clusterIp(), null);
+        }
+      }
+    }
+
+    if (p.isCaptured() && proto == Protocol.TCP) {
+      WaypointBinding b = world.serviceWaypoint(to);
+      Optional<WaypointProxy> w = b.waypoint();
+      if (w.isPresent()) {
+        WaypointProxy wp = w.get();
+        boolean hbone = d.isHboneCapable();
+        t.path = "ambient client, TCP, waypoint on the path: " + b.reason() + "; Cilium sees "
+            + p.name() + " -> waypoint " + wp.pod().name() + " on TCP " + HBONE + ", then the"
+            + " waypoint -> " + d.name() + (hbone ? " on TCP " + HBONE : " on TCP " + tp
+                + " in plaintext (destination not HBONE-capable)") + " (M2)";
+        t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
+        t.precondition(wp.pod(), world.istiod(), XDS, "the waypoint needs istiod (xDS)");
+        t.hop(wp.pod(), d, hbone ? HBONE : tp, Protocol.TCP, Set.of(), hbone ? null : req);
+        t.istio(Step.Kind.WAYPOINT, istio.atWaypoint(wp, to, Caller.of(p), sp.port(), req));
+        if (d.isCaptured()) {
+          t.istio(Step.Kind.ZTUNNEL, istio.atZtunnel(d, Caller.of(wp.pod()), tp));
+        } else {
+          t.notApplicable("ztunnel of " + d.name(), d.name() + " is not captured by ztunnel");
+        }
+        return;
+      }
+      if (d.isHboneCapable()) {
+        t.path = "ambient -> ambient, TCP, no waypoint (" + b.reason() + "): ztunnel opens"
+            + " HBONE from " + p.name() + " to " + d.name() + " on TCP " + HBONE + " (M1)";
+        t.hop(p, d, HBONE, Protocol.TCP, Set.of(), null);
+        t.istio(Step.Kind.ZTUNNEL, istio.atZtunnel(d, Caller.of(p), tp));
+        if (req != null) {
+          t.note(t.l7, "request " + req, "no waypoint on the path: nothing sees HTTP attributes");
+        }
+        return;
+      }
+    }
+    String why;
+    if (proto != Protocol.TCP) {
+      why = proto + " is never captured by the mesh";
+    } else if (!p.isCaptured()) {
+      why = "the client " + p.name() + " is not in the mesh";
+    } else {
+      why = "the destination " + d.name() + " is not HBONE-capable";
+    }
+    t.path = why + ": the packet goes from " + p.name() + " to " + d.name() + " on " + proto
+        + " " + tp + " in plaintext (M3)";
+    t.hop(p, d, tp, proto, Set.of(), req);
+    if (proto != Protocol.TCP) {
+      t.notApplicable("mesh", proto + " traffic is not captured: Istio has no enforcement point,"
+          + " Cilium alone governs it (M3)");
+    } else if (!d.isCaptured()) {
+      t.notApplicable("ztunnel of " + d.name(), d.name() + " is not in the ambient mesh: Istio"
+          + " does not enforce on it");
+    } else {
+      if (world.serviceWaypoint(to).waypoint().isPresent()) {
+        t.note(t.l7, "waypoint", "a client outside the mesh reaches the pod directly, not through"
+            + " the waypoint (A4, R5)");
+      }
+      t.istio(Step.Kind.ZTUNNEL, istio.atZtunnel(d, Caller.plaintext(p), tp));
+    }
+  }
+
+  /** The names a client uses for a Service (DESIGN §6): FQDN, name.ns, name.ns.svc, and name in its namespace. */
+  private List<String> serviceNames(KubeService to, String clientNamespace) {
+    List<String> names = new ArrayList<>();
+    names.add(to.hostname(world.settings().clusterDomain()));
+    names.add(to.name() + "." + to.namespace());
+    names.add(to.name() + "." + to.namespace() + ".svc");
+    if (to.namespace().equals(clientNamespace)) {
+      names.add(to.name());
+    }
+    return names;
+  }
+
+  /** A source outside the graph to a service's pod, on the target port (M3). */
+  private void outsideToService(Trace t, Source src, KubeService to) {
+    Query q = t.query;
+    KubeService.ServicePort sp = servicePort(to, q);
+    Peer d = to.pod();
+    Protocol proto = sp.protocol();
+    int tp = sp.targetPort();
+    Peer s;
+    switch (src.kind()) {
+      case WORLD:
+        s = world.internet();
+        break;
+      case ADDRESS:
+        s = world.peerAt(src.address().orElseThrow());
+        break;
+      case KUBE_APISERVER:
+        s = world.kubeApiserver();
+        break;
+      case HOST:
+        s = world.host();
+        break;
+      case REMOTE_NODE:
+        s = world.remoteNode();
+        break;
+      default:
+        // ztunnel SNATs kubelet probes of ambient pods to 169.254.7.127 (C10); others come from the node
+        s = d.isCaptured() ? world.probeSource() : world.host();
+    }
+    Request req = request(q, to.hostname(world.settings().clusterDomain()));
+    t.path = s.name() + " has no mesh identity: the packet reaches " + d.name() + " on " + proto
+        + " " + tp + " in plaintext (M3)";
+    t.hop(s, d, tp, proto, Set.of(), req);
+    if (src.kind() == Source.Kind.PROBE) {
+      t.notApplicable("ztunnel of " + d.name(), "kubelet probes bypass ztunnel (M3)");
+    } else if (proto != Protocol.TCP) {
+      t.notApplicable("mesh", proto + " traffic is not captured: Istio has no enforcement point"
+          + " (M3)");
+    } else if (!d.isCaptured()) {
+      t.notApplicable("ztunnel of " + d.name(), d.name() + " is not in the ambient mesh");
+    } else {
+      t.istio(Step.Kind.ZTUNNEL, istio.atZtunnel(d, Caller.plaintext(s), tp));
+    }
+  }
+
+  /** A service to an external host: through the namespace waypoint when a ServiceEntry routes it there (M4), else directly after a lookup Cilium's DNS proxy sees. */
+  private void serviceToHost(Trace t, KubeService from, String host) {
+    Query q = t.query;
+    int port = q.destination().port();
+    Protocol proto = q.protocolOverride().orElse(Protocol.TCP);
+    Peer p = from.pod();
+    Peer ext = world.externalHost(host);
+    Request req = request(q, host);
+    if (p.isCaptured() && proto == Protocol.TCP && world.ztunnelDnsCapture()) {
+      Optional<MeshServiceEntry> se = world.serviceEntryFor(host, port, p.namespace());
+      if (se.isPresent()) {
+        MeshServiceEntry e = se.get();
+        WaypointBinding b = world.serviceEntryWaypoint(e);
+        t.note(t.l4, "DNS for " + host, "answered inside " + p.name() + " by ztunnel: " + e
+            + " makes it known to the mesh (M4); Cilium's DNS proxy sees no lookup from "
+            + p.name());
+        if (b.waypoint().isPresent()) {
+          WaypointProxy wp = b.waypoint().get();
+          t.path = "ambient client to a ServiceEntry host routed through " + wp + " (" + b.reason()
+              + "): HBONE to the waypoint on TCP " + HBONE + "; the waypoint resolves " + host
+              + " itself and connects to it on TCP " + port + " (M2, M4)";
+          t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
+          t.precondition(wp.pod(), world.istiod(), XDS, "the waypoint needs istiod (xDS)");
+          DnsResolution r = t.lookup(wp.pod(), host, ext.ip(),
+              "the waypoint is not captured: its own lookup goes through Cilium's DNS proxy");
+          Set<String> learned =
+              r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
+          t.hop(wp.pod(), ext, port, Protocol.TCP, learned, null);
+          t.istio(Step.Kind.WAYPOINT, istio.atWaypoint(wp, e, host, Caller.of(p), port, req));
+          return;
+        }
+        t.path = "ambient client to a ServiceEntry host without a waypoint (" + b.reason()
+            + "): ztunnel answers the lookup in-pod and " + p.name() + " connects directly;"
+            + " Cilium's DNS proxy never saw a lookup, so toFQDNs learned nothing from it (M4)";
+        t.hop(p, ext, port, proto, Set.of(), req);
+        t.notApplicable("egress", "no waypoint for " + e + ": Istio does not authorize egress"
+            + " at the source");
+        return;
+      }
+    }
+    String why = p.isCaptured() && world.ztunnelDnsCapture()
+        ? "ztunnel does not know " + host + " and forwards the query upstream from "
+            + p.name() + "'s address, so Cilium's DNS proxy sees it (M4)"
+        : null;
+    DnsResolution r = t.lookup(p, host, ext.ip(), why);
+    // C13: toFQDNs matches addresses the node's DNS proxy saw for any pod there. The judge
+    // credits a pod only with its own lookups (a cold node): stricter, never more permissive.
+    Set<String> learned =
+        r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
+    t.path = p.name() + " looks " + host + " up through kube-dns and connects to " + ext.ip()
+        + " on " + proto + " " + port + " directly";
+    t.hop(p, ext, port, proto, learned, req);
+    t.notApplicable("egress", "egress to " + host + " passes no waypoint (no ServiceEntry routes"
+        + " it through one): Istio does not authorize egress at the source ztunnel");
+  }
+
+  /** A service to an address, a range or an entity: one direct hop; Istio does not apply. */
+  private void serviceToAddress(Trace t, KubeService from, Destination dst) {
+    Query q = t.query;
+    Protocol proto = q.protocolOverride().orElse(Protocol.TCP);
+    Peer p = from.pod();
+    Peer target;
+    String what = dst.target().orElseThrow();
+    switch (dst.kind()) {
+      case CIDR:
+        target = world.addressIn(what);
+        break;
+      case ADDRESS:
+        target = world.peerAt(what);
+        break;
+      default:
+        switch (what) {
+          case "world":
+            target = world.internet();
+            break;
+          case "kube-apiserver":
+            target = world.kubeApiserver();
+            break;
+          case "host":
+            target = world.host();
+            break;
+          default:
+            // remote-node, and cluster: represented by a remote node (a non-pod cluster identity)
+            target = world.remoteNode();
+        }
+    }
+    t.path = p.name() + " connects to " + target.name() + " on " + proto + " " + dst.port()
+        + " directly";
+    t.hop(p, target, dst.port(), proto, Set.of(), request(q, null));
+    t.notApplicable("egress", "traffic to " + target.name() + " passes no waypoint: Istio does"
+        + " not authorize it");
+  }
+}

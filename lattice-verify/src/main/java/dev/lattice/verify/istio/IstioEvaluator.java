@@ -1,0 +1,471 @@
+package dev.lattice.verify.istio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.model.ServiceId;
+import dev.lattice.verify.world.KubeService;
+import dev.lattice.verify.world.MeshServiceEntry;
+import dev.lattice.verify.world.Peer;
+import dev.lattice.verify.world.WaypointProxy;
+import dev.lattice.verify.world.World;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides, from the rendered Istio documents alone, whether Istio ambient lets traffic through at
+ * its two enforcement points: the destination's ztunnel (L4: SEMANTICS IZ1–IZ7) and a waypoint
+ * (L7: IW1–IW5), with the evaluation order of I1 (CUSTOM, DENY, ALLOW; AUDIT ignored), the
+ * allow-nothing and allow-all forms of I2, the rule structure and string matching of I3 and I4,
+ * identity-less plaintext (I5), policy scope (I6) and dry-run (I7).
+ *
+ * <pre>{@code
+ * IstioEvaluator istio = IstioEvaluator.of(istioDocuments, world);
+ * IstioVerdict v = istio.atZtunnel(apiPod, Caller.of(webPod), 8080);
+ * IstioVerdict w = istio.atWaypoint(waypoint, apiService, Caller.of(webPod), 80,
+ *     Request.http("GET", "/api/x", null));
+ * }</pre>
+ *
+ * <p>Thread-safe; the policies that apply to each pod are computed once and cached.
+ */
+public final class IstioEvaluator {
+  private static final List<String> STANDARD_METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+  private final World world;
+  private final String root;
+  private final List<AuthzPolicy> policies;
+  private final List<PeerAuthn> peerAuths;
+  private final List<ZtunnelPolicy> ztunnel;
+  private final List<String> findings;
+  private final Map<String, PodPolicies> pods = new ConcurrentHashMap<>();
+
+  private IstioEvaluator(Collection<? extends JsonNode> documents, World world) {
+    this.world = Objects.requireNonNull(world, "world");
+    this.root = world.settings().rootNamespace();
+    List<AuthzPolicy> ps = new ArrayList<>();
+    List<PeerAuthn> pas = new ArrayList<>();
+    for (JsonNode d : documents) {
+      if (AuthzPolicy.isAuthorizationPolicy(d)) {
+        ps.add(AuthzPolicy.parse(d));
+      } else if (PeerAuthn.isPeerAuthentication(d)) {
+        pas.add(PeerAuthn.parse(d));
+      }
+    }
+    pas.sort(PeerAuthn::oldestFirst);
+    this.policies = List.copyOf(ps);
+    this.peerAuths = List.copyOf(pas);
+    List<String> notes = new ArrayList<>();
+    List<ZtunnelPolicy> zs = new ArrayList<>();
+    for (AuthzPolicy p : ps) {
+      if (p.hasSelector && !p.targetRefs.isEmpty()) {
+        notes.add(p.ref() + " sets both selector and targetRefs: the API server rejects it"
+            + " (CEL); judged here by its targetRefs");
+      }
+      ZtunnelPolicy z = ZtunnelPolicy.convert(p, root, notes);
+      if (z != null) {
+        zs.add(z);
+        notes.addAll(z.notes);
+      }
+      if (p.dryRun && !p.targetRefs.isEmpty()) {
+        notes.add(p.ref() + " is dry-run: not enforced at waypoints either (I7)");
+      }
+    }
+    this.ztunnel = List.copyOf(zs);
+    this.findings = List.copyOf(notes);
+  }
+
+  /** An evaluator of the AuthorizationPolicies and PeerAuthentications among {@code documents} (other kinds are skipped). */
+  public static IstioEvaluator of(Collection<? extends JsonNode> documents, World world) {
+    return new IstioEvaluator(documents, world);
+  }
+
+  /** The world it judges in. */
+  public World world() {
+    return world;
+  }
+
+  /** What the evaluator noticed: dropped HTTP rules at ztunnel (IZ3, IZ4), unsupported actions, dry-run policies. */
+  public List<String> findings() {
+    return findings;
+  }
+
+  // ------------------------------------------------------------------ ztunnel
+
+  /**
+   * The destination ztunnel's decision on a connection from {@code caller} to {@code destination}
+   * on its container port {@code port} (IZ6). Not applicable when ztunnel does not capture the
+   * destination. Policies with {@code targetRefs} never reach ztunnel (IZ1); behind a waypoint the
+   * caller is the waypoint (IZ5); plaintext callers have no identity (I5) and meet
+   * PeerAuthentication (IZ7).
+   */
+  public IstioVerdict atZtunnel(Peer destination, Caller caller, int port) {
+    String point = "ztunnel of " + destination.name();
+    if (!destination.isCaptured()) {
+      return new IstioVerdict(IstioVerdict.Outcome.NOT_APPLICABLE, point,
+          destination.name() + " is not captured by ztunnel (not in the ambient mesh)", null);
+    }
+    PodPolicies pp = pods.computeIfAbsent(destination.name() + "@" + destination.ip(),
+        k -> new PodPolicies(destination));
+    ZtunnelPolicy.Conn c =
+        new ZtunnelPolicy.Conn(caller.peer().ip(), caller.spiffeId(), caller.identityNamespace(),
+            caller.identityServiceAccount(), destination.ip(), port);
+    String conn = caller + " -> " + destination.name() + " port " + port;
+    for (ZtunnelPolicy z : pp.policies) {
+      if (!z.deny) {
+        continue;
+      }
+      int i = z.firstMatch(c);
+      if (i >= 0) {
+        String why = z.ref.startsWith("PeerAuthentication")
+            ? z.ref + " rejects plaintext (no identity) on port " + port + " (IZ7; "
+                + String.join("; ", pp.peerAuthNotes) + ")"
+            : "DENY " + z.ref + " rules[" + z.ruleIndexes.get(i) + "] matches: "
+                + z.describeRule(i);
+        return new IstioVerdict(IstioVerdict.Outcome.DENY, point, conn + " denied: " + why, null);
+      }
+    }
+    List<String> allowRefs = new ArrayList<>();
+    for (ZtunnelPolicy z : pp.policies) {
+      if (z.deny) {
+        continue;
+      }
+      allowRefs.add(z.ref);
+      int i = z.firstMatch(c);
+      if (i >= 0) {
+        return new IstioVerdict(IstioVerdict.Outcome.ALLOW, point,
+            conn + " allowed by " + z.ref + " rules[" + z.ruleIndexes.get(i) + "]: "
+                + z.describeRule(i), null);
+      }
+    }
+    if (allowRefs.isEmpty()) {
+      return new IstioVerdict(IstioVerdict.Outcome.ALLOW, point,
+          conn + " allowed: no ALLOW policy applies to " + destination.name() + " and no DENY"
+              + " matches (I1)" + plaintextNote(caller, pp), null);
+    }
+    StringBuilder why = new StringBuilder(conn + " denied: no rule of the ALLOW policies "
+        + allowRefs + " matches (I1)");
+    for (ZtunnelPolicy z : pp.policies) {
+      if (!z.deny && !z.notes.isEmpty()) {
+        why.append("; ").append(String.join("; ", z.notes));
+      }
+    }
+    if (!caller.hasIdentity()) {
+      why.append("; plaintext has no identity, so principals, namespaces and serviceAccounts"
+          + " never match it (I5)");
+    } else if (caller.peer().kind() == Peer.Kind.WAYPOINT) {
+      why.append("; behind a waypoint ztunnel sees the waypoint's identity ")
+          .append(caller.principal().orElse(""))
+          .append(", not the client's (IZ5)");
+    }
+    destination.service().ifPresent(id -> why.append(targetRefNote(id)));
+    return new IstioVerdict(IstioVerdict.Outcome.DENY, point, why.toString(), null);
+  }
+
+  private String plaintextNote(Caller caller, PodPolicies pp) {
+    if (caller.hasIdentity() || pp.peerAuthNotes.isEmpty()) {
+      return "";
+    }
+    return "; plaintext accepted (" + String.join("; ", pp.peerAuthNotes) + ")";
+  }
+
+  /** IW1: a policy targeting a Service is enforced only by a waypoint bound to it. */
+  private String targetRefNote(ServiceId id) {
+    List<String> refs = new ArrayList<>();
+    for (AuthzPolicy p : policies) {
+      for (AuthzPolicy.TargetRef t : p.targetRefs) {
+        if (t.kind.equals("Service") && t.canonicalGroup().equals("core")
+            && t.name.equals(id.name()) && p.namespace.equals(id.namespace())) {
+          refs.add(p.ref());
+        }
+      }
+    }
+    if (refs.isEmpty()) {
+      return "";
+    }
+    return "; " + refs + " target Service " + id + " and are enforced only by its waypoint,"
+        + " not by ztunnel (IW1)";
+  }
+
+  /** The ztunnel policies applying to one pod (I6), PeerAuthentication-derived ones included. */
+  private final class PodPolicies {
+    final List<ZtunnelPolicy> policies = new ArrayList<>();
+    final List<String> peerAuthNotes = new ArrayList<>();
+
+    PodPolicies(Peer pod) {
+      Map<String, String> labels = pod.labels();
+      for (ZtunnelPolicy z : ztunnel) {
+        boolean applies;
+        switch (z.scope) {
+          case GLOBAL:
+            applies = true;
+            break;
+          case NAMESPACE:
+            applies = z.namespace.equals(pod.namespace());
+            break;
+          default:
+            applies = (z.namespace.equals(pod.namespace()) || z.namespace.equals(root))
+                && labels.entrySet().containsAll(z.selector.entrySet());
+        }
+        if (applies) {
+          policies.add(z);
+        }
+      }
+      policies.addAll(
+          PeerAuthPolicies.forWorkload(peerAuths, pod.namespace(), labels, root, peerAuthNotes));
+    }
+  }
+
+  // ------------------------------------------------------------------ waypoint
+
+  /**
+   * A waypoint's decision on traffic from {@code caller} addressed to {@code service} on its
+   * Service port {@code port} (IW4). Only policies attached by {@code targetRefs} to the waypoint's
+   * Gateway, to the Service, or to the {@code istio-waypoint} GatewayClass from the root
+   * namespace apply (IW1). With a null {@code request} the decision is existential (A5): allowed
+   * when opaque TCP or some HTTP request drawn from the policies would be allowed.
+   */
+  public IstioVerdict atWaypoint(
+      WaypointProxy waypoint, KubeService service, Caller caller, int port, Request request) {
+    List<AuthzPolicy> attached = new ArrayList<>();
+    List<String> dry = new ArrayList<>();
+    for (AuthzPolicy p : policies) {
+      if (attaches(p, waypoint, "Service", "core", service.namespace(), service.name())) {
+        if (p.dryRun) {
+          dry.add(p.ref());
+        } else {
+          attached.add(p);
+        }
+      }
+    }
+    String host = service.hostname(world.settings().clusterDomain());
+    return decideAtWaypoint(waypoint, "Service " + service.id(), attached, dry, caller,
+        service.clusterIp(), port, host, request);
+  }
+
+  /** A waypoint's decision on traffic to a ServiceEntry host (mesh-routed egress), port {@code port}. */
+  public IstioVerdict atWaypoint(
+      WaypointProxy waypoint, MeshServiceEntry entry, String host, Caller caller, int port,
+      Request request) {
+    List<AuthzPolicy> attached = new ArrayList<>();
+    List<String> dry = new ArrayList<>();
+    for (AuthzPolicy p : policies) {
+      if (attaches(p, waypoint, "ServiceEntry", "networking.istio.io", entry.namespace(),
+          entry.name())) {
+        if (p.dryRun) {
+          dry.add(p.ref());
+        } else {
+          attached.add(p);
+        }
+      }
+    }
+    return decideAtWaypoint(waypoint, "ServiceEntry " + entry.namespace() + "/" + entry.name(),
+        attached, dry, caller, null, port, host, request);
+  }
+
+  /** {@code ShouldAttachPolicy} for a waypoint handling traffic to one target (policyattachment.go). */
+  private boolean attaches(
+      AuthzPolicy p, WaypointProxy wp, String kind, String group, String ns, String name) {
+    for (AuthzPolicy.TargetRef t : p.targetRefs) {
+      if (t.kind.equals(kind) && t.canonicalGroup().equals(group) && t.name.equals(name)
+          && p.namespace.equals(ns)) {
+        return true;
+      }
+      if (p.namespace.equals(root) && t.kind.equals("GatewayClass")
+          && t.canonicalGroup().equals("gateway.networking.k8s.io")
+          && t.name.equals("istio-waypoint")) {
+        return true;
+      }
+      if (!p.namespace.equals(wp.namespace())) {
+        continue;
+      }
+      if (!t.namespace.isEmpty() && !t.namespace.equals(wp.namespace())) {
+        continue;
+      }
+      if (t.kind.equals("Gateway") && t.canonicalGroup().equals("gateway.networking.k8s.io")
+          && t.name.equals(wp.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private IstioVerdict decideAtWaypoint(
+      WaypointProxy wp,
+      String target,
+      List<AuthzPolicy> attached,
+      List<String> dry,
+      Caller caller,
+      String destinationIp,
+      int port,
+      String host,
+      Request request) {
+    String point = "waypoint " + wp.namespace() + "/" + wp.name();
+    String dryNote = dry.isEmpty() ? "" : "; dry-run, not enforced (I7): " + dry;
+    if (request != null) {
+      Request r = request.withDefaultHost(host);
+      Decision d = decide(attached, ctx(caller, destinationIp, port, r), r);
+      return new IstioVerdict(d.outcome, point,
+          caller + " -> " + target + " port " + port + " " + r + ": " + d.reason + dryNote, r);
+    }
+    // A5: no request given: allowed when some request shape is allowed
+    List<Request> shapes = shapes(attached, host);
+    Decision first = null;
+    for (Request r : shapes) {
+      Decision d = decide(attached, ctx(caller, destinationIp, port, r), r);
+      if (first == null) {
+        first = d;
+      }
+      if (d.outcome == IstioVerdict.Outcome.ALLOW) {
+        return new IstioVerdict(d.outcome, point,
+            caller + " -> " + target + " port " + port + ": allowed for " + r
+                + " (A5: no request given; allowed if some request shape is): " + d.reason
+                + dryNote, r);
+      }
+    }
+    return new IstioVerdict(IstioVerdict.Outcome.DENY, point,
+        caller + " -> " + target + " port " + port + ": no request shape is allowed (A5: tried "
+            + shapes.size() + " shapes: TCP and HTTP requests drawn from the policies); for TCP: "
+            + Objects.requireNonNull(first).reason + dryNote, shapes.get(0));
+  }
+
+  private static EnvoyRbac.Ctx ctx(Caller c, String destinationIp, int port, Request r) {
+    return new EnvoyRbac.Ctx(c.spiffeId(), c.peer().ip(), destinationIp, port, r.isHttp(),
+        r.method(), r.path(), r.host());
+  }
+
+  private static final class Decision {
+    final IstioVerdict.Outcome outcome;
+    final String reason;
+
+    Decision(IstioVerdict.Outcome outcome, String reason) {
+      this.outcome = outcome;
+      this.reason = reason;
+    }
+  }
+
+  /** I1 at a waypoint: CUSTOM (A3), then DENY, then ALLOW; AUDIT never decides. */
+  private Decision decide(List<AuthzPolicy> attached, EnvoyRbac.Ctx c, Request r) {
+    List<String> skipped = new ArrayList<>();
+    for (AuthzPolicy.Action action :
+        List.of(AuthzPolicy.Action.CUSTOM, AuthzPolicy.Action.DENY)) {
+      for (AuthzPolicy p : attached) {
+        if (p.action != action) {
+          continue;
+        }
+        for (AuthzPolicy.Rule rule : p.rules) {
+          EnvoyRbac.Result res = EnvoyRbac.match(p, rule, false, c);
+          if (res.skipped != null) {
+            skipped.add(p.ref() + " " + rule + ": " + res.skipped);
+          }
+          if (res.matches) {
+            if (action == AuthzPolicy.Action.CUSTOM) {
+              if (world.customAuthorizerAllows()) {
+                continue;
+              }
+              return new Decision(IstioVerdict.Outcome.DENY,
+                  "CUSTOM " + p.ref() + " " + rule + " matches and the external authorizer"
+                      + " (" + p.provider + ") denies (A3)");
+            }
+            return new Decision(IstioVerdict.Outcome.DENY,
+                "denied by DENY " + p.ref() + " " + rule);
+          }
+        }
+      }
+    }
+    List<String> allowRefs = new ArrayList<>();
+    for (AuthzPolicy p : attached) {
+      if (p.action != AuthzPolicy.Action.ALLOW) {
+        continue;
+      }
+      allowRefs.add(p.ref());
+      for (AuthzPolicy.Rule rule : p.rules) {
+        EnvoyRbac.Result res = EnvoyRbac.match(p, rule, true, c);
+        if (res.skipped != null) {
+          skipped.add(p.ref() + " " + rule + ": " + res.skipped);
+        }
+        if (res.matches) {
+          return new Decision(IstioVerdict.Outcome.ALLOW, "allowed by " + p.ref() + " " + rule);
+        }
+      }
+    }
+    if (allowRefs.isEmpty()) {
+      return new Decision(IstioVerdict.Outcome.ALLOW,
+          "no ALLOW policy is attached and no DENY matches (I1)");
+    }
+    String s = skipped.isEmpty() ? "" : "; " + String.join("; ", new LinkedHashSet<>(skipped));
+    return new Decision(IstioVerdict.Outcome.DENY,
+        "no rule of the attached ALLOW policies " + allowRefs + " matches (I1)" + s);
+  }
+
+  /** A5: opaque TCP, then HTTP requests built from the methods, paths and hosts the policies name. */
+  private static List<Request> shapes(List<AuthzPolicy> attached, String defaultHost) {
+    Set<String> methods = new LinkedHashSet<>(STANDARD_METHODS);
+    Set<String> paths = new LinkedHashSet<>(List.of("/", "/lattice-verify-probe"));
+    Set<String> hosts = new LinkedHashSet<>(List.of(defaultHost));
+    for (AuthzPolicy p : attached) {
+      for (AuthzPolicy.Rule r : p.rules) {
+        for (AuthzPolicy.Clause to : r.to) {
+          values(to.get("methods")).forEach(v -> methods.add(instantiate(v, "GET", "X")));
+          values(to.get("paths")).forEach(v -> paths.add(instantiatePath(v)));
+          values(to.get("hosts")).forEach(v -> hosts.add(instantiate(v, defaultHost, "a")));
+        }
+      }
+    }
+    List<Request> out = new ArrayList<>();
+    out.add(Request.tcp());
+    for (String h : hosts) {
+      for (String m : methods) {
+        for (String path : paths) {
+          out.add(Request.http(m, path, h));
+          if (out.size() > 4000) {
+            return out;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> values(AuthzPolicy.Field f) {
+    if (f == null) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>(f.values);
+    all.addAll(f.notValues);
+    return all;
+  }
+
+  private static String instantiate(String v, String whenStar, String filler) {
+    if (v.equals("*")) {
+      return whenStar;
+    }
+    if (v.startsWith("*")) {
+      return filler + v.substring(1);
+    }
+    if (v.endsWith("*")) {
+      return v.substring(0, v.length() - 1) + filler;
+    }
+    return v;
+  }
+
+  private static String instantiatePath(String v) {
+    if (v.contains("{")) {
+      return v.replace("{**}", "x/y").replace("{*}", "x");
+    }
+    if (v.equals("*")) {
+      return "/x";
+    }
+    if (v.startsWith("*")) {
+      return "/x" + v.substring(1);
+    }
+    if (v.endsWith("*")) {
+      return v.substring(0, v.length() - 1) + "x";
+    }
+    return v;
+  }
+}
