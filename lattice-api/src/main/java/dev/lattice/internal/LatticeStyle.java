@@ -19,5 +19,8 @@ import org.immutables.value.Value;
     jdkOnly = true,
     defaults = @Value.Immutable(copy = false),
     get = {"is*", "get*"},
-    typeImmutable = "Immutable*")
+    typeImmutable = "Immutable*",
+    // Immutables is an annotation processor only: generated code must not carry its @Generated,
+    // whose class is not on downstream compile classpaths (javac warns, -Werror fails).
+    allowedClasspathAnnotations = {Override.class})
 public @interface LatticeStyle {}
