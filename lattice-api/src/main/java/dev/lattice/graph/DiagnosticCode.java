@@ -35,6 +35,9 @@ public enum DiagnosticCode {
   /** A CIDR exposure on a LoadBalancer/NodePort service only matches when no SNAT happens. */
   CIDR_BEHIND_SNAT("cidr-behind-snat", Severity.WARNING),
 
+  /** A setting is not valid (a trust domain with spaces, a waypoint name that is no DNS label). */
+  INVALID_SETTINGS("invalid-settings", Severity.ERROR),
+
   // --- one service ---
   /** A namespace, service or port name is not a DNS-1123 label. */
   INVALID_NAME("invalid-name", Severity.ERROR),

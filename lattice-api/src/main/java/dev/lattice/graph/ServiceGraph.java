@@ -80,7 +80,17 @@ public final class ServiceGraph {
    * declarations, wildcards included.
    */
   public Topology resolve(Settings settings) {
-    return Resolver.resolve(this, Objects.requireNonNull(settings, "settings"));
+    Objects.requireNonNull(settings, "settings");
+    List<String> problems = settings.problems();
+    if (problems.isEmpty()) {
+      return Resolver.resolve(this, settings);
+    }
+    List<Diagnostic> withSettings = new ArrayList<>(diagnostics);
+    for (String p : problems) {
+      withSettings.add(
+          Diagnostic.of(DiagnosticCode.INVALID_SETTINGS, "settings", java.util.Optional.empty(), p));
+    }
+    return Resolver.resolve(new ServiceGraph(services, withSettings), settings);
   }
 
   /** Every diagnostic of loading and resolving with default settings: the door for tools. */

@@ -120,6 +120,39 @@ public abstract class Settings {
     return trustDomain() + "/ns/" + namespace + "/sa/" + serviceAccount;
   }
 
+  /**
+   * What is wrong with these settings, one sentence each (empty when they are valid): names that
+   * end up in rendered documents must be valid there.
+   */
+  public java.util.List<String> problems() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    add(out, dev.lattice.internal.Names.dnsSubdomain("trust domain", trustDomain()));
+    add(out, dev.lattice.internal.Names.dnsSubdomain("cluster domain", clusterDomain()));
+    add(out, dev.lattice.internal.Names.dnsLabel("root namespace", rootNamespace()));
+    add(out, dev.lattice.internal.Names.dnsLabel("kube-dns namespace", kubeDnsNamespace()));
+    add(out, dev.lattice.internal.Names.dnsLabel("waypoint name", waypointName()));
+    for (String ns : systemNamespaces()) {
+      add(out, dev.lattice.internal.Names.dnsLabel("system namespace", ns));
+    }
+    if (kubeDnsSelector().isEmpty()) {
+      out.add("the kube-dns selector is empty; name the kube-dns pods' labels");
+    }
+    for (Map.Entry<String, String> e : kubeDnsSelector().entrySet()) {
+      add(out, dev.lattice.internal.Names.labelKey(e.getKey()));
+      add(out, dev.lattice.internal.Names.labelValue(e.getKey(), e.getValue()));
+    }
+    for (String cidr : ambientProbeSources()) {
+      add(out, dev.lattice.internal.Names.cidr(cidr));
+    }
+    return out;
+  }
+
+  private static void add(java.util.List<String> out, String problem) {
+    if (problem != null) {
+      out.add(problem);
+    }
+  }
+
   /** Builds {@link Settings}. */
   public static final class Builder extends ImmutableSettings.Builder {
     Builder() {}

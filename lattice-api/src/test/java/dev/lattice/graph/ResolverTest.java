@@ -475,6 +475,24 @@ class ResolverTest {
   }
 
   @Test
+  void rejectsSettingsThatWouldRenderInvalidDocuments() {
+    Topology t =
+        ServiceGraph.builder().add(service("web")).build()
+            .resolve(Settings.builder().trustDomain("my domain").waypointName("Waypoint")
+                .ambientProbeSources(List.of("169.254.7.127")).build());
+
+    assertThat(t.diagnostics()).filteredOn(d -> d.code() == DiagnosticCode.INVALID_SETTINGS)
+        .extracting(Diagnostic::message)
+        .containsExactly(
+            "CIDR \"169.254.7.127\" has no prefix length; write \"169.254.7.127/32\" for one address",
+            "trust domain \"my domain\" is not a DNS-1123 subdomain (dot-separated lower-case labels"
+                + " of letters, digits and '-')",
+            "waypoint name \"Waypoint\" is not a DNS-1123 label (lower-case letters, digits and '-',"
+                + " starting and ending with a letter or digit); did you mean \"waypoint\"?");
+    assertThat(t.hasErrors()).isTrue();
+  }
+
+  @Test
   void rejectsEmptySelector() {
     Service s = base("api").selector(Map.of()).build();
 
