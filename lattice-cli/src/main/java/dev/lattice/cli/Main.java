@@ -43,6 +43,7 @@ public final class Main {
   static final int OK = 0;
   static final int SPEC_ERRORS = 1;
   static final int USAGE = 2;
+  private static final List<String> COMMANDS = List.of("render", "check", "explain", "graph");
 
   private Main() {}
 
@@ -81,6 +82,10 @@ public final class Main {
         case "help":
         case "--help":
         case "-h":
+          if (!rest.isEmpty() && !COMMANDS.contains(rest.get(0))) {
+            throw new UsageException(
+                "no help for '" + rest.get(0) + "' (commands: render, check, explain, graph)");
+          }
           out.print(rest.isEmpty() ? Help.TOP : Help.of(rest.get(0)));
           return OK;
         case "--version":
