@@ -1,6 +1,7 @@
 package dev.lattice.cli;
 
 import dev.lattice.graph.Diagnostic;
+import dev.lattice.graph.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Severity;
 import dev.lattice.graph.Topology;
@@ -232,6 +233,8 @@ public final class Main {
   /**
    * Loads and resolves the specs at the command's paths, printing every diagnostic to {@code
    * err}; returns null when there are errors (or warnings, when {@code strict}).
+   *
+   * @throws UsageException when a spec file could not be read (exit 2, like a named path)
    */
   static Topology load(Args args, Settings settings, PrintStream err, boolean strict)
       throws UsageException {
@@ -250,6 +253,10 @@ public final class Main {
           strict && d.severity() == Severity.WARNING ? d.withSeverity(Severity.ERROR) : d;
       failed |= shown.isError();
       err.println(shown);
+    }
+    // a file that could not be read (found in a named directory) is not a mistake in the specs
+    if (diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.IO_ERROR)) {
+      throw new UsageException("cannot read every spec file; see the io-error lines above");
     }
     return failed ? null : topology;
   }
