@@ -4,21 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.cli.Main;
-import dev.lattice.graph.Agreement;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
-import dev.lattice.model.Exposure;
-import dev.lattice.model.HttpRule;
-import dev.lattice.model.Port;
-import dev.lattice.model.Service;
 import dev.lattice.spec.Specs;
-import dev.lattice.verify.Decision;
-import dev.lattice.verify.Destination;
-import dev.lattice.verify.Query;
-import dev.lattice.verify.Source;
-import dev.lattice.verify.Verdict;
-import dev.lattice.verify.Verifier;
-import dev.lattice.verify.world.World;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,8 +45,6 @@ class StorefrontRepositoryTest {
 
   private static Topology topology;
   private static List<JsonNode> documents;
-  private static Verifier verifier;
-  private static Expectations expect;
 
   private record Run(int code, String out, String err) {}
 
@@ -76,33 +61,26 @@ class StorefrontRepositoryTest {
   }
 
   @BeforeAll
-  static void judgeTheCheckedInDocuments() {
+  static void readTheCheckedInDocuments() {
     if (Golden.UPDATE) {
       Run run = lattice("render", "-o", GOLDEN, SPECS);
       assertThat(run.code()).as("lattice render -o %s %s%n%s", GOLDEN, SPECS, run.err()).isZero();
     }
     topology = Specs.load(SPECS).orThrow().resolve().orThrow();
     documents = new ArrayList<>();
-    List<JsonNode> cilium = new ArrayList<>();
-    List<JsonNode> istio = new ArrayList<>();
     for (Map.Entry<String, String> f : tree(GOLDEN).entrySet()) {
-      if (f.getKey().equals(".lattice-files")) {
-        continue;
-      }
-      for (JsonNode d : Golden.documents(f.getValue())) {
-        documents.add(d);
-        (d.path("apiVersion").asText().startsWith("cilium.io/") ? cilium : istio).add(d);
+      if (!f.getKey().equals(".lattice-files")) {
+        documents.addAll(Golden.documents(f.getValue()));
       }
     }
+  }
+
+  /** A judge of the checked-in documents. */
+  private static Judge judge() {
     // the labels Lattice asks for on Services it does not own are not in the tree (the command
     // prints them); the world applies them, as the operator would
-    World world =
-        World.builder(topology)
-            .documents(documents)
-            .requiredLabels(IstioRenderer.create().render(topology).requiredLabels())
-            .build();
-    verifier = Verifier.of(world, cilium, istio);
-    expect = new Expectations(topology);
+    return new Judge(
+        topology, documents, IstioRenderer.create().render(topology).requiredLabels());
   }
 
   // ---------------------------------------------------------------- the tree
@@ -138,150 +116,33 @@ class StorefrontRepositoryTest {
   @Test
   void theEvaluatorsAcceptEveryCheckedInPolicy() {
     // a policy Cilium or istiod would reject, or a rule ztunnel would drop, shows up here
-    assertThat(verifier.findings()).isEmpty();
+    assertThat(judge().verifier.findings()).isEmpty();
   }
 
   // ---------------------------------------------------------------- what it allows
 
   @Test
   void eachLayerAloneAllowsExactlyTheAgreedCalls() {
-    Map<String, Integer> seen = new TreeMap<>();
-    List<String> problems = new ArrayList<>();
-    for (Service a : topology.services()) {
-      for (Service b : topology.services()) {
-        for (Port p : b.ports()) {
-          Query q =
-              Query.from(Source.service(a.id()))
-                  .to(Destination.service(b.id(), p.port()))
-                  .protocol(p.protocol());
-          Verdict v = verifier.check(q);
-          String edge = a.id() + " -> " + b.id() + " port " + p.name() + " (" + p.port() + ")";
-          boolean agreed = expect.agreed(a.id(), b.id(), p);
-          seen.merge(agreed ? "agreed" : "not agreed", 1, Integer::sum);
-
-          Decision l4 = v.cilium().decision();
-          String tolerance = expect.l4Tolerance(a.id(), b.id(), p);
-          if (agreed && l4 != Decision.ALLOW) {
-            problems.add("agreed " + edge + " is not allowed by Cilium\n" + v.explain());
-          } else if (!agreed && l4 == Decision.ALLOW) {
-            if (tolerance == null) {
-              problems.add("undeclared " + edge + " is allowed by Cilium\n" + v.explain());
-            } else {
-              seen.merge("L4 tolerated, " + tolerance.substring(0, tolerance.indexOf(':')), 1,
-                  Integer::sum);
-            }
-          }
-
-          Decision l7 = v.istio().decision();
-          if (!expect.l7Applies(b.id(), p)) {
-            if (l7 != Decision.N_A) {
-              problems.add("Istio decided " + l7 + " for " + edge + " without an enforcement"
-                  + " point\n" + v.explain());
-            }
-          } else if (agreed && l7 != Decision.ALLOW) {
-            problems.add("agreed " + edge + " is not allowed by Istio\n" + v.explain());
-          } else if (!agreed && l7 != Decision.DENY) {
-            if (!a.isAmbient() && expect.plaintext(b.id(), p) && l7 == Decision.ALLOW) {
-              seen.merge("L7 tolerated, limit 3", 1, Integer::sum);
-            } else {
-              problems.add("undeclared " + edge + " is " + l7 + " by Istio\n" + v.explain());
-            }
-          }
-          if (agreed) {
-            Agreement ag = expect.agreement(a.id(), b.id()).orElseThrow();
-            if (ag.hasHttpRules()) {
-              seen.merge("HTTP requests", 1, Integer::sum);
-            }
-            problems.addAll(requests(ag, q, edge));
-          }
-        }
-      }
-    }
-    System.out.println("storefront edges judged: " + seen);
-    assertThat(problems).isEmpty();
-    assertThat(seen.getOrDefault("agreed", 0)).isGreaterThan(40);
-    assertThat(seen.getOrDefault("not agreed", 0)).isGreaterThan(600);
-    assertThat(seen).containsKey("HTTP requests");
-  }
-
-  /** Requests an agreement's HTTP rules grant pass both layers; one they do not is denied at L7. */
-  private List<String> requests(Agreement ag, Query q, String edge) {
-    List<String> problems = new ArrayList<>();
-    if (!ag.hasHttpRules()) {
-      return problems;
-    }
-    for (HttpRule rule : ag.httpRules()) {
-      String[] req = Expectations.matching(rule);
-      Verdict v = verifier.check(q.request(req[0], req[1]));
-      if (!v.allowed() || v.istio().decision() != Decision.ALLOW) {
-        problems.add("granted " + req[0] + " " + req[1] + " on " + edge + " is denied\n"
-            + v.explain());
-      }
-    }
-    if (!Expectations.grants(ag.httpRules(), "TRACE", "/__lattice/not-granted")) {
-      Verdict v = verifier.check(q.request("TRACE", "/__lattice/not-granted"));
-      if (v.istio().decision() != Decision.DENY) {
-        problems.add("TRACE /__lattice/not-granted on " + edge + " is granted by no rule but"
-            + " Istio does not deny it\n" + v.explain());
-      }
-    }
-    return problems;
+    Judge judge = judge().serviceToService();
+    System.out.println("storefront edges judged: " + judge.seen);
+    assertThat(judge.problems).isEmpty();
+    assertThat(judge.seen.getOrDefault("agreed", 0)).isGreaterThan(40);
+    assertThat(judge.seen.getOrDefault("not agreed", 0)).isGreaterThan(600);
+    assertThat(judge.seen)
+        .containsKeys(
+            "HTTP requests", "L4 tolerated, limit 1", "L4 tolerated, limit 2",
+            "L7 tolerated, limit 3");
   }
 
   @Test
   void outsideSourcesReachExactlyTheExposedPorts() {
-    World w = verifier.world();
-    List<Object[]> sources = new ArrayList<>();
-    sources.add(new Object[] {Expectations.Outside.WORLD, Source.world(), w.internet().ip()});
-    sources.add(new Object[] {
-      Expectations.Outside.KUBE_APISERVER, Source.kubeApiserver(), w.kubeApiserver().ip()
-    });
-    sources.add(new Object[] {Expectations.Outside.REMOTE_NODE, Source.remoteNode(), null});
-    TreeSet<String> cidrs = new TreeSet<>(List.of("198.51.100.0/24"));
-    for (Service s : topology.services()) {
-      for (Port p : s.ports()) {
-        p.exposedTo().stream()
-            .filter(x -> x.kind() == Exposure.Kind.CIDR)
-            .forEach(x -> cidrs.add(x.cidr().orElseThrow()));
-      }
-    }
-    for (String c : cidrs) {
-      String ip = w.addressIn(c).ip();
-      sources.add(new Object[] {Expectations.Outside.CIDR, Source.address(ip), ip});
-    }
-    List<String> problems = new ArrayList<>();
-    int exposedPorts = 0;
-    for (Object[] src : sources) {
-      Expectations.Outside kind = (Expectations.Outside) src[0];
-      for (Service b : topology.services()) {
-        for (Port p : b.ports()) {
-          Verdict v =
-              verifier.check(
-                  Query.from((Source) src[1])
-                      .to(Destination.service(b.id(), p.port()))
-                      .protocol(p.protocol()));
-          String edge = src[1] + " -> " + b.id() + " port " + p.name();
-          boolean exposed = expect.exposed(p, kind, (String) src[2]);
-          exposedPorts += exposed ? 1 : 0;
-          Decision l4 = v.cilium().decision();
-          if (exposed != (l4 == Decision.ALLOW)) {
-            problems.add((exposed ? "exposed " : "unexposed ") + edge + ": Cilium " + l4 + "\n"
-                + v.explain());
-          }
-          Decision l7 = v.istio().decision();
-          if (!expect.l7Applies(b.id(), p)) {
-            if (l7 != Decision.N_A) {
-              problems.add("Istio decided " + l7 + " for " + edge + "\n" + v.explain());
-            }
-          } else if (expect.plaintext(b.id(), p) != (l7 == Decision.ALLOW)) {
-            problems.add("Istio " + l7 + " for " + edge + "\n" + v.explain());
-          }
-        }
-      }
-    }
-    assertThat(problems).isEmpty();
-    // the gateway's two ports to world and nodes, the webhook's to the API server
-    assertThat(exposedPorts).isGreaterThanOrEqualTo(5);
+    Judge judge = judge().outsideSources();
+    assertThat(judge.problems).isEmpty();
+    // the gateway's two ports (to world, nodes and any address), the webhook's to the API server
+    assertThat(judge.seen)
+        .containsEntry("exposed to WORLD", 2)
+        .containsEntry("exposed to REMOTE_NODE", 2)
+        .containsEntry("exposed to KUBE_APISERVER", 3);
   }
 
   // ---------------------------------------------------------------- helpers
