@@ -410,6 +410,25 @@ abstract class CommandContract {
         .contains("  \"shop/web\" -> \"shop/api\" [label=\"one-sided\", style=dashed, color=red];\n");
   }
 
+  @Test
+  void drawsWildcardUnknownAndNonMeshDistinctly() {
+    Path file = Fixtures.write(root, "wildcard.yaml", Fixtures.WILDCARD_AND_UNKNOWN);
+    Run mermaid = lattice("graph", file).exits(Main.OK);
+    assertThat(mermaid.out())
+        .contains("    n_batch_2f_job[\"job (no mesh)\"]\n")
+        .contains("  n__2a_[\"any service\"]\n")
+        .contains("  n_ops_2f_ghost[\"ops/ghost (unknown)\"]\n")
+        .contains("  n_ops_2f_scraper -.->|\"wildcard\"| n__2a_\n")
+        .contains("  n_ops_2f_scraper -.->|\"unknown peer\"| n_ops_2f_ghost\n")
+        .contains("  n_ops_2f_scraper -->|\"metrics\"| n_batch_2f_job\n");
+    assertThat(mermaid.err()).contains("warning[unknown-service]");
+    assertThat(lattice("graph", "--format", "dot", file).exits(Main.OK).out())
+        .contains("    \"batch/job\" [label=\"job\\n(no mesh)\"];\n")
+        .contains("  \"ops/scraper\" -> \"*\" [label=\"wildcard\", style=dotted, color=black];\n")
+        .contains("  \"ops/scraper\" -> \"ops/ghost\" [label=\"unknown peer\", style=dashed,"
+            + " color=red];\n");
+  }
+
   // ---------------------------------------------------------------- usage
 
   /** Usage errors: {@code {specs}}, {@code {missing}}, {@code {empty}}, {@code {file}} are filled in. */

@@ -139,6 +139,34 @@ final class Fixtures {
               http: {port: 8080}
       """;
 
+  /**
+   * A scraper that names any service ({@code "*"}), a job outside the mesh that it scrapes, and a
+   * call to a service nobody declared.
+   */
+  static final String WILDCARD_AND_UNKNOWN =
+      """
+      apiVersion: lattice.dev/v1alpha1
+      kind: LatticeService
+      metadata: {name: scraper, namespace: ops}
+      spec:
+        workload:
+          resources:
+            everything: {id: "*"}
+            ghost: {}
+      ---
+      apiVersion: lattice.dev/v1alpha1
+      kind: LatticeService
+      metadata: {name: job, namespace: batch}
+      spec:
+        ambient: false
+        workload:
+          service:
+            ports:
+              metrics: {port: 9090}
+          resources:
+            scraper: {namespace: ops, direction: inbound}
+      """;
+
   /** Writes {@code text} to {@code dir/name}, creating directories; returns the file. */
   static Path write(Path dir, String name, String text) {
     Path file = dir.resolve(name);
