@@ -3,9 +3,13 @@ package dev.lattice.examples.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.cilium.CiliumRenderer;
 import dev.lattice.cli.Main;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
+import dev.lattice.model.Settings;
+import dev.lattice.model.WaypointScope;
+import dev.lattice.output.Manifest;
 import dev.lattice.spec.Specs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +26,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The platform-tooling example: a repository of specs ({@code specs/storefront}, 20 services in
@@ -143,6 +149,28 @@ class StorefrontRepositoryTest {
         .containsEntry("exposed to WORLD", 2)
         .containsEntry("exposed to REMOTE_NODE", 2)
         .containsEntry("exposed to KUBE_APISERVER", 3);
+  }
+
+  static Stream<Settings> otherSettings() {
+    return Stream.of(
+        Settings.builder().waypointScope(WaypointScope.SERVICE).build(),
+        Settings.builder().loadBalancerPreservesSourceIp(true).build(),
+        Settings.builder().trustDomain("prod.example.org").clusterDomain("example.internal")
+            .waypointName("wp").build());
+  }
+
+  /** The same specs rendered for clusters set up differently stay exact too (fresh renders). */
+  @ParameterizedTest
+  @MethodSource("otherSettings")
+  void staysExactUnderOtherClusterSettings(Settings settings) {
+    Topology t = Specs.load(SPECS).orThrow().resolve(settings).orThrow();
+    Manifest m = CiliumRenderer.create().render(t).plus(IstioRenderer.create().render(t));
+    List<JsonNode> docs = new ArrayList<>();
+    m.resources().forEach(r -> docs.add(r.document()));
+    assertThat(Golden.violations(settings.toString(), docs)).isEmpty();
+    Judge judge = new Judge(t, docs, m.requiredLabels()).serviceToService().outsideSources();
+    assertThat(judge.verifier.findings()).isEmpty();
+    assertThat(judge.problems).isEmpty();
   }
 
   // ---------------------------------------------------------------- helpers
