@@ -2,6 +2,7 @@ package dev.lattice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -27,8 +30,13 @@ class LatticeJarTest extends CommandContract {
 
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
-  /** Drops the capabilities that let root read any file, for the permission test. */
-  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  /** util-linux's setpriv, found on the PATH: drops the capabilities that let root read any file. */
+  private static final Optional<Path> SETPRIV =
+      Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+          .filter(d -> !d.isEmpty())
+          .map(d -> Path.of(d, "setpriv"))
+          .filter(Files::isExecutable)
+          .findFirst();
 
   @BeforeAll
   static void jarIsBuilt() {
@@ -50,10 +58,10 @@ class LatticeJarTest extends CommandContract {
       return run(List.of(), List.of(), args);
     }
     Assumptions.assumeTrue(
-        Files.isExecutable(SETPRIV),
-        "running as root, and no " + SETPRIV + " to drop CAP_DAC_OVERRIDE for the child");
+        SETPRIV.isPresent(),
+        "running as root, and no setpriv on the PATH to drop CAP_DAC_OVERRIDE for the child");
     return run(
-        List.of(SETPRIV.toString(), "--bounding-set=-dac_override,-dac_read_search"),
+        List.of(SETPRIV.get().toString(), "--bounding-set=-dac_override,-dac_read_search"),
         List.of(),
         args);
   }
