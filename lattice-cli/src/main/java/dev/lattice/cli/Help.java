@@ -15,7 +15,8 @@ final class Help {
           + "  graph    draw the declared graph (Mermaid or DOT)\n"
           + "  help     lattice help <command>\n"
           + "\n"
-          + "exit codes: 0 ok, 1 errors in the specs, 2 usage errors\n";
+          + "exit codes: 0 ok, 1 errors in the specs, 2 usage errors (bad options, missing or\n"
+          + "unreadable paths)\n";
 
   static final String RENDER =
       "usage: lattice render [--layer cilium|istio|all] [--format yaml|json] [-o DIR] [settings] PATH...\n"

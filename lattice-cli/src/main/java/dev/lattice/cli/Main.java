@@ -1,6 +1,7 @@
 package dev.lattice.cli;
 
 import dev.lattice.graph.Diagnostic;
+import dev.lattice.graph.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Severity;
 import dev.lattice.graph.Topology;
@@ -11,7 +12,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +44,7 @@ public final class Main {
   static final int OK = 0;
   static final int SPEC_ERRORS = 1;
   static final int USAGE = 2;
+  private static final List<String> COMMANDS = List.of("render", "check", "explain", "graph");
 
   private Main() {}
 
@@ -76,6 +83,10 @@ public final class Main {
         case "help":
         case "--help":
         case "-h":
+          if (!rest.isEmpty() && !COMMANDS.contains(rest.get(0))) {
+            throw new UsageException(
+                "no help for '" + rest.get(0) + "' (commands: render, check, explain, graph)");
+          }
           out.print(rest.isEmpty() ? Help.TOP : Help.of(rest.get(0)));
           return OK;
         case "--version":
@@ -89,9 +100,36 @@ public final class Main {
       err.println("lattice: " + e.getMessage());
       return USAGE;
     } catch (IOException | UncheckedIOException e) {
-      err.println("lattice: " + e.getMessage());
+      err.println("lattice: " + describe(e));
       return USAGE;
     }
+  }
+
+  /**
+   * An I/O failure in words: Java's messages for file-system errors are often just the path
+   * ({@code /proc/x}), which says nothing about what went wrong.
+   */
+  static String describe(Exception e) {
+    Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+    if (!(t instanceof FileSystemException)) {
+      return String.valueOf(t.getMessage());
+    }
+    FileSystemException f = (FileSystemException) t;
+    String what;
+    if (f.getReason() != null) {
+      what = f.getReason();
+    } else if (f instanceof AccessDeniedException) {
+      what = "permission denied";
+    } else if (f instanceof NoSuchFileException) {
+      what = "no such file or directory";
+    } else if (f instanceof NotDirectoryException) {
+      what = "not a directory";
+    } else if (f instanceof FileAlreadyExistsException) {
+      what = "already exists";
+    } else {
+      what = "I/O error";
+    }
+    return f.getFile() == null ? what : f.getFile() + ": " + what;
   }
 
   private static String version() {
@@ -118,6 +156,10 @@ public final class Main {
       throw new UsageException("-o and --output are the same option; give one");
     }
     String outDir = args.has("-o") ? args.get("-o") : args.get("--output");
+    // a usage error is reported before the specs are read, not after their notes
+    if (outDir != null && Files.exists(Path.of(outDir)) && !Files.isDirectory(Path.of(outDir))) {
+      throw new UsageException("-o " + outDir + " is a file, not a directory");
+    }
     Settings settings = SettingsFlags.from(args);
     Topology topology = load(args, settings, err, false);
     if (topology == null) {
@@ -128,11 +170,12 @@ public final class Main {
       err.println("note: " + l + "\n  apply: " + l.kubectl());
     }
     if (outDir != null) {
-      Path dir = Path.of(outDir);
-      if (Files.exists(dir) && !Files.isDirectory(dir)) {
-        throw new UsageException("-o " + outDir + " is a file, not a directory");
+      List<String> deleted;
+      try {
+        deleted = OutputDirectory.write(Path.of(outDir), manifest, format);
+      } catch (IOException | UncheckedIOException e) {
+        throw new UsageException("cannot write " + describe(e));
       }
-      List<String> deleted = OutputDirectory.write(dir, manifest, format);
       err.println(
           "wrote " + manifest.resources().size() + " resources to " + outDir
               + (deleted.isEmpty() ? "" : ", removed " + deleted.size() + " stale"));
@@ -190,6 +233,8 @@ public final class Main {
   /**
    * Loads and resolves the specs at the command's paths, printing every diagnostic to {@code
    * err}; returns null when there are errors (or warnings, when {@code strict}).
+   *
+   * @throws UsageException when a spec file could not be read (exit 2, like a named path)
    */
   static Topology load(Args args, Settings settings, PrintStream err, boolean strict)
       throws UsageException {
@@ -208,6 +253,10 @@ public final class Main {
           strict && d.severity() == Severity.WARNING ? d.withSeverity(Severity.ERROR) : d;
       failed |= shown.isError();
       err.println(shown);
+    }
+    // a file that could not be read (found in a named directory) is not a mistake in the specs
+    if (diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.IO_ERROR)) {
+      throw new UsageException("cannot read every spec file; see the io-error lines above");
     }
     return failed ? null : topology;
   }

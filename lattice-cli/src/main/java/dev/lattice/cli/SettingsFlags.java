@@ -1,5 +1,6 @@
 package dev.lattice.cli;
 
+import dev.lattice.internal.Names;
 import dev.lattice.model.Settings;
 import dev.lattice.model.WaypointScope;
 import java.util.Arrays;
@@ -45,19 +46,23 @@ final class SettingsFlags {
   static Settings from(Args args) throws UsageException {
     Settings.Builder b = Settings.builder();
     if (args.has("--trust-domain")) {
-      b.trustDomain(nonEmpty(args, "--trust-domain"));
+      b.trustDomain(valid(args, "--trust-domain", Names::dnsSubdomain));
     }
     if (args.has("--cluster-domain")) {
-      b.clusterDomain(nonEmpty(args, "--cluster-domain"));
+      b.clusterDomain(valid(args, "--cluster-domain", Names::dnsSubdomain));
     }
     if (args.has("--root-namespace")) {
-      b.rootNamespace(nonEmpty(args, "--root-namespace"));
+      b.rootNamespace(valid(args, "--root-namespace", Names::dnsLabel));
     }
     if (args.has("--system-namespaces")) {
-      b.systemNamespaces(list(args.get("--system-namespaces")));
+      List<String> namespaces = list(args.get("--system-namespaces"));
+      for (String ns : namespaces) {
+        fail(Names.dnsLabel("--system-namespaces: namespace", ns));
+      }
+      b.systemNamespaces(namespaces);
     }
     if (args.has("--kube-dns-namespace")) {
-      b.kubeDnsNamespace(nonEmpty(args, "--kube-dns-namespace"));
+      b.kubeDnsNamespace(valid(args, "--kube-dns-namespace", Names::dnsLabel));
     }
     if (args.has("--kube-dns-selector")) {
       Map<String, String> labels = new LinkedHashMap<>();
@@ -66,7 +71,11 @@ final class SettingsFlags {
         if (eq <= 0) {
           throw new UsageException("--kube-dns-selector takes key=value pairs, got \"" + kv + "\"");
         }
-        labels.put(kv.substring(0, eq), kv.substring(eq + 1));
+        String key = kv.substring(0, eq);
+        String value = kv.substring(eq + 1);
+        fail(prefixed("--kube-dns-selector", Names.labelKey(key)));
+        fail(prefixed("--kube-dns-selector", Names.labelValue(key, value)));
+        labels.put(key, value);
       }
       if (labels.isEmpty()) {
         throw new UsageException("--kube-dns-selector needs at least one key=value");
@@ -74,7 +83,7 @@ final class SettingsFlags {
       b.kubeDnsSelector(labels);
     }
     if (args.has("--waypoint-name")) {
-      b.waypointName(nonEmpty(args, "--waypoint-name"));
+      b.waypointName(valid(args, "--waypoint-name", Names::dnsLabel));
     }
     if (args.has("--waypoint-scope")) {
       String s = args.get("--waypoint-scope").toUpperCase(Locale.ROOT);
@@ -91,7 +100,14 @@ final class SettingsFlags {
       b.loadBalancerPreservesSourceIp(true);
     }
     if (args.has("--probe-sources")) {
-      b.ambientProbeSources(list(args.get("--probe-sources")));
+      List<String> sources = list(args.get("--probe-sources"));
+      if (sources.isEmpty()) {
+        throw new UsageException("--probe-sources needs at least one CIDR");
+      }
+      for (String cidr : sources) {
+        fail(prefixed("--probe-sources", Names.cidr(cidr)));
+      }
+      b.ambientProbeSources(sources);
     }
     return b.build();
   }
@@ -102,6 +118,31 @@ final class SettingsFlags {
       throw new UsageException(name + " must not be empty");
     }
     return v;
+  }
+
+  /** A syntax check of Names: null when {@code value} is fine, else what is wrong. */
+  private interface Check {
+    String problem(String what, String value);
+  }
+
+  /**
+   * The trimmed, non-empty value of {@code name}, which must pass {@code check}: Settings takes
+   * any string, and a bad one would only show later, as documents the API server rejects.
+   */
+  private static String valid(Args args, String name, Check check) throws UsageException {
+    String value = nonEmpty(args, name);
+    fail(check.problem(name, value));
+    return value;
+  }
+
+  private static void fail(String problem) throws UsageException {
+    if (problem != null) {
+      throw new UsageException(problem);
+    }
+  }
+
+  private static String prefixed(String flag, String problem) {
+    return problem == null ? null : flag + ": " + problem;
   }
 
   private static List<String> list(String value) {
