@@ -104,9 +104,7 @@ public final class Manifest {
 
   /** Writes the YAML stream of {@link #toYaml()} to {@code out}. */
   public void writeYaml(Appendable out) {
-    for (Resource r : resources) {
-      Writers.yamlDocument(r.document(), out);
-    }
+    Writers.yamlStream(resources, out);
   }
 
   /** Writes the YAML stream to {@code out}, without flushing or closing it. */
