@@ -1,8 +1,8 @@
 package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lattice.model.ServiceId;
+import dev.lattice.output.CompactNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -75,7 +75,7 @@ final class DnsNames {
 
   /** The {@code rules.dns} list: every name and its search-path expansions, sorted, exact first. */
   ArrayNode toJson() {
-    ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    ArrayNode out = CompactNodeFactory.INSTANCE.arrayNode();
     for (String n : expand(names)) {
       out.addObject().put("matchName", n);
     }

@@ -1,7 +1,7 @@
 package dev.lattice.cilium;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.output.CompactNodeFactory;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
@@ -40,7 +40,7 @@ final class Documents {
   }
 
   private static ObjectNode envelope(String kind, String name, String service) {
-    ObjectNode doc = JsonNodeFactory.instance.objectNode();
+    ObjectNode doc = CompactNodeFactory.INSTANCE.objectNode();
     doc.put("apiVersion", API_VERSION);
     doc.put("kind", kind);
     ObjectNode metadata = doc.putObject("metadata");
