@@ -214,7 +214,8 @@ public final class SyntheticGraph {
       if (callee == caller) {
         continue;
       }
-      if (!pairs.add(((long) caller.index << 32) | callee.index)) {
+      // a*apps+b stays below 2^32 for any realistic size, so Long.hashCode keeps it distinct
+      if (!pairs.add((long) caller.index * apps + callee.index)) {
         continue;
       }
       declareEdge(caller, callee);
