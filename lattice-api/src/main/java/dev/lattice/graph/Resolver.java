@@ -56,6 +56,8 @@ final class Resolver {
   private final List<ServiceId> ids;
   /** Entries of the maps above already copied in this update (copy-on-write per entry). */
   private final Set<Object> copied = new HashSet<>();
+  /** Errors among the diagnostics of nodes, pair results and namespaces (not the graph's own). */
+  private int errors;
 
   private Resolver(State base) {
     this.settings = base.settings;
@@ -68,6 +70,7 @@ final class Resolver {
     this.inbound = new HashMap<>(base.inbound);
     this.namespaces = new HashMap<>(base.namespaces);
     this.ids = new ArrayList<>(base.ids);
+    this.errors = base.errorCount - State.errors(base.graphDiagnostics);
   }
 
   /** A full resolution of {@code graph}. */
@@ -96,11 +99,20 @@ final class Resolver {
     final Topology topology;
     final Set<ServiceId> affectedServices;
     final Set<String> affectedNamespaces;
+    final Set<ServiceId> changedServices;
+    final Set<ServiceId> removedServices;
 
-    Update(Topology topology, Set<ServiceId> affectedServices, Set<String> affectedNamespaces) {
+    Update(
+        Topology topology,
+        Set<ServiceId> affectedServices,
+        Set<String> affectedNamespaces,
+        Set<ServiceId> changedServices,
+        Set<ServiceId> removedServices) {
       this.topology = topology;
       this.affectedServices = affectedServices;
       this.affectedNamespaces = affectedNamespaces;
+      this.changedServices = changedServices;
+      this.removedServices = removedServices;
     }
   }
 
@@ -122,12 +134,16 @@ final class Resolver {
     Set<ServiceId> affected = new LinkedHashSet<>();
     Set<String> touchedNamespaces = new TreeSet<>();
     Set<ServiceId> changedCallees = new HashSet<>();
+    Set<ServiceId> removed = new TreeSet<>();
+    Set<ServiceId> changed = new TreeSet<>();
     boolean idsChanged = false;
     for (ServiceId x : removals) {
       Node old = nodes.remove(x);
       if (old == null) {
         continue;
       }
+      removed.add(x);
+      errors -= State.errors(old.diagnostics);
       unindex(old);
       affected.addAll(old.names());
       affected.addAll(namedBy.getOrDefault(x, Set.of()));
@@ -136,6 +152,7 @@ final class Resolver {
       touchedNamespaces.add(x.namespace());
       State.Results gone = results.remove(x);
       if (gone != null) {
+        errors -= State.errors(gone.diagnostics);
         dropInbound(x, gone.asCaller, changedCallees);
         unknownIndex(x, gone.unknownNamespaces, Set.of());
       }
@@ -144,7 +161,10 @@ final class Resolver {
     }
     for (Service s : upserts) {
       Node old = nodes.get(s.id());
+      removed.remove(s.id());
+      changed.add(s.id());
       if (old != null) {
+        errors -= State.errors(old.diagnostics);
         unindex(old);
         affected.addAll(old.names());
       } else {
@@ -153,6 +173,7 @@ final class Resolver {
         affected.addAll(unknownInto.getOrDefault(s.namespace(), Set.of()));
       }
       Node node = new Node(s, settings);
+      errors += State.errors(node.diagnostics);
       nodes.put(node.id, node);
       index(node);
       affected.add(node.id);
@@ -170,6 +191,7 @@ final class Resolver {
     for (ServiceId a : affected) {
       State.Results before = results.getOrDefault(a, State.Results.NONE);
       State.Results after = compute(nodes.get(a));
+      errors += State.errors(after.diagnostics) - State.errors(before.diagnostics);
       results.put(a, after);
       unknownIndex(a, before.unknownNamespaces, after.unknownNamespaces);
       if (!before.asCaller.equals(after.asCaller)) {
@@ -195,6 +217,7 @@ final class Resolver {
     for (String ns : touchedNamespaces) {
       State.NamespaceResult before = namespaces.getOrDefault(ns, State.NamespaceResult.NONE);
       State.NamespaceResult after = waypoints(ns);
+      errors += State.errors(after.diagnostics) - State.errors(before.diagnostics);
       if (after.waypoints.isEmpty() && after.diagnostics.isEmpty()) {
         namespaces.remove(ns);
       } else {
@@ -246,8 +269,10 @@ final class Resolver {
             unknownInto,
             inbound,
             namespaces,
-            ids);
-    return new Update(new Topology(state), affectedServices, touchedNamespaces);
+            ids,
+            errors + State.errors(graphDiagnostics));
+    return new Update(
+        new Topology(state), affectedServices, touchedNamespaces, changed, removed);
   }
 
   // ---------------------------------------------------------------- indexes

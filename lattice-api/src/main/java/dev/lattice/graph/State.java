@@ -34,6 +34,11 @@ final class State {
   final Map<String, NamespaceResult> namespaces;
   /** Every service id, sorted. */
   final List<ServiceId> ids;
+  /**
+   * How many diagnostics are errors, kept up to date by each update so that {@code hasErrors()}
+   * (which every render asks first) does not gather and sort every diagnostic of the cluster.
+   */
+  final int errorCount;
 
   State(
       Settings settings,
@@ -46,7 +51,8 @@ final class State {
       Map<String, Set<ServiceId>> unknownInto,
       Map<ServiceId, List<Agreement>> inbound,
       Map<String, NamespaceResult> namespaces,
-      List<ServiceId> ids) {
+      List<ServiceId> ids,
+      int errorCount) {
     this.settings = settings;
     this.graphDiagnostics = graphDiagnostics;
     this.nodes = nodes;
@@ -58,6 +64,18 @@ final class State {
     this.inbound = inbound;
     this.namespaces = namespaces;
     this.ids = ids;
+    this.errorCount = errorCount;
+  }
+
+  /** How many of {@code diagnostics} are errors. */
+  static int errors(List<Diagnostic> diagnostics) {
+    int n = 0;
+    for (Diagnostic d : diagnostics) {
+      if (d.isError()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   static State empty(Settings settings) {
@@ -72,7 +90,8 @@ final class State {
         new HashMap<>(),
         new HashMap<>(),
         new HashMap<>(),
-        new ArrayList<>());
+        new ArrayList<>(),
+        0);
   }
 
   /** What resolution found for one service's pairs: as caller, and on its inbound declarations. */

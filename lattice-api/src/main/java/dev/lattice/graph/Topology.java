@@ -56,6 +56,43 @@ public final class Topology {
     return s;
   }
 
+  /** The namespaces that hold services, sorted. */
+  public List<String> namespaces() {
+    List<String> list = new ArrayList<>();
+    state.names.forEach(
+        (ns, names) -> {
+          if (!names.isEmpty()) {
+            list.add(ns);
+          }
+        });
+    list.sort(null);
+    return list;
+  }
+
+  /**
+   * The services of {@code namespace}, sorted by name; in time of that namespace's size, not the
+   * cluster's.
+   */
+  public List<Service> services(String namespace) {
+    java.util.TreeSet<String> names = state.names.get(namespace);
+    if (names == null) {
+      return List.of();
+    }
+    // looked up as read: a caller that stops at the first match pays for what it read
+    String[] sorted = names.toArray(new String[0]);
+    return new java.util.AbstractList<>() {
+      @Override
+      public Service get(int i) {
+        return state.nodes.get(ServiceId.of(namespace, sorted[i])).service;
+      }
+
+      @Override
+      public int size() {
+        return sorted.length;
+      }
+    };
+  }
+
   /** The service with {@code id}, if it is in the graph. */
   public Optional<Service> service(ServiceId id) {
     Node n = state.nodes.get(id);
@@ -145,14 +182,12 @@ public final class Topology {
     return d;
   }
 
-  /** Whether any diagnostic is an error; renderers refuse such a topology. */
+  /**
+   * Whether any diagnostic is an error; renderers refuse such a topology. Constant time: each
+   * update keeps the count, so a controller's re-render does not gather every diagnostic.
+   */
   public boolean hasErrors() {
-    for (Diagnostic d : diagnostics()) {
-      if (d.isError()) {
-        return true;
-      }
-    }
-    return false;
+    return state.errorCount > 0;
   }
 
   /**
@@ -192,6 +227,12 @@ public final class Topology {
       }
     }
     Resolver.Update u = Resolver.update(state, upserts, removals, graphDiagnostics);
-    return new TopologyUpdate(this, u.topology, u.affectedServices, u.affectedNamespaces);
+    return new TopologyUpdate(
+        this,
+        u.topology,
+        u.affectedServices,
+        u.affectedNamespaces,
+        u.changedServices,
+        u.removedServices);
   }
 }

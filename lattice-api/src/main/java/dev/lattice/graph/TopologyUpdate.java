@@ -14,16 +14,22 @@ public final class TopologyUpdate {
   private final Topology next;
   private final Set<ServiceId> affectedServices;
   private final Set<String> affectedNamespaces;
+  private final Set<ServiceId> changedServices;
+  private final Set<ServiceId> removedServices;
 
   TopologyUpdate(
       Topology previous,
       Topology next,
       Set<ServiceId> affectedServices,
-      Set<String> affectedNamespaces) {
+      Set<String> affectedNamespaces,
+      Set<ServiceId> changedServices,
+      Set<ServiceId> removedServices) {
     this.previous = previous;
     this.next = next;
     this.affectedServices = Set.copyOf(affectedServices);
     this.affectedNamespaces = Set.copyOf(affectedNamespaces);
+    this.changedServices = Set.copyOf(changedServices);
+    this.removedServices = Set.copyOf(removedServices);
   }
 
   /** The topology before the change. */
@@ -48,5 +54,18 @@ public final class TopologyUpdate {
   /** Namespaces whose waypoints or egress routing may differ. */
   public Set<String> affectedNamespaces() {
     return affectedNamespaces;
+  }
+
+  /**
+   * The services the change added or replaced (the upserts): their own facts (selector, mesh
+   * mode, identity, ports) may differ, so everything rendered from those facts may too.
+   */
+  public Set<ServiceId> changedServices() {
+    return changedServices;
+  }
+
+  /** The services the change removed that were in {@link #previous()}. */
+  public Set<ServiceId> removedServices() {
+    return removedServices;
   }
 }
