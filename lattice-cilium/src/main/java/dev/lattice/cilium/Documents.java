@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /** The envelope of the documents this module writes: kind, name, namespace, labels (DESIGN §8). */
 final class Documents {
-  static final String API_VERSION = "cilium.io/v2";
+  static final String GROUP = "cilium.io";
+  static final String API_VERSION = GROUP + "/v2";
   static final String CNP = "CiliumNetworkPolicy";
   static final String CCNP = "CiliumClusterwideNetworkPolicy";
 
