@@ -61,14 +61,15 @@ final class Resolver {
 
   private Resolver(State base) {
     this.settings = base.settings;
-    this.nodes = new HashMap<>(base.nodes);
-    this.results = new HashMap<>(base.results);
-    this.admittedBy = new HashMap<>(base.admittedBy);
-    this.namedBy = new HashMap<>(base.namedBy);
-    this.names = new HashMap<>(base.names);
-    this.unknownInto = new HashMap<>(base.unknownInto);
-    this.inbound = new HashMap<>(base.inbound);
-    this.namespaces = new HashMap<>(base.namespaces);
+    // layered, not copied: an update pays for what it changes, not for the size of the cluster
+    this.nodes = Layered.over(base.nodes);
+    this.results = Layered.over(base.results);
+    this.admittedBy = Layered.over(base.admittedBy);
+    this.namedBy = Layered.over(base.namedBy);
+    this.names = Layered.over(base.names);
+    this.unknownInto = Layered.over(base.unknownInto);
+    this.inbound = Layered.over(base.inbound);
+    this.namespaces = Layered.over(base.namespaces);
     this.ids = new ArrayList<>(base.ids);
     this.errors = base.errorCount - State.errors(base.graphDiagnostics);
   }
@@ -183,9 +184,7 @@ final class Resolver {
     }
     affected.removeIf(id -> !nodes.containsKey(id));
     if (idsChanged) {
-      ids.clear();
-      ids.addAll(nodes.keySet());
-      ids.sort(Comparator.naturalOrder());
+      updateIds(removals, upserts);
     }
 
     for (ServiceId a : affected) {
@@ -273,6 +272,31 @@ final class Resolver {
             errors + State.errors(graphDiagnostics));
     return new Update(
         new Topology(state), affectedServices, touchedNamespaces, changed, removed);
+  }
+
+  /**
+   * Brings the sorted id list up to date: by bisection for a few changes (a copy of the list, no
+   * sort), by sorting the keys for many (a full resolution).
+   */
+  private void updateIds(Collection<ServiceId> removals, Collection<Service> upserts) {
+    if (removals.size() + upserts.size() > 16 + ids.size() / 16) {
+      ids.clear();
+      ids.addAll(nodes.keySet());
+      ids.sort(Comparator.naturalOrder());
+      return;
+    }
+    for (ServiceId x : removals) {
+      int i = java.util.Collections.binarySearch(ids, x);
+      if (i >= 0 && !nodes.containsKey(x)) {
+        ids.remove(i);
+      }
+    }
+    for (Service s : upserts) {
+      int i = java.util.Collections.binarySearch(ids, s.id());
+      if (i < 0) {
+        ids.add(-i - 1, s.id());
+      }
+    }
   }
 
   // ---------------------------------------------------------------- indexes
