@@ -190,10 +190,17 @@ final class Resolver {
     for (ServiceId a : affected) {
       State.Results before = results.getOrDefault(a, State.Results.NONE);
       State.Results after = compute(nodes.get(a));
+      boolean sameAgreements = before.asCaller.equals(after.asCaller);
+      if (sameAgreements && before != State.Results.NONE) {
+        // keep the very list: TopologyUpdate.servicesToRender() then sees "unchanged" by identity
+        after =
+            new State.Results(
+                before.asCaller, after.diagnostics, after.edges, after.unknownNamespaces);
+      }
       errors += State.errors(after.diagnostics) - State.errors(before.diagnostics);
       results.put(a, after);
       unknownIndex(a, before.unknownNamespaces, after.unknownNamespaces);
-      if (!before.asCaller.equals(after.asCaller)) {
+      if (!sameAgreements) {
         dropInbound(a, before.asCaller, changedCallees);
         for (Agreement ag : after.asCaller) {
           addInbound(ag);
