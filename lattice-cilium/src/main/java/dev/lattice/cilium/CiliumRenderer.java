@@ -143,7 +143,8 @@ public final class CiliumRenderer {
    * topology = t.topology();
    * }</pre>
    *
-   * <p>What is re-rendered: the policy of every affected and removed service; the waypoint
+   * <p>What is re-rendered: the policy of every service of {@code update.servicesToRender()} and
+   * of every removed one; the waypoint
    * policies of the affected namespaces and of the namespaces whose waypoints front a callee of a
    * changed or removed service (a waypoint admits its callers' pods); and the two cluster-wide
    * policies (the probe exception lists the namespaces with ambient services).
@@ -154,7 +155,7 @@ public final class CiliumRenderer {
     Objects.requireNonNull(previous, "previous");
     Topology next = update.topology().orThrow();
     Topology before = update.previous();
-    Set<ServiceId> services = new TreeSet<>(update.affectedServices());
+    Set<ServiceId> services = new TreeSet<>(update.servicesToRender());
     services.addAll(update.removedServices());
     Set<String> waypointNamespaces = new TreeSet<>(update.affectedNamespaces());
     Set<ServiceId> changed = new TreeSet<>(update.changedServices());

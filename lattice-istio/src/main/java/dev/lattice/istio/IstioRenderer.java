@@ -144,9 +144,9 @@ public final class IstioRenderer {
    * u.manifest().requiredLabels().forEach(l -> System.err.println(l.kubectl()));
    * }</pre>
    *
-   * <p>What is re-rendered: the resources and required labels of every affected and removed
-   * service; the namespace waypoint Gateways, ServiceEntries and their policies of the affected
-   * namespaces; and the mesh-wide policies when the root namespace is affected.
+   * <p>What is re-rendered: the resources and required labels of every service of {@code
+   * update.servicesToRender()} and of every removed one; the namespace waypoint Gateways,
+   * ServiceEntries and their policies of the affected namespaces; and the mesh-wide policies when the root namespace is affected.
    *
    * @throws dev.lattice.graph.LatticeException when the new topology has errors
    */
@@ -154,7 +154,7 @@ public final class IstioRenderer {
     Objects.requireNonNull(previous, "previous");
     Topology next = update.topology().orThrow();
     Settings settings = next.settings();
-    Set<ServiceId> services = new TreeSet<>(update.affectedServices());
+    Set<ServiceId> services = new TreeSet<>(update.servicesToRender());
     services.addAll(update.removedServices());
     Set<String> shared = new TreeSet<>(update.affectedNamespaces());
     Set<String> namespaces = new TreeSet<>(shared);
