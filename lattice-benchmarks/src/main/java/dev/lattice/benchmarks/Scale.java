@@ -304,6 +304,9 @@ public final class Scale {
     ObjectNode gc = json.putObject("gc");
     gc.put("collections", gcCount);
     gc.put("ms", gcMs);
+    if (args.edits > 0) {
+      json.set("incremental", Edits.measure(p.topology, p.ciliumManifest, p.istioManifest, args.edits, args.seed));
+    }
     json.put("peak_heap_bytes", peak);
     json.put("live_heap_after_bytes", live);
     json.put("max_heap_bytes", Meter.maxHeap());
@@ -335,6 +338,8 @@ public final class Scale {
     final Map<String, Meter.Reading> phases = new LinkedHashMap<>();
     Topology topology;
     Manifest manifest;
+    Manifest ciliumManifest;
+    Manifest istioManifest;
     long bytes;
 
     Pipeline(ServiceGraph graph, boolean cilium, boolean istio) {
@@ -363,6 +368,8 @@ public final class Scale {
       t = phase("render_cilium", t);
       Manifest i = istio ? IstioRenderer.create().render(topology) : Manifest.of(List.of());
       t = phase("render_istio", t);
+      ciliumManifest = cilium ? c : null;
+      istioManifest = istio ? i : null;
       manifest = c.plus(i);
       t = phase("merge", t);
       CountingStream counter = new CountingStream(file);

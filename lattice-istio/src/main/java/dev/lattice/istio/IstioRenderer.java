@@ -146,7 +146,8 @@ public final class IstioRenderer {
    *
    * <p>What is re-rendered: the resources and required labels of every service of {@code
    * update.servicesToRender()} and of every removed one; the namespace waypoint Gateways,
-   * ServiceEntries and their policies of the affected namespaces; and the mesh-wide policies when the root namespace is affected.
+   * ServiceEntries and their policies of the affected namespaces; and the mesh-wide policies when
+   * the root namespace is affected.
    *
    * @throws dev.lattice.graph.LatticeException when the new topology has errors
    */
