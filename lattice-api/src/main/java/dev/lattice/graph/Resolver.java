@@ -153,7 +153,7 @@ final class Resolver {
       touchedNamespaces.add(x.namespace());
       State.Results gone = results.remove(x);
       if (gone != null) {
-        errors -= State.errors(gone.diagnostics);
+        errors -= gone.errors;
         dropInbound(x, gone.asCaller, changedCallees);
         unknownIndex(x, gone.unknownNamespaces, Set.of());
       }
@@ -187,25 +187,32 @@ final class Resolver {
       updateIds(removals, upserts);
     }
 
+    // the services whose own declarations changed: a wildcard caller that did not change patches
+    // only its pairs with these
+    Set<ServiceId> dirty = new HashSet<>(changed);
+    dirty.addAll(removed);
     for (ServiceId a : affected) {
       State.Results before = results.getOrDefault(a, State.Results.NONE);
-      State.Results after = compute(nodes.get(a));
-      boolean sameAgreements = before.asCaller.equals(after.asCaller);
-      if (sameAgreements && before != State.Results.NONE) {
+      State.Results after = compute(nodes.get(a), changed.contains(a) ? null : before, dirty);
+      boolean sameAgreements =
+          before.asCaller == after.asCaller || before.asCaller.equals(after.asCaller);
+      if (sameAgreements && before != State.Results.NONE && before.asCaller != after.asCaller) {
         // keep the very list: TopologyUpdate.servicesToRender() then sees "unchanged" by identity
         after =
             new State.Results(
-                before.asCaller, after.diagnostics, after.edges, after.unknownNamespaces);
+                before.asCaller,
+                after.explicit,
+                after.diagnostics,
+                after.edges,
+                after.unknownNamespaces,
+                after.wild,
+                after.wildErrors());
       }
-      errors += State.errors(after.diagnostics) - State.errors(before.diagnostics);
+      errors += after.errors - before.errors;
       results.put(a, after);
       unknownIndex(a, before.unknownNamespaces, after.unknownNamespaces);
       if (!sameAgreements) {
-        dropInbound(a, before.asCaller, changedCallees);
-        for (Agreement ag : after.asCaller) {
-          addInbound(ag);
-          changedCallees.add(ag.callee());
-        }
+        reindexInbound(a, before.asCaller, after.asCaller, changedCallees);
       }
     }
     for (ServiceId c : changedCallees) {
@@ -401,6 +408,48 @@ final class Resolver {
     }
   }
 
+  /**
+   * Updates the inbound lists of the callees whose agreements with {@code caller} differ between
+   * {@code before} and {@code after} (both sorted by callee), and only those: a wildcard caller
+   * that gains or loses one agreement touches one callee, not all of them.
+   */
+  private void reindexInbound(
+      ServiceId caller, List<Agreement> before, List<Agreement> after, Set<ServiceId> touched) {
+    int i = 0;
+    int j = 0;
+    while (i < before.size() || j < after.size()) {
+      ServiceId callee;
+      if (i == before.size()) {
+        callee = after.get(j).callee();
+      } else if (j == after.size()) {
+        callee = before.get(i).callee();
+      } else {
+        ServiceId x = before.get(i).callee();
+        ServiceId y = after.get(j).callee();
+        callee = x.compareTo(y) <= 0 ? x : y;
+      }
+      int i2 = i;
+      while (i2 < before.size() && before.get(i2).callee().equals(callee)) {
+        i2++;
+      }
+      int j2 = j;
+      while (j2 < after.size() && after.get(j2).callee().equals(callee)) {
+        j2++;
+      }
+      List<Agreement> was = before.subList(i, i2);
+      List<Agreement> now = after.subList(j, j2);
+      if (!was.equals(now)) {
+        dropInbound(caller, was, touched);
+        for (Agreement ag : now) {
+          addInbound(ag);
+          touched.add(ag.callee());
+        }
+      }
+      i = i2;
+      j = j2;
+    }
+  }
+
   private void addInbound(Agreement ag) {
     List<Agreement> l = mutableInbound(ag.callee());
     int i = java.util.Collections.binarySearch(l, ag, Comparator.comparing(Agreement::caller));
@@ -409,8 +458,13 @@ final class Resolver {
 
   // ---------------------------------------------------------------- pairs
 
-  /** The pair results of one service: its agreements as caller and its declarations' fate. */
-  private State.Results compute(Node a) {
+  /**
+   * The pair results of one service: its agreements as caller and its declarations' fate. With
+   * {@code before} (the results of the same, unchanged node), the pairs of its {@code "*"} outbound
+   * side are patched for the {@code dirty} services only, in time of their number plus one array
+   * copy, instead of being formed again with every service that admits it.
+   */
+  private State.Results compute(Node a, State.Results before, Set<ServiceId> dirty) {
     Pairs p = new Pairs();
     for (Map.Entry<ServiceId, Declaration> e : a.out.entrySet()) {
       ServiceId bId = e.getKey();
@@ -449,14 +503,40 @@ final class Resolver {
       }
       p.agree(a, b, out, in);
     }
+    List<State.WildPair> wild = null;
+    boolean wildSame = false;
     if (a.outAny != null) {
       p.edge(a.id.toString(), "*", Edge.Status.WILDCARD, List.of());
-      for (ServiceId bId : admittedBy.getOrDefault(a.id, Set.of())) {
-        Node b = nodes.get(bId);
-        if (b != null && !a.out.containsKey(bId)) {
-          p.agree(a, b, a.outAny, b.in.get(a.id));
+      Set<ServiceId> admitting = admittedBy.getOrDefault(a.id, Set.of());
+      if (before != null && before.wild != null) {
+        wild = new ArrayList<>(before.wild);
+        wildSame = true;
+        for (ServiceId bId : new TreeSet<>(dirty)) {
+          int at = wildIndex(wild, bId);
+          State.WildPair old = at >= 0 ? wild.get(at) : null;
+          State.WildPair now = admitting.contains(bId) ? wildPair(a, bId) : null;
+          if (old != null && now != null) {
+            wild.set(at, now);
+            wildSame &= old.sameAs(now);
+          } else if (old != null) {
+            wild.remove(at);
+            wildSame = false;
+          } else if (now != null) {
+            wild.add(-at - 1, now);
+            wildSame = false;
+          }
         }
+      } else {
+        wild = new ArrayList<>(admitting.size());
+        for (ServiceId bId : admitting) {
+          State.WildPair w = wildPair(a, bId);
+          if (w != null) {
+            wild.add(w);
+          }
+        }
+        wild.sort(Comparator.comparing(w -> w.callee));
       }
+      wild = java.util.Collections.unmodifiableList(wild);
     }
     for (Map.Entry<ServiceId, Declaration> e : a.in.entrySet()) {
       ServiceId cId = e.getKey();
@@ -498,8 +578,76 @@ final class Resolver {
               .build());
     }
     p.agreements.sort(Comparator.comparing(Agreement::callee));
+    List<Agreement> explicit = List.copyOf(p.agreements);
+    List<Agreement> asCaller;
+    if (wild == null) {
+      asCaller = explicit;
+    } else if (wildSame && explicit.equals(before.explicit)) {
+      asCaller = before.asCaller;
+    } else {
+      asCaller = merge(explicit, wild);
+    }
     return new State.Results(
-        List.copyOf(p.agreements), List.copyOf(p.diagnostics), List.copyOf(p.edges), p.unknownNs);
+        asCaller,
+        explicit,
+        List.copyOf(p.diagnostics),
+        List.copyOf(p.edges),
+        p.unknownNs,
+        wild);
+  }
+
+  /** The pair of {@code a}'s wildcard outbound side with {@code bId}, or null when none forms. */
+  private State.WildPair wildPair(Node a, ServiceId bId) {
+    Node b = nodes.get(bId);
+    if (b == null || a.out.containsKey(bId)) {
+      return null;
+    }
+    Pairs q = new Pairs();
+    q.agree(a, b, a.outAny, b.in.get(a.id));
+    return new State.WildPair(
+        bId,
+        q.agreements.isEmpty() ? null : q.agreements.get(0),
+        q.diagnostics.isEmpty() ? List.of() : List.copyOf(q.diagnostics),
+        q.edges.isEmpty() ? List.of() : List.copyOf(q.edges));
+  }
+
+  private static int wildIndex(List<State.WildPair> wild, ServiceId callee) {
+    int lo = 0;
+    int hi = wild.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = wild.get(mid).callee.compareTo(callee);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /**
+   * The explicit and the wildcard agreements in callee order; on a tie the wildcard one first,
+   * as the stable sort of one list used to give (a self pair before peer traffic).
+   */
+  private static List<Agreement> merge(List<Agreement> explicit, List<State.WildPair> wild) {
+    List<Agreement> out = new ArrayList<>(explicit.size() + wild.size());
+    int i = 0;
+    for (State.WildPair w : wild) {
+      if (w.agreement == null) {
+        continue;
+      }
+      while (i < explicit.size() && explicit.get(i).callee().compareTo(w.callee) < 0) {
+        out.add(explicit.get(i++));
+      }
+      out.add(w.agreement);
+    }
+    while (i < explicit.size()) {
+      out.add(explicit.get(i++));
+    }
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /** The working lists of one {@link #compute} call. */

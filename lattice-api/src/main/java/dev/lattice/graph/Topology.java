@@ -159,7 +159,7 @@ public final class Topology {
     List<Edge> e = edges;
     if (e == null) {
       List<Edge> list = new ArrayList<>();
-      state.results.values().forEach(r -> list.addAll(r.edges));
+      state.results.values().forEach(r -> r.allEdges(list));
       list.sort(Comparator.naturalOrder());
       edges = e = List.copyOf(list);
     }
@@ -174,7 +174,7 @@ public final class Topology {
       for (Node n : state.nodes.values()) {
         list.addAll(n.diagnostics);
       }
-      state.results.values().forEach(r -> list.addAll(r.diagnostics));
+      state.results.values().forEach(r -> r.allDiagnostics(list));
       state.namespaces.values().forEach(ns -> list.addAll(ns.diagnostics));
       list.sort(Comparator.naturalOrder());
       diagnostics = d = List.copyOf(list);

@@ -99,7 +99,7 @@ public final class TopologyUpdate {
     }
     Set<ServiceId> moved = new java.util.HashSet<>();
     for (ServiceId id : affectedServices) {
-      if (out.contains(id) || !b.nodes.containsKey(id)) {
+      if (!b.nodes.containsKey(id)) {
         continue;
       }
       State.Results ra = a.results.getOrDefault(id, State.Results.NONE);
