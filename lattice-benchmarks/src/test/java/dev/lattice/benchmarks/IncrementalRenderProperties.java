@@ -55,7 +55,7 @@ class IncrementalRenderProperties {
     if (current.hasErrors()) {
       return null; // the shrinker may make a graph that does not resolve: nothing to render
     }
-    long seed = graph.services().size() * 7919L + graph.services().hashCode();
+    long seed = graph.services().size() * 7919L + graph.services().toString().hashCode();
     Random random = new Random(seed);
     List<Service> pool = RandomGraphs.generate(seed, options).services();
     Map<ServiceId, Service> services = new LinkedHashMap<>();
@@ -138,9 +138,11 @@ class IncrementalRenderProperties {
     while (i < want.length() && i < got.length() && want.charAt(i) == got.charAt(i)) {
       i++;
     }
-    int from = Math.max(0, want.lastIndexOf("---", i));
-    return "want:\n" + want.substring(from, Math.min(want.length(), i + 200)) + "\ngot:\n"
-        + got.substring(Math.max(0, got.lastIndexOf("---", i)), Math.min(got.length(), i + 200));
+    // from the start of the line that differs
+    int from = Math.max(0, want.lastIndexOf('\n', Math.max(0, i - 1)) + 1);
+    return "in " + want.substring(Math.max(0, want.lastIndexOf("---", i)), Math.max(0, want.lastIndexOf("---", i)) + 120).replace('\n', ' ')
+        + "\nwant: " + want.substring(from, Math.min(want.length(), i + 300)) + "\ngot:  "
+        + got.substring(from, Math.min(got.length(), i + 300));
   }
 
   /** One random edit: a service removed, replaced, added, or changed in place. */
