@@ -361,11 +361,12 @@ final class Resolver {
   private <K> Set<ServiceId> mutableSet(Map<K, Set<ServiceId>> map, String tag, K key) {
     Set<ServiceId> s = map.get(key);
     if (s == null) {
-      s = new HashSet<>();
+      s = LayeredSet.empty();
       map.put(key, s);
       copied.add(List.of(tag, key));
     } else if (copied.add(List.of(tag, key))) {
-      s = new HashSet<>(s);
+      // layered, not copied: a hub's index set holds a good part of the cluster
+      s = LayeredSet.over(s);
       map.put(key, s);
     }
     return s;
@@ -427,6 +428,16 @@ final class Resolver {
         ServiceId x = before.get(i).callee();
         ServiceId y = after.get(j).callee();
         callee = x.compareTo(y) <= 0 ? x : y;
+      }
+      if (i < before.size()
+          && j < after.size()
+          && before.get(i) == after.get(j)
+          && (i + 1 == before.size() || !before.get(i + 1).callee().equals(callee))
+          && (j + 1 == after.size() || !after.get(j + 1).callee().equals(callee))) {
+        // the same agreement object, alone for its callee: a patched wildcard pair kept as it was
+        i++;
+        j++;
+        continue;
       }
       int i2 = i;
       while (i2 < before.size() && before.get(i2).callee().equals(callee)) {

@@ -78,17 +78,29 @@ public final class Topology {
     if (names == null) {
       return List.of();
     }
-    // looked up as read: a caller that stops at the first match pays for what it read
-    String[] sorted = names.toArray(new String[0]);
+    // looked up as read, and the names copied only past the first: a caller that stops at the
+    // first match (the probe policy asks "any ambient service here?") pays for what it read
+    int size = names.size();
     return new java.util.AbstractList<>() {
+      private String[] sorted;
+
       @Override
       public Service get(int i) {
-        return state.nodes.get(ServiceId.of(namespace, sorted[i])).service;
+        String name;
+        if (i == 0 && size > 0) {
+          name = names.first();
+        } else {
+          if (sorted == null) {
+            sorted = names.toArray(new String[0]);
+          }
+          name = sorted[i];
+        }
+        return state.nodes.get(ServiceId.of(namespace, name)).service;
       }
 
       @Override
       public int size() {
-        return sorted.length;
+        return size;
       }
     };
   }
