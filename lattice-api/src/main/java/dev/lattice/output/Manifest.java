@@ -26,12 +26,16 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class Manifest {
+  /** Sorted; never modified: {@link #replace} copies runs of it with {@code System.arraycopy}. */
+  private final Resource[] array;
+
   private final List<Resource> resources;
   private final List<RequiredLabel> requiredLabels;
   private volatile Map<ResourceKey, Resource> index;
 
-  private Manifest(List<Resource> resources, List<RequiredLabel> requiredLabels) {
-    this.resources = resources;
+  private Manifest(Resource[] sorted, List<RequiredLabel> requiredLabels) {
+    this.array = sorted;
+    this.resources = Collections.unmodifiableList(Arrays.asList(sorted));
     this.requiredLabels = requiredLabels;
   }
 
@@ -49,7 +53,8 @@ public final class Manifest {
         throw new IllegalArgumentException("two resources are both " + sorted.get(i).key());
       }
     }
-    return new Manifest(List.copyOf(sorted), List.copyOf(new TreeSet<>(requiredLabels)));
+    return new Manifest(
+        sorted.toArray(new Resource[0]), List.copyOf(new TreeSet<>(requiredLabels)));
   }
 
   /** A manifest of {@code resources} that needs no labels. */
@@ -156,7 +161,7 @@ public final class Manifest {
     int cursor = 0;
     int r = 0;
     for (Resource add : after) {
-      int at = Collections.binarySearch(this.resources, add);
+      int at = Arrays.binarySearch(array, add);
       if (at >= 0 && Arrays.binarySearch(cuts, at) < 0) {
         throw new IllegalArgumentException(
             "a replacement has the key of a resource that stays: " + add.key());
@@ -183,10 +188,7 @@ public final class Manifest {
       }
     }
     keptLabels.addAll(labels);
-    Manifest next =
-        new Manifest(
-            Collections.unmodifiableList(Arrays.asList(out)),
-            List.copyOf(new TreeSet<>(keptLabels)));
+    Manifest next = new Manifest(out, List.copyOf(new TreeSet<>(keptLabels)));
     return new ManifestUpdate(this, next, ManifestDiff.ofReplaced(before, after));
   }
 
@@ -202,9 +204,7 @@ public final class Manifest {
   private int copy(int from, int to, Resource[] out, int o) {
     int n = to - from;
     if (n > 0) {
-      for (int i = 0; i < n; i++) {
-        out[o + i] = resources.get(from + i);
-      }
+      System.arraycopy(array, from, out, o, n);
     }
     return o + Math.max(n, 0);
   }
