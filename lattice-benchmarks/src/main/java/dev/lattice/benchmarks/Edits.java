@@ -30,7 +30,7 @@ final class Edits {
   private Edits() {}
 
   /** One change of {@code s}, of kind {@code kind}; null when that kind does not apply to it. */
-  static Service change(Service s, int kind, Random random, List<Service> all) {
+  static Service change(Service s, int kind, Random random, Topology topology) {
     switch (kind) {
       case 0:
         Map<String, String> selector = new LinkedHashMap<>(s.selector());
@@ -46,8 +46,9 @@ final class Edits {
       case 2:
         // a new outbound side toward a service of the same namespace: one-sided until the callee
         // admits it, so a warning, and the callee's view is touched
-        Service peer = all.get(random.nextInt(all.size()));
-        if (!peer.namespace().equals(s.namespace()) || peer.id().equals(s.id())) {
+        List<Service> neighbours = topology.services(s.namespace());
+        Service peer = neighbours.get(random.nextInt(neighbours.size()));
+        if (peer.id().equals(s.id())) {
           return null;
         }
         return copy(s, s.selector(), s.declarations(), s.allowPeerTraffic())
@@ -91,7 +92,12 @@ final class Edits {
     CiliumRenderer c = CiliumRenderer.create();
     IstioRenderer i = IstioRenderer.create();
     List<Service> all = new ArrayList<>(topology.services());
+    // the edit timings below start warm: a controller has run the update path before
     List<Double> millis = new ArrayList<>();
+    List<Double> cpuMillis = new ArrayList<>();
+    long gcMillis = 0;
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     List<Integer> changes = new ArrayList<>();
     Map<String, List<Double>> byKind = new LinkedHashMap<>();
     int refused = 0;
@@ -99,10 +105,12 @@ final class Edits {
       int index = random.nextInt(all.size());
       Service s = all.get(index);
       int kind = random.nextInt(KINDS.size());
-      Service changed = change(s, kind, random, all);
+      Service changed = change(s, kind, random, topology);
       if (changed == null) {
         continue;
       }
+      Meter.Reading r0 = Meter.read();
+      long cpu0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       TopologyUpdate u = topology.update(List.of(changed), List.of());
       if (u.topology().hasErrors()) {
@@ -121,6 +129,8 @@ final class Edits {
         changed0 += mu.diff().upserts().size() + mu.diff().deletes().size();
       }
       double ms = (System.nanoTime() - t0) / 1e6;
+      cpuMillis.add((threads.getCurrentThreadCpuTime() - cpu0) / 1e6);
+      gcMillis += Meter.read().minus(r0).gcMillis();
       millis.add(ms);
       changes.add(changed0);
       byKind.computeIfAbsent(KINDS.get(kind), k -> new ArrayList<>()).add(ms);
@@ -132,6 +142,10 @@ final class Edits {
     out.put("median_ms", round(percentile(millis, 50)));
     out.put("p90_ms", round(percentile(millis, 90)));
     out.put("max_ms", round(percentile(millis, 100)));
+    // the thread's own CPU: no GC pauses (other threads) and no waiting for a shared core
+    out.put("median_cpu_ms", round(percentile(cpuMillis, 50)));
+    out.put("p90_cpu_ms", round(percentile(cpuMillis, 90)));
+    out.put("gc_ms_total", gcMillis);
     out.put("median_resources_changed", changes.stream().sorted().toList().get(changes.size() / 2));
     ObjectNode kinds = out.putObject("median_ms_by_kind");
     byKind.forEach((k, v) -> kinds.put(k, round(percentile(v, 50))));
