@@ -135,8 +135,9 @@ final class Resolver {
     Set<ServiceId> affected = new LinkedHashSet<>();
     Set<String> touchedNamespaces = new TreeSet<>();
     Set<ServiceId> changedCallees = new HashSet<>();
-    Set<ServiceId> removed = new TreeSet<>();
-    Set<ServiceId> changed = new TreeSet<>();
+    // hash sets: a full resolution puts every service here, and TopologyUpdate keeps no order
+    Set<ServiceId> removed = new HashSet<>();
+    Set<ServiceId> changed = new HashSet<>();
     boolean idsChanged = false;
     for (ServiceId x : removals) {
       Node old = nodes.remove(x);
@@ -221,7 +222,7 @@ final class Resolver {
       }
     }
 
-    Set<ServiceId> affectedServices = new TreeSet<>(affected);
+    Set<ServiceId> affectedServices = new HashSet<>(affected);
     for (ServiceId c : changedCallees) {
       if (nodes.containsKey(c)) {
         affectedServices.add(c);
