@@ -33,7 +33,7 @@ final class WaypointPolicy {
       ServiceView view = ServicePolicy.view(topology, id);
       Service callee = view.service();
       for (Agreement a : view.inbound()) {
-        Service caller = ServicePolicy.view(topology, a.caller()).service();
+        Service caller = ServicePolicy.peer(topology, a.caller());
         for (Port p : a.ports()) {
           if (ServicePolicy.isHbone(caller, callee, p)) {
             rules.allowIngress(Peer.pods(caller), L4Port.HBONE);
