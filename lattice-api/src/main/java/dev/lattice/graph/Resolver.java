@@ -481,12 +481,17 @@ final class Resolver {
     for (Map.Entry<ServiceId, Declaration> e : a.out.entrySet()) {
       ServiceId bId = e.getKey();
       Declaration out = e.getValue();
-      String path = a.id + ".dependsOn[" + out.peer() + "]";
-      Optional<SourceLocation> at = out.source().or(a.service::source);
       Node b = nodes.get(bId);
+      String path = null;
+      Optional<SourceLocation> at = null;
+      if (b == null || !b.in.containsKey(a.id) && b.inAny == null || !out.ports().isEmpty()) {
+        // something may be reported: a path and location (once per declaration otherwise)
+        path = path(a, out);
+        at = out.source().or(a.service::source);
+      }
       if (b == null) {
         p.unknown(a.id, bId, path, at, "calls");
-        p.edge(a.id.toString(), bId.toString(), Edge.Status.UNKNOWN_PEER, List.of());
+        p.edge(a.text, bId.toString(), Edge.Status.UNKNOWN_PEER, List.of());
         continue;
       }
       if (out.direction() == Direction.OUTBOUND) {
@@ -510,7 +515,7 @@ final class Resolver {
             a.id + " calls " + bId + ", but " + bId + " does not declare " + a.id
                 + " inbound; the edge stays closed until " + bId + " adds " + a.id
                 + " as an inbound (or both) dependency");
-        p.edge(a.id.toString(), bId.toString(), Edge.Status.ONE_SIDED, List.of());
+        p.edge(a.text, b.text, Edge.Status.ONE_SIDED, List.of());
         continue;
       }
       p.agree(a, b, out, in);
@@ -553,11 +558,9 @@ final class Resolver {
     for (Map.Entry<ServiceId, Declaration> e : a.in.entrySet()) {
       ServiceId cId = e.getKey();
       Declaration in = e.getValue();
-      String path = a.id + ".dependsOn[" + in.peer() + "]";
-      Optional<SourceLocation> at = in.source().or(a.service::source);
       Node c = nodes.get(cId);
       if (c == null) {
-        p.unknown(a.id, cId, path, at, "admits");
+        p.unknown(a.id, cId, path(a, in), in.source().or(a.service::source), "admits");
         p.edge(cId.toString(), a.id.toString(), Edge.Status.UNKNOWN_PEER, List.of());
         continue;
       }
@@ -566,8 +569,8 @@ final class Resolver {
       }
       p.report(
           DiagnosticCode.ONE_SIDED,
-          path,
-          at,
+          path(a, in),
+          in.source().or(a.service::source),
           a.id + " admits " + cId + ", but " + cId + " does not declare " + a.id
               + " outbound; the edge stays closed until " + cId + " adds " + a.id
               + " as an outbound (or both) dependency");
@@ -606,6 +609,11 @@ final class Resolver {
         List.copyOf(p.edges),
         p.unknownNs,
         wild);
+  }
+
+  /** {@code ns/name.dependsOn[peer]}: the model path of one of {@code n}'s declarations. */
+  private static String path(Node n, Declaration d) {
+    return n.text + ".dependsOn[" + d.peer() + "]";
   }
 
   /** The pair of {@code a}'s wildcard outbound side with {@code bId}, or null when none forms. */
@@ -674,8 +682,8 @@ final class Resolver {
      * side, or reports why it cannot exist.
      */
     void agree(Node a, Node b, Declaration out, Declaration in) {
-      String path = a.id + ".dependsOn[" + out.peer() + "]";
-      Optional<SourceLocation> at = out.source().or(a.service::source);
+      // the model path and location are built only when there is something to report: this runs
+      // once per agreement
       // With BOTH, the port subset belongs to the inbound side: the outbound side takes all ports.
       List<String> outSubset = out.direction() == Direction.BOTH ? List.of() : out.ports();
       List<String> inSubset = in.ports();
@@ -696,8 +704,8 @@ final class Resolver {
                     + "; make the two lists share a port";
         report(
             DiagnosticCode.NO_COMMON_PORT,
-            path,
-            at,
+            path(a, out),
+            out.source().or(a.service::source),
             a.id + " and " + b.id + " both declare the edge but share no port: " + why);
         return;
       }
@@ -708,8 +716,8 @@ final class Resolver {
             ok = false;
             report(
                 DiagnosticCode.PLAINTEXT_TO_STRICT,
-                path,
-                at,
+                path(a, out),
+                out.source().or(a.service::source),
                 a.id + " is not in the mesh, so its plaintext connections to port \"" + port.name()
                     + "\" of " + b.id + " would always be refused by STRICT mTLS; mark that port"
                     + " PERMISSIVE (peerAuth: PERMISSIVE), enroll " + a.id + " in the mesh, or"
@@ -720,8 +728,8 @@ final class Resolver {
           ok = false;
           report(
               DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
-              path,
-              at,
+              path(a, out),
+              out.source().or(a.service::source),
               a.id + " is not in the mesh, so no waypoint sees its requests to " + b.id
                   + " and the HTTP rules would be enforced by neither layer; enroll " + a.id
                   + " in the mesh or grant it a declaration without HTTP rules");
@@ -740,7 +748,7 @@ final class Resolver {
               .outboundSource(out.source().or(a.service::source))
               .inboundSource(in.source().or(b.service::source))
               .build());
-      edge(a.id.toString(), b.id.toString(), Edge.Status.AGREED, in.httpRules());
+      edge(a.text, b.text, Edge.Status.AGREED, in.httpRules());
     }
 
     void unknown(
