@@ -185,7 +185,8 @@ final class State {
     final List<Diagnostic> diagnostics;
     final List<Edge> edges;
 
-    WildPair(ServiceId callee, Agreement agreement, List<Diagnostic> diagnostics, List<Edge> edges) {
+    WildPair(
+        ServiceId callee, Agreement agreement, List<Diagnostic> diagnostics, List<Edge> edges) {
       this.callee = callee;
       this.agreement = agreement;
       this.diagnostics = diagnostics;

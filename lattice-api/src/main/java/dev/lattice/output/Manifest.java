@@ -192,7 +192,10 @@ public final class Manifest {
     return new ManifestUpdate(this, next, ManifestDiff.ofReplaced(before, after));
   }
 
-  /** {@link #replace(Collection, Predicate, Collection, Predicate, Collection)} keeping the labels. */
+  /**
+   * {@link #replace(Collection, Predicate, Collection, Predicate, Collection)}, keeping the
+   * labels.
+   */
   public ManifestUpdate replace(
       Collection<String> namespaces,
       Predicate<? super Resource> owned,
@@ -200,7 +203,7 @@ public final class Manifest {
     return replace(namespaces, owned, resources, l -> false, List.of());
   }
 
-  /** Copies {@code resources[from, to)} to {@code out} at {@code o}; returns the next free index. */
+  /** Copies {@code array[from, to)} to {@code out} at {@code o}; returns the next free index. */
   private int copy(int from, int to, Resource[] out, int o) {
     int n = to - from;
     if (n > 0) {

@@ -27,9 +27,9 @@ final class Writers {
 
   /**
    * Writes one document to {@code out}. The text is built in a {@link StringBuilder} and handed
-   * over once per document: a {@code BufferedWriter} takes a lock on every call, and the millions of
-   * small appends of a large manifest through {@link Appendable} cost more than building the text
-   * (measured: 10.6 s of 25.7 s at 50,000 services before; see BENCHMARKS.md).
+   * over once per document: a {@code BufferedWriter} takes a lock on every call, and the millions
+   * of small appends of a large manifest through {@link Appendable} cost more than building the
+   * text (measured: 10.6 s of 25.7 s at 50,000 services before; see BENCHMARKS.md).
    */
   static void yamlDocument(JsonNode document, Appendable out) {
     if (out instanceof StringBuilder) {
@@ -203,7 +203,9 @@ final class Writers {
   }
 
   /** Words YAML 1.1 reads as booleans or null. */
-  private static final String[] RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"};
+  private static final String[] RESERVED = {
+    "y", "n", "yes", "no", "on", "off", "true", "false", "null"
+  };
 
   private static boolean isReserved(String s) {
     // every reserved word is short: skip the comparison (and any lower-casing) for the rest

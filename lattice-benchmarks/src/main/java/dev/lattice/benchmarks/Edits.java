@@ -25,7 +25,8 @@ import java.util.Random;
  */
 final class Edits {
   /** The kinds of change, in the order {@link #change} picks them by number. */
-  static final List<String> KINDS = List.of("selector", "drop-declaration", "add-declaration", "peer-traffic");
+  static final List<String> KINDS =
+      List.of("selector", "drop-declaration", "add-declaration", "peer-traffic");
 
   private Edits() {}
 

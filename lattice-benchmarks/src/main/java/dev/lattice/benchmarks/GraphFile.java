@@ -107,8 +107,10 @@ public final class GraphFile {
       for (int p : e.ports) {
         b.addPorts(Port.builder().name(portName(p)).port(p).build());
       }
-      e.out.forEach((peer, ports) -> b.addDeclarations(declaration(e, peer, Direction.OUTBOUND, ports)));
-      e.in.forEach((peer, ports) -> b.addDeclarations(declaration(e, peer, Direction.INBOUND, ports)));
+      e.out.forEach(
+          (peer, ports) -> b.addDeclarations(declaration(e, peer, Direction.OUTBOUND, ports)));
+      e.in.forEach(
+          (peer, ports) -> b.addDeclarations(declaration(e, peer, Direction.INBOUND, ports)));
       out.add(b.build());
     }
     return ServiceGraph.of(out);
@@ -164,7 +166,10 @@ public final class GraphFile {
       Entry self, Entry peer, Direction direction, TreeSet<Integer> ports) {
     Declaration.Builder d =
         Declaration.builder()
-            .peer(self.ns.equals(peer.ns) ? PeerRef.named(peer.name) : PeerRef.of(peer.ns, peer.name))
+            .peer(
+                self.ns.equals(peer.ns)
+                    ? PeerRef.named(peer.name)
+                    : PeerRef.of(peer.ns, peer.name))
             .direction(direction);
     Entry callee = direction == Direction.OUTBOUND ? peer : self;
     if (!ports.equals(callee.ports)) {

@@ -274,7 +274,7 @@ public final class Scale {
     ObjectMapper m = new ObjectMapper();
     ObjectNode json = m.createObjectNode();
     json.put("services", p.topology.services().size());
-    json.put("namespaces", p.topology.services().stream().map(s -> s.namespace()).distinct().count());
+    json.put("namespaces", p.topology.namespaces().size());
     json.put("agreements", p.topology.agreements().size());
     json.put("waypoints", p.topology.waypoints().size());
     json.put("layer", args.layer);
@@ -305,7 +305,9 @@ public final class Scale {
     gc.put("collections", gcCount);
     gc.put("ms", gcMs);
     if (args.edits > 0) {
-      json.set("incremental", Edits.measure(p.topology, p.ciliumManifest, p.istioManifest, args.edits, args.seed));
+      json.set(
+          "incremental",
+          Edits.measure(p.topology, p.ciliumManifest, p.istioManifest, args.edits, args.seed));
     }
     json.put("peak_heap_bytes", peak);
     json.put("live_heap_after_bytes", live);

@@ -18,6 +18,10 @@ import java.util.function.ToDoubleFunction;
  * runs.jsonl}.
  */
 public final class Summary {
+  private static final List<String> PHASES =
+      List.of("resolve", "render_cilium", "render_istio", "merge", "serialise", "total");
+  private static final double MB = 1048576;
+
   private Summary() {}
 
   public static void main(String[] args) throws IOException {
@@ -35,7 +39,9 @@ public final class Summary {
           String key =
               String.format(
                   "%08d %s %d",
-                  n.path("services").asInt(), n.path("layer").asText(), n.path("warmup_runs").asInt());
+                  n.path("services").asInt(),
+                  n.path("layer").asText(),
+                  n.path("warmup_runs").asInt());
           rows.computeIfAbsent(key, k -> new ArrayList<>()).add(n);
         }
       }
@@ -60,18 +66,23 @@ public final class Summary {
       sb.append(" | ").append(first.path("documents").asInt());
       sb.append(" | ").append(String.format("%.1f", first.path("output_bytes").asLong() / 1e6));
       sb.append(" | ").append(runs.size());
-      for (String phase : List.of("resolve", "render_cilium", "render_istio", "merge", "serialise", "total")) {
+      for (String phase : PHASES) {
         sb.append(" | ").append(fmt(median(runs, n -> n.path("ms").path(phase).asDouble())));
       }
-      sb.append(" | ").append(String.format("%.2f", median(runs, n -> n.path("build_over_serialise").asDouble())));
-      sb.append(" | ").append(fmt(median(runs, n -> n.path("peak_heap_bytes").asDouble() / 1048576)));
-      sb.append(" | ").append(fmt(median(runs, n -> n.path("live_heap_after_bytes").asDouble() / 1048576)));
+      double ratio = median(runs, n -> n.path("build_over_serialise").asDouble());
+      sb.append(" | ").append(String.format("%.2f", ratio));
+      sb.append(" | ").append(fmt(median(runs, n -> n.path("peak_heap_bytes").asDouble() / MB)));
+      sb.append(" | ")
+          .append(fmt(median(runs, n -> n.path("live_heap_after_bytes").asDouble() / MB)));
       if (first.has("incremental")) {
         sb.append(" | ")
-            .append(String.format("%.1f (%.1f)",
-                median(runs, n -> n.path("incremental").path("median_ms").asDouble()),
-                median(runs, n -> n.path("incremental").path("median_cpu_ms").asDouble())));
-        sb.append(" | ").append(fmt(median(runs, n -> n.path("incremental").path("p90_ms").asDouble())));
+            .append(
+                String.format(
+                    "%.1f (%.1f)",
+                    median(runs, n -> n.path("incremental").path("median_ms").asDouble()),
+                    median(runs, n -> n.path("incremental").path("median_cpu_ms").asDouble())));
+        sb.append(" | ")
+            .append(fmt(median(runs, n -> n.path("incremental").path("p90_ms").asDouble())));
       } else {
         sb.append(" | - | -");
       }

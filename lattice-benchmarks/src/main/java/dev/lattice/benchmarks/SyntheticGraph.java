@@ -323,7 +323,11 @@ public final class SyntheticGraph {
     }
     if (chance(o.wildcardFqdnRate)) {
       b.addEgress(
-          Egress.builder().kind(Egress.Kind.FQDN).target("*.s3.amazonaws.com").addPorts(443).build());
+          Egress.builder()
+              .kind(Egress.Kind.FQDN)
+              .target("*.s3.amazonaws.com")
+              .addPorts(443)
+              .build());
     }
     if (chance(o.cidrRate)) {
       b.addEgress(

@@ -140,7 +140,8 @@ class IncrementalRenderProperties {
     }
     // from the start of the line that differs
     int from = Math.max(0, want.lastIndexOf('\n', Math.max(0, i - 1)) + 1);
-    return "in " + want.substring(Math.max(0, want.lastIndexOf("---", i)), Math.max(0, want.lastIndexOf("---", i)) + 120).replace('\n', ' ')
+    int doc = Math.max(0, want.lastIndexOf("---", i));
+    return "in " + want.substring(doc, Math.min(want.length(), doc + 120)).replace('\n', ' ')
         + "\nwant: " + want.substring(from, Math.min(want.length(), i + 300)) + "\ngot:  "
         + got.substring(from, Math.min(got.length(), i + 300));
   }
