@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
 final class Node {
   final Service service;
   final ServiceId id;
+  /** {@code id} as text, made once: every edge and model path of the service starts with it. */
+  final String text;
   /** Explicit outbound side per peer. */
   final Map<ServiceId, Declaration> out = new LinkedHashMap<>();
   /** Explicit inbound side per peer. */
@@ -49,6 +51,7 @@ final class Node {
   Node(Service service, Settings settings) {
     this.service = service;
     this.id = service.id();
+    this.text = id.toString();
     this.settings = settings;
     checkService(this);
     indexDeclarations(this);

@@ -56,18 +56,22 @@ final class Resolver {
   private final List<ServiceId> ids;
   /** Entries of the maps above already copied in this update (copy-on-write per entry). */
   private final Set<Object> copied = new HashSet<>();
+  /** Errors among the diagnostics of nodes, pair results and namespaces (not the graph's own). */
+  private int errors;
 
   private Resolver(State base) {
     this.settings = base.settings;
-    this.nodes = new HashMap<>(base.nodes);
-    this.results = new HashMap<>(base.results);
-    this.admittedBy = new HashMap<>(base.admittedBy);
-    this.namedBy = new HashMap<>(base.namedBy);
-    this.names = new HashMap<>(base.names);
-    this.unknownInto = new HashMap<>(base.unknownInto);
-    this.inbound = new HashMap<>(base.inbound);
-    this.namespaces = new HashMap<>(base.namespaces);
+    // layered, not copied: an update pays for what it changes, not for the size of the cluster
+    this.nodes = Layered.over(base.nodes);
+    this.results = Layered.over(base.results);
+    this.admittedBy = Layered.over(base.admittedBy);
+    this.namedBy = Layered.over(base.namedBy);
+    this.names = Layered.over(base.names);
+    this.unknownInto = Layered.over(base.unknownInto);
+    this.inbound = Layered.over(base.inbound);
+    this.namespaces = Layered.over(base.namespaces);
     this.ids = new ArrayList<>(base.ids);
+    this.errors = base.errorCount - State.errors(base.graphDiagnostics);
   }
 
   /** A full resolution of {@code graph}. */
@@ -96,11 +100,20 @@ final class Resolver {
     final Topology topology;
     final Set<ServiceId> affectedServices;
     final Set<String> affectedNamespaces;
+    final Set<ServiceId> changedServices;
+    final Set<ServiceId> removedServices;
 
-    Update(Topology topology, Set<ServiceId> affectedServices, Set<String> affectedNamespaces) {
+    Update(
+        Topology topology,
+        Set<ServiceId> affectedServices,
+        Set<String> affectedNamespaces,
+        Set<ServiceId> changedServices,
+        Set<ServiceId> removedServices) {
       this.topology = topology;
       this.affectedServices = affectedServices;
       this.affectedNamespaces = affectedNamespaces;
+      this.changedServices = changedServices;
+      this.removedServices = removedServices;
     }
   }
 
@@ -122,12 +135,17 @@ final class Resolver {
     Set<ServiceId> affected = new LinkedHashSet<>();
     Set<String> touchedNamespaces = new TreeSet<>();
     Set<ServiceId> changedCallees = new HashSet<>();
+    // hash sets: a full resolution puts every service here, and TopologyUpdate keeps no order
+    Set<ServiceId> removed = new HashSet<>();
+    Set<ServiceId> changed = new HashSet<>();
     boolean idsChanged = false;
     for (ServiceId x : removals) {
       Node old = nodes.remove(x);
       if (old == null) {
         continue;
       }
+      removed.add(x);
+      errors -= State.errors(old.diagnostics);
       unindex(old);
       affected.addAll(old.names());
       affected.addAll(namedBy.getOrDefault(x, Set.of()));
@@ -136,6 +154,7 @@ final class Resolver {
       touchedNamespaces.add(x.namespace());
       State.Results gone = results.remove(x);
       if (gone != null) {
+        errors -= gone.errors;
         dropInbound(x, gone.asCaller, changedCallees);
         unknownIndex(x, gone.unknownNamespaces, Set.of());
       }
@@ -144,7 +163,10 @@ final class Resolver {
     }
     for (Service s : upserts) {
       Node old = nodes.get(s.id());
+      removed.remove(s.id());
+      changed.add(s.id());
       if (old != null) {
+        errors -= State.errors(old.diagnostics);
         unindex(old);
         affected.addAll(old.names());
       } else {
@@ -153,6 +175,7 @@ final class Resolver {
         affected.addAll(unknownInto.getOrDefault(s.namespace(), Set.of()));
       }
       Node node = new Node(s, settings);
+      errors += State.errors(node.diagnostics);
       nodes.put(node.id, node);
       index(node);
       affected.add(node.id);
@@ -162,22 +185,35 @@ final class Resolver {
     }
     affected.removeIf(id -> !nodes.containsKey(id));
     if (idsChanged) {
-      ids.clear();
-      ids.addAll(nodes.keySet());
-      ids.sort(Comparator.naturalOrder());
+      updateIds(removals, upserts);
     }
 
+    // the services whose own declarations changed: a wildcard caller that did not change patches
+    // only its pairs with these
+    Set<ServiceId> dirty = new HashSet<>(changed);
+    dirty.addAll(removed);
     for (ServiceId a : affected) {
       State.Results before = results.getOrDefault(a, State.Results.NONE);
-      State.Results after = compute(nodes.get(a));
+      State.Results after = compute(nodes.get(a), changed.contains(a) ? null : before, dirty);
+      boolean sameAgreements =
+          before.asCaller == after.asCaller || before.asCaller.equals(after.asCaller);
+      if (sameAgreements && before != State.Results.NONE && before.asCaller != after.asCaller) {
+        // keep the very list: TopologyUpdate.servicesToRender() then sees "unchanged" by identity
+        after =
+            new State.Results(
+                before.asCaller,
+                after.explicit,
+                after.diagnostics,
+                after.edges,
+                after.unknownNamespaces,
+                after.wild,
+                after.wildErrors());
+      }
+      errors += after.errors - before.errors;
       results.put(a, after);
       unknownIndex(a, before.unknownNamespaces, after.unknownNamespaces);
-      if (!before.asCaller.equals(after.asCaller)) {
-        dropInbound(a, before.asCaller, changedCallees);
-        for (Agreement ag : after.asCaller) {
-          addInbound(ag);
-          changedCallees.add(ag.callee());
-        }
+      if (!sameAgreements) {
+        reindexInbound(a, before.asCaller, after.asCaller, changedCallees);
       }
     }
     for (ServiceId c : changedCallees) {
@@ -186,7 +222,7 @@ final class Resolver {
       }
     }
 
-    Set<ServiceId> affectedServices = new TreeSet<>(affected);
+    Set<ServiceId> affectedServices = new HashSet<>(affected);
     for (ServiceId c : changedCallees) {
       if (nodes.containsKey(c)) {
         affectedServices.add(c);
@@ -195,6 +231,7 @@ final class Resolver {
     for (String ns : touchedNamespaces) {
       State.NamespaceResult before = namespaces.getOrDefault(ns, State.NamespaceResult.NONE);
       State.NamespaceResult after = waypoints(ns);
+      errors += State.errors(after.diagnostics) - State.errors(before.diagnostics);
       if (after.waypoints.isEmpty() && after.diagnostics.isEmpty()) {
         namespaces.remove(ns);
       } else {
@@ -246,8 +283,35 @@ final class Resolver {
             unknownInto,
             inbound,
             namespaces,
-            ids);
-    return new Update(new Topology(state), affectedServices, touchedNamespaces);
+            ids,
+            errors + State.errors(graphDiagnostics));
+    return new Update(
+        new Topology(state), affectedServices, touchedNamespaces, changed, removed);
+  }
+
+  /**
+   * Brings the sorted id list up to date: by bisection for a few changes (a copy of the list, no
+   * sort), by sorting the keys for many (a full resolution).
+   */
+  private void updateIds(Collection<ServiceId> removals, Collection<Service> upserts) {
+    if (removals.size() + upserts.size() > 16 + ids.size() / 16) {
+      ids.clear();
+      ids.addAll(nodes.keySet());
+      ids.sort(Comparator.naturalOrder());
+      return;
+    }
+    for (ServiceId x : removals) {
+      int i = java.util.Collections.binarySearch(ids, x);
+      if (i >= 0 && !nodes.containsKey(x)) {
+        ids.remove(i);
+      }
+    }
+    for (Service s : upserts) {
+      int i = java.util.Collections.binarySearch(ids, s.id());
+      if (i < 0) {
+        ids.add(-i - 1, s.id());
+      }
+    }
   }
 
   // ---------------------------------------------------------------- indexes
@@ -298,11 +362,12 @@ final class Resolver {
   private <K> Set<ServiceId> mutableSet(Map<K, Set<ServiceId>> map, String tag, K key) {
     Set<ServiceId> s = map.get(key);
     if (s == null) {
-      s = new HashSet<>();
+      s = LayeredSet.empty();
       map.put(key, s);
       copied.add(List.of(tag, key));
     } else if (copied.add(List.of(tag, key))) {
-      s = new HashSet<>(s);
+      // layered, not copied: a hub's index set holds a good part of the cluster
+      s = LayeredSet.over(s);
       map.put(key, s);
     }
     return s;
@@ -345,6 +410,58 @@ final class Resolver {
     }
   }
 
+  /**
+   * Updates the inbound lists of the callees whose agreements with {@code caller} differ between
+   * {@code before} and {@code after} (both sorted by callee), and only those: a wildcard caller
+   * that gains or loses one agreement touches one callee, not all of them.
+   */
+  private void reindexInbound(
+      ServiceId caller, List<Agreement> before, List<Agreement> after, Set<ServiceId> touched) {
+    int i = 0;
+    int j = 0;
+    while (i < before.size() || j < after.size()) {
+      ServiceId callee;
+      if (i == before.size()) {
+        callee = after.get(j).callee();
+      } else if (j == after.size()) {
+        callee = before.get(i).callee();
+      } else {
+        ServiceId x = before.get(i).callee();
+        ServiceId y = after.get(j).callee();
+        callee = x.compareTo(y) <= 0 ? x : y;
+      }
+      if (i < before.size()
+          && j < after.size()
+          && before.get(i) == after.get(j)
+          && (i + 1 == before.size() || !before.get(i + 1).callee().equals(callee))
+          && (j + 1 == after.size() || !after.get(j + 1).callee().equals(callee))) {
+        // the same agreement object, alone for its callee: a patched wildcard pair kept as it was
+        i++;
+        j++;
+        continue;
+      }
+      int i2 = i;
+      while (i2 < before.size() && before.get(i2).callee().equals(callee)) {
+        i2++;
+      }
+      int j2 = j;
+      while (j2 < after.size() && after.get(j2).callee().equals(callee)) {
+        j2++;
+      }
+      List<Agreement> was = before.subList(i, i2);
+      List<Agreement> now = after.subList(j, j2);
+      if (!was.equals(now)) {
+        dropInbound(caller, was, touched);
+        for (Agreement ag : now) {
+          addInbound(ag);
+          touched.add(ag.callee());
+        }
+      }
+      i = i2;
+      j = j2;
+    }
+  }
+
   private void addInbound(Agreement ag) {
     List<Agreement> l = mutableInbound(ag.callee());
     int i = java.util.Collections.binarySearch(l, ag, Comparator.comparing(Agreement::caller));
@@ -353,18 +470,28 @@ final class Resolver {
 
   // ---------------------------------------------------------------- pairs
 
-  /** The pair results of one service: its agreements as caller and its declarations' fate. */
-  private State.Results compute(Node a) {
+  /**
+   * The pair results of one service: its agreements as caller and its declarations' fate. With
+   * {@code before} (the results of the same, unchanged node), the pairs of its {@code "*"} outbound
+   * side are patched for the {@code dirty} services only, in time of their number plus one array
+   * copy, instead of being formed again with every service that admits it.
+   */
+  private State.Results compute(Node a, State.Results before, Set<ServiceId> dirty) {
     Pairs p = new Pairs();
     for (Map.Entry<ServiceId, Declaration> e : a.out.entrySet()) {
       ServiceId bId = e.getKey();
       Declaration out = e.getValue();
-      String path = a.id + ".dependsOn[" + out.peer() + "]";
-      Optional<SourceLocation> at = out.source().or(a.service::source);
       Node b = nodes.get(bId);
+      String path = null;
+      Optional<SourceLocation> at = null;
+      if (b == null || !b.in.containsKey(a.id) && b.inAny == null || !out.ports().isEmpty()) {
+        // something may be reported: a path and location (once per declaration otherwise)
+        path = path(a, out);
+        at = out.source().or(a.service::source);
+      }
       if (b == null) {
         p.unknown(a.id, bId, path, at, "calls");
-        p.edge(a.id.toString(), bId.toString(), Edge.Status.UNKNOWN_PEER, List.of());
+        p.edge(a.text, bId.toString(), Edge.Status.UNKNOWN_PEER, List.of());
         continue;
       }
       if (out.direction() == Direction.OUTBOUND) {
@@ -388,28 +515,52 @@ final class Resolver {
             a.id + " calls " + bId + ", but " + bId + " does not declare " + a.id
                 + " inbound; the edge stays closed until " + bId + " adds " + a.id
                 + " as an inbound (or both) dependency");
-        p.edge(a.id.toString(), bId.toString(), Edge.Status.ONE_SIDED, List.of());
+        p.edge(a.text, b.text, Edge.Status.ONE_SIDED, List.of());
         continue;
       }
       p.agree(a, b, out, in);
     }
+    List<State.WildPair> wild = null;
+    boolean wildSame = false;
     if (a.outAny != null) {
       p.edge(a.id.toString(), "*", Edge.Status.WILDCARD, List.of());
-      for (ServiceId bId : admittedBy.getOrDefault(a.id, Set.of())) {
-        Node b = nodes.get(bId);
-        if (b != null && !a.out.containsKey(bId)) {
-          p.agree(a, b, a.outAny, b.in.get(a.id));
+      Set<ServiceId> admitting = admittedBy.getOrDefault(a.id, Set.of());
+      if (before != null && before.wild != null) {
+        wild = new ArrayList<>(before.wild);
+        wildSame = true;
+        for (ServiceId bId : new TreeSet<>(dirty)) {
+          int at = wildIndex(wild, bId);
+          State.WildPair old = at >= 0 ? wild.get(at) : null;
+          State.WildPair now = admitting.contains(bId) ? wildPair(a, bId) : null;
+          if (old != null && now != null) {
+            wild.set(at, now);
+            wildSame &= old.sameAs(now);
+          } else if (old != null) {
+            wild.remove(at);
+            wildSame = false;
+          } else if (now != null) {
+            wild.add(-at - 1, now);
+            wildSame = false;
+          }
         }
+      } else {
+        wild = new ArrayList<>(admitting.size());
+        for (ServiceId bId : admitting) {
+          State.WildPair w = wildPair(a, bId);
+          if (w != null) {
+            wild.add(w);
+          }
+        }
+        wild.sort(Comparator.comparing(w -> w.callee));
       }
+      wild = java.util.Collections.unmodifiableList(wild);
     }
     for (Map.Entry<ServiceId, Declaration> e : a.in.entrySet()) {
       ServiceId cId = e.getKey();
       Declaration in = e.getValue();
-      String path = a.id + ".dependsOn[" + in.peer() + "]";
-      Optional<SourceLocation> at = in.source().or(a.service::source);
       Node c = nodes.get(cId);
       if (c == null) {
-        p.unknown(a.id, cId, path, at, "admits");
+        p.unknown(a.id, cId, path(a, in), in.source().or(a.service::source), "admits");
         p.edge(cId.toString(), a.id.toString(), Edge.Status.UNKNOWN_PEER, List.of());
         continue;
       }
@@ -418,8 +569,8 @@ final class Resolver {
       }
       p.report(
           DiagnosticCode.ONE_SIDED,
-          path,
-          at,
+          path(a, in),
+          in.source().or(a.service::source),
           a.id + " admits " + cId + ", but " + cId + " does not declare " + a.id
               + " outbound; the edge stays closed until " + cId + " adds " + a.id
               + " as an outbound (or both) dependency");
@@ -442,8 +593,81 @@ final class Resolver {
               .build());
     }
     p.agreements.sort(Comparator.comparing(Agreement::callee));
+    List<Agreement> explicit = List.copyOf(p.agreements);
+    List<Agreement> asCaller;
+    if (wild == null) {
+      asCaller = explicit;
+    } else if (wildSame && explicit.equals(before.explicit)) {
+      asCaller = before.asCaller;
+    } else {
+      asCaller = merge(explicit, wild);
+    }
     return new State.Results(
-        List.copyOf(p.agreements), List.copyOf(p.diagnostics), List.copyOf(p.edges), p.unknownNs);
+        asCaller,
+        explicit,
+        List.copyOf(p.diagnostics),
+        List.copyOf(p.edges),
+        p.unknownNs,
+        wild);
+  }
+
+  /** {@code ns/name.dependsOn[peer]}: the model path of one of {@code n}'s declarations. */
+  private static String path(Node n, Declaration d) {
+    return n.text + ".dependsOn[" + d.peer() + "]";
+  }
+
+  /** The pair of {@code a}'s wildcard outbound side with {@code bId}, or null when none forms. */
+  private State.WildPair wildPair(Node a, ServiceId bId) {
+    Node b = nodes.get(bId);
+    if (b == null || a.out.containsKey(bId)) {
+      return null;
+    }
+    Pairs q = new Pairs();
+    q.agree(a, b, a.outAny, b.in.get(a.id));
+    return new State.WildPair(
+        bId,
+        q.agreements.isEmpty() ? null : q.agreements.get(0),
+        q.diagnostics.isEmpty() ? List.of() : List.copyOf(q.diagnostics),
+        q.edges.isEmpty() ? List.of() : List.copyOf(q.edges));
+  }
+
+  private static int wildIndex(List<State.WildPair> wild, ServiceId callee) {
+    int lo = 0;
+    int hi = wild.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = wild.get(mid).callee.compareTo(callee);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(lo + 1);
+  }
+
+  /**
+   * The explicit and the wildcard agreements in callee order; on a tie the wildcard one first,
+   * as the stable sort of one list used to give (a self pair before peer traffic).
+   */
+  private static List<Agreement> merge(List<Agreement> explicit, List<State.WildPair> wild) {
+    List<Agreement> out = new ArrayList<>(explicit.size() + wild.size());
+    int i = 0;
+    for (State.WildPair w : wild) {
+      if (w.agreement == null) {
+        continue;
+      }
+      while (i < explicit.size() && explicit.get(i).callee().compareTo(w.callee) < 0) {
+        out.add(explicit.get(i++));
+      }
+      out.add(w.agreement);
+    }
+    while (i < explicit.size()) {
+      out.add(explicit.get(i++));
+    }
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /** The working lists of one {@link #compute} call. */
@@ -458,8 +682,8 @@ final class Resolver {
      * side, or reports why it cannot exist.
      */
     void agree(Node a, Node b, Declaration out, Declaration in) {
-      String path = a.id + ".dependsOn[" + out.peer() + "]";
-      Optional<SourceLocation> at = out.source().or(a.service::source);
+      // the model path and location are built only when there is something to report: this runs
+      // once per agreement
       // With BOTH, the port subset belongs to the inbound side: the outbound side takes all ports.
       List<String> outSubset = out.direction() == Direction.BOTH ? List.of() : out.ports();
       List<String> inSubset = in.ports();
@@ -480,8 +704,8 @@ final class Resolver {
                     + "; make the two lists share a port";
         report(
             DiagnosticCode.NO_COMMON_PORT,
-            path,
-            at,
+            path(a, out),
+            out.source().or(a.service::source),
             a.id + " and " + b.id + " both declare the edge but share no port: " + why);
         return;
       }
@@ -492,8 +716,8 @@ final class Resolver {
             ok = false;
             report(
                 DiagnosticCode.PLAINTEXT_TO_STRICT,
-                path,
-                at,
+                path(a, out),
+                out.source().or(a.service::source),
                 a.id + " is not in the mesh, so its plaintext connections to port \"" + port.name()
                     + "\" of " + b.id + " would always be refused by STRICT mTLS; mark that port"
                     + " PERMISSIVE (peerAuth: PERMISSIVE), enroll " + a.id + " in the mesh, or"
@@ -504,8 +728,8 @@ final class Resolver {
           ok = false;
           report(
               DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
-              path,
-              at,
+              path(a, out),
+              out.source().or(a.service::source),
               a.id + " is not in the mesh, so no waypoint sees its requests to " + b.id
                   + " and the HTTP rules would be enforced by neither layer; enroll " + a.id
                   + " in the mesh or grant it a declaration without HTTP rules");
@@ -524,7 +748,7 @@ final class Resolver {
               .outboundSource(out.source().or(a.service::source))
               .inboundSource(in.source().or(b.service::source))
               .build());
-      edge(a.id.toString(), b.id.toString(), Edge.Status.AGREED, in.httpRules());
+      edge(a.text, b.text, Edge.Status.AGREED, in.httpRules());
     }
 
     void unknown(

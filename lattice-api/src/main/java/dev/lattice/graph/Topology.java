@@ -56,6 +56,55 @@ public final class Topology {
     return s;
   }
 
+  /** The namespaces that hold services, sorted. */
+  public List<String> namespaces() {
+    List<String> list = new ArrayList<>();
+    state.names.forEach(
+        (ns, names) -> {
+          if (!names.isEmpty()) {
+            list.add(ns);
+          }
+        });
+    list.sort(null);
+    return list;
+  }
+
+  /**
+   * The services of {@code namespace}, sorted by name; in time of that namespace's size, not the
+   * cluster's.
+   */
+  public List<Service> services(String namespace) {
+    java.util.TreeSet<String> names = state.names.get(namespace);
+    if (names == null) {
+      return List.of();
+    }
+    // looked up as read, and the names copied only past the first: a caller that stops at the
+    // first match (the probe policy asks "any ambient service here?") pays for what it read
+    int size = names.size();
+    return new java.util.AbstractList<>() {
+      private String[] sorted;
+
+      @Override
+      public Service get(int i) {
+        String name;
+        if (i == 0 && size > 0) {
+          name = names.first();
+        } else {
+          if (sorted == null) {
+            sorted = names.toArray(new String[0]);
+          }
+          name = sorted[i];
+        }
+        return state.nodes.get(ServiceId.of(namespace, name)).service;
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
+  }
+
   /** The service with {@code id}, if it is in the graph. */
   public Optional<Service> service(ServiceId id) {
     Node n = state.nodes.get(id);
@@ -82,11 +131,7 @@ public final class Topology {
       return Optional.empty();
     }
     State.NamespaceResult ns = state.namespaces.getOrDefault(id.namespace(), State.NamespaceResult.NONE);
-    Waypoint egress =
-        n.service.isAmbient()
-                && n.service.egress().stream().anyMatch(dev.lattice.model.Egress::isMeshRouted)
-            ? ns.egressWaypoint()
-            : null;
+    Waypoint egress = n.service.isAmbient() && isMeshRouted(n.service) ? ns.egressWaypoint() : null;
     return Optional.of(
         new ServiceView(
             n.service,
@@ -94,6 +139,24 @@ public final class Topology {
             state.results.getOrDefault(id, State.Results.NONE).asCaller,
             ns.fronting.get(id),
             egress));
+  }
+
+  private static boolean isMeshRouted(Service s) {
+    for (dev.lattice.model.Egress e : s.egress()) {
+      if (e.isMeshRouted()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The waypoint in front of {@code id}, as {@code view(id).waypoint()} gives it, with one lookup
+   * instead of the whole view: renderers ask it of every callee of every service.
+   */
+  public Optional<Waypoint> waypoint(ServiceId id) {
+    return Optional.ofNullable(
+        state.namespaces.getOrDefault(id.namespace(), State.NamespaceResult.NONE).fronting.get(id));
   }
 
   /** The views of every service, in the order of {@link #services()}. */
@@ -122,7 +185,7 @@ public final class Topology {
     List<Edge> e = edges;
     if (e == null) {
       List<Edge> list = new ArrayList<>();
-      state.results.values().forEach(r -> list.addAll(r.edges));
+      state.results.values().forEach(r -> r.allEdges(list));
       list.sort(Comparator.naturalOrder());
       edges = e = List.copyOf(list);
     }
@@ -137,7 +200,7 @@ public final class Topology {
       for (Node n : state.nodes.values()) {
         list.addAll(n.diagnostics);
       }
-      state.results.values().forEach(r -> list.addAll(r.diagnostics));
+      state.results.values().forEach(r -> r.allDiagnostics(list));
       state.namespaces.values().forEach(ns -> list.addAll(ns.diagnostics));
       list.sort(Comparator.naturalOrder());
       diagnostics = d = List.copyOf(list);
@@ -145,14 +208,12 @@ public final class Topology {
     return d;
   }
 
-  /** Whether any diagnostic is an error; renderers refuse such a topology. */
+  /**
+   * Whether any diagnostic is an error; renderers refuse such a topology. Constant time: each
+   * update keeps the count, so a controller's re-render does not gather every diagnostic.
+   */
   public boolean hasErrors() {
-    for (Diagnostic d : diagnostics()) {
-      if (d.isError()) {
-        return true;
-      }
-    }
-    return false;
+    return state.errorCount > 0;
   }
 
   /**
@@ -192,6 +253,12 @@ public final class Topology {
       }
     }
     Resolver.Update u = Resolver.update(state, upserts, removals, graphDiagnostics);
-    return new TopologyUpdate(this, u.topology, u.affectedServices, u.affectedNamespaces);
+    return new TopologyUpdate(
+        this,
+        u.topology,
+        u.affectedServices,
+        u.affectedNamespaces,
+        u.changedServices,
+        u.removedServices);
   }
 }

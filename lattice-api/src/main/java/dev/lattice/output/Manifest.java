@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * A rendered set of resources, sorted by kind, namespace and name, with the labels Lattice needs
@@ -23,12 +26,16 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class Manifest {
+  /** Sorted; never modified: {@link #replace} copies runs of it with {@code System.arraycopy}. */
+  private final Resource[] array;
+
   private final List<Resource> resources;
   private final List<RequiredLabel> requiredLabels;
   private volatile Map<ResourceKey, Resource> index;
 
-  private Manifest(List<Resource> resources, List<RequiredLabel> requiredLabels) {
-    this.resources = resources;
+  private Manifest(Resource[] sorted, List<RequiredLabel> requiredLabels) {
+    this.array = sorted;
+    this.resources = Collections.unmodifiableList(Arrays.asList(sorted));
     this.requiredLabels = requiredLabels;
   }
 
@@ -46,7 +53,8 @@ public final class Manifest {
         throw new IllegalArgumentException("two resources are both " + sorted.get(i).key());
       }
     }
-    return new Manifest(List.copyOf(sorted), List.copyOf(new TreeSet<>(requiredLabels)));
+    return new Manifest(
+        sorted.toArray(new Resource[0]), List.copyOf(new TreeSet<>(requiredLabels)));
   }
 
   /** A manifest of {@code resources} that needs no labels. */
@@ -90,6 +98,144 @@ public final class Manifest {
     return of(r, l);
   }
 
+  /**
+   * This manifest with the resources it holds in {@code namespaces} ({@code ""} for cluster-scoped
+   * ones) that {@code owned} selects replaced by {@code resources}, and the required labels that
+   * {@code ownedLabels} selects replaced by {@code labels}. The diff compares only the replaced
+   * resources with their replacements. It costs the size of those namespaces and of the
+   * replacements (binary searches in the sorted list, one array copy), not a sort of the manifest:
+   * this is how a controller splices a re-render of a few services into the manifest it applied.
+   *
+   * <pre>{@code
+   * // the Cilium policy of shop/api, re-rendered after a change
+   * ManifestUpdate u = applied.replace(
+   *     Set.of("shop"),
+   *     r -> r.kind().equals("CiliumNetworkPolicy") && r.name().equals("api"),
+   *     cilium.renderService(topology, ServiceId.of("shop", "api")),
+   *     l -> false, List.of());
+   * u.diff().upserts().forEach(client::apply);
+   * u.diff().deletes().forEach(client::delete);
+   * }</pre>
+   *
+   * <p>Each renderer's {@code update(previous, topologyUpdate)} works out what to replace.
+   *
+   * @throws IllegalArgumentException when a replacement has the key of a resource that stays, or
+   *     two replacements share a key
+   */
+  public ManifestUpdate replace(
+      Collection<String> namespaces,
+      Predicate<? super Resource> owned,
+      Collection<Resource> resources,
+      Predicate<? super RequiredLabel> ownedLabels,
+      Collection<RequiredLabel> labels) {
+    // the resources of one namespace are one run per kind: find each run by bisection
+    TreeSet<Integer> removed = new TreeSet<>();
+    for (String ns : new TreeSet<>(namespaces)) {
+      int from = 0;
+      while (from < this.resources.size()) {
+        String kind = this.resources.get(from).kind();
+        int kindEnd = bound(from, kind, null, true);
+        int lo = bound(from, kind, ns, false);
+        int hi = bound(from, kind, ns, true);
+        for (int i = lo; i < hi; i++) {
+          if (owned.test(this.resources.get(i))) {
+            removed.add(i);
+          }
+        }
+        from = kindEnd;
+      }
+    }
+    List<Resource> before = new ArrayList<>(removed.size());
+    removed.forEach(i -> before.add(this.resources.get(i)));
+    List<Resource> after = new ArrayList<>(resources);
+    after.sort(null);
+    for (int k = 1; k < after.size(); k++) {
+      if (after.get(k).key().equals(after.get(k - 1).key())) {
+        throw new IllegalArgumentException("two replacements are both " + after.get(k).key());
+      }
+    }
+    // splice: copy the runs between removed indexes and insertion points
+    Resource[] out = new Resource[this.resources.size() - before.size() + after.size()];
+    int[] cuts = removed.stream().mapToInt(Integer::intValue).toArray();
+    int o = 0;
+    int cursor = 0;
+    int r = 0;
+    for (Resource add : after) {
+      int at = Arrays.binarySearch(array, add);
+      if (at >= 0 && Arrays.binarySearch(cuts, at) < 0) {
+        throw new IllegalArgumentException(
+            "a replacement has the key of a resource that stays: " + add.key());
+      }
+      int insert = at >= 0 ? at : -at - 1;
+      while (r < cuts.length && cuts[r] < insert) {
+        o = copy(cursor, cuts[r], out, o);
+        cursor = cuts[r++] + 1;
+      }
+      o = copy(cursor, insert, out, o);
+      cursor = insert;
+      out[o++] = add;
+    }
+    while (r < cuts.length) {
+      o = copy(cursor, cuts[r], out, o);
+      cursor = cuts[r++] + 1;
+    }
+    copy(cursor, this.resources.size(), out, o);
+
+    List<RequiredLabel> keptLabels = new ArrayList<>(requiredLabels.size() + labels.size());
+    for (RequiredLabel l : requiredLabels) {
+      if (!ownedLabels.test(l)) {
+        keptLabels.add(l);
+      }
+    }
+    keptLabels.addAll(labels);
+    Manifest next = new Manifest(out, List.copyOf(new TreeSet<>(keptLabels)));
+    return new ManifestUpdate(this, next, ManifestDiff.ofReplaced(before, after));
+  }
+
+  /**
+   * {@link #replace(Collection, Predicate, Collection, Predicate, Collection)}, keeping the
+   * labels.
+   */
+  public ManifestUpdate replace(
+      Collection<String> namespaces,
+      Predicate<? super Resource> owned,
+      Collection<Resource> resources) {
+    return replace(namespaces, owned, resources, l -> false, List.of());
+  }
+
+  /** Copies {@code array[from, to)} to {@code out} at {@code o}; returns the next free index. */
+  private int copy(int from, int to, Resource[] out, int o) {
+    int n = to - from;
+    if (n > 0) {
+      System.arraycopy(array, from, out, o, n);
+    }
+    return o + Math.max(n, 0);
+  }
+
+  /**
+   * The first index from {@code from} whose resource is past {@code kind} (and {@code namespace},
+   * when given) when {@code after}, or not before them otherwise. Resources sort by kind, then
+   * namespace.
+   */
+  private int bound(int from, String kind, String namespace, boolean after) {
+    int lo = from;
+    int hi = resources.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      Resource m = resources.get(mid);
+      int c = m.kind().compareTo(kind);
+      if (c == 0 && namespace != null) {
+        c = m.namespace().compareTo(namespace);
+      }
+      if (c < 0 || (after && c == 0)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   /** The upserts and deletes that turn {@code previous} into this manifest. */
   public ManifestDiff diffFrom(Manifest previous) {
     return ManifestDiff.between(previous, this);
@@ -104,9 +250,7 @@ public final class Manifest {
 
   /** Writes the YAML stream of {@link #toYaml()} to {@code out}. */
   public void writeYaml(Appendable out) {
-    for (Resource r : resources) {
-      Writers.yamlDocument(r.document(), out);
-    }
+    Writers.yamlStream(resources, out);
   }
 
   /** Writes the YAML stream to {@code out}, without flushing or closing it. */

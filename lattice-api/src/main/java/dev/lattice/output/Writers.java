@@ -3,9 +3,11 @@ package dev.lattice.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes Jackson trees as YAML and JSON in one canonical form: mapping keys sorted, lists in
@@ -23,42 +25,104 @@ final class Writers {
 
   private Writers() {}
 
+  /**
+   * Writes one document to {@code out}. The text is built in a {@link StringBuilder} and handed
+   * over once per document: a {@code BufferedWriter} takes a lock on every call, and the millions
+   * of small appends of a large manifest through {@link Appendable} cost more than building the
+   * text (measured: 10.6 s of 25.7 s at 50,000 services before; see BENCHMARKS.md).
+   */
   static void yamlDocument(JsonNode document, Appendable out) {
+    if (out instanceof StringBuilder) {
+      yamlDocument(document, (StringBuilder) out);
+      return;
+    }
+    StringBuilder sb = new StringBuilder(1024);
+    yamlDocument(document, sb);
+    append(sb, out);
+  }
+
+  /** Writes the documents of {@code resources} in order, in chunks of about 64 KiB. */
+  static void yamlStream(List<Resource> resources, Appendable out) {
+    if (out instanceof StringBuilder) {
+      for (Resource r : resources) {
+        yamlDocument(r.document(), (StringBuilder) out);
+      }
+      return;
+    }
+    StringBuilder sb = new StringBuilder(CHUNK * 2);
+    char[] chunk = new char[CHUNK];
+    for (Resource r : resources) {
+      yamlDocument(r.document(), sb);
+      if (sb.length() >= CHUNK) {
+        append(sb, chunk, out);
+        sb.setLength(0);
+      }
+    }
+    append(sb, chunk, out);
+  }
+
+  private static final int CHUNK = 1 << 16;
+
+  /** Hands {@code sb} to {@code out}: a {@link Writer} gets the chars without a String copy. */
+  static void append(StringBuilder sb, Appendable out) {
+    append(sb, new char[Math.min(sb.length(), CHUNK) + 1], out);
+  }
+
+  private static void append(StringBuilder sb, char[] chunk, Appendable out) {
     try {
-      out.append("---\n");
-      if (document.isObject() && document.size() > 0) {
-        yamlMapping(document, 0, out);
+      if (out instanceof Writer) {
+        Writer w = (Writer) out;
+        for (int from = 0; from < sb.length(); from += chunk.length) {
+          int n = Math.min(chunk.length, sb.length() - from);
+          sb.getChars(from, from + n, chunk, 0);
+          w.write(chunk, 0, n);
+        }
       } else {
-        yamlInline(document, out);
-        out.append('\n');
+        out.append(sb);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** A non-empty mapping, each key on its own line at {@code level}. */
-  private static void yamlMapping(JsonNode node, int level, Appendable out) throws IOException {
-    for (Map.Entry<String, JsonNode> e : sortedFields(node)) {
-      out.append(indent(level));
-      scalar(e.getKey(), out);
-      JsonNode v = e.getValue();
-      if (v.isObject() && v.size() > 0) {
-        out.append(":\n");
-        yamlMapping(v, level + 1, out);
-      } else if (v.isArray() && v.size() > 0) {
-        out.append(":\n");
-        yamlSequence(v, level + 1, out);
-      } else {
-        out.append(": ");
-        yamlInline(v, out);
-        out.append('\n');
-      }
+  static void yamlDocument(JsonNode document, StringBuilder out) {
+    out.append("---\n");
+    if (document.isObject() && document.size() > 0) {
+      yamlMapping(document, 0, out);
+    } else {
+      yamlInline(document, out);
+      out.append('\n');
     }
   }
 
-  private static void yamlSequence(JsonNode node, int level, Appendable out) throws IOException {
-    for (JsonNode item : node) {
+  /** A non-empty mapping, each key on its own line at {@code level}. */
+  private static void yamlMapping(JsonNode node, int level, StringBuilder out) {
+    for (Map.Entry<String, JsonNode> e : sortedFields(node)) {
+      out.append(indent(level));
+      yamlEntry(e, level, out);
+    }
+  }
+
+  /** {@code key: value} after the indentation; nested collections below it at {@code level + 1}. */
+  private static void yamlEntry(Map.Entry<String, JsonNode> e, int level, StringBuilder out) {
+    scalar(e.getKey(), out);
+    JsonNode v = e.getValue();
+    if (v.isObject() && v.size() > 0) {
+      out.append(":\n");
+      yamlMapping(v, level + 1, out);
+    } else if (v.isArray() && v.size() > 0) {
+      out.append(":\n");
+      yamlSequence(v, level + 1, out);
+    } else {
+      out.append(": ");
+      yamlInline(v, out);
+      out.append('\n');
+    }
+  }
+
+  private static void yamlSequence(JsonNode node, int level, StringBuilder out) {
+    for (int i = 0, n = node.size(); i < n; i++) {
+      JsonNode item = node.get(i);
       out.append(indent(level)).append("- ");
       if (item.isObject() && item.size() > 0) {
         // the first key shares the dash's line; the rest align under it
@@ -68,19 +132,7 @@ final class Writers {
             out.append(indent(level + 1));
           }
           first = false;
-          scalar(e.getKey(), out);
-          JsonNode v = e.getValue();
-          if (v.isObject() && v.size() > 0) {
-            out.append(":\n");
-            yamlMapping(v, level + 2, out);
-          } else if (v.isArray() && v.size() > 0) {
-            out.append(":\n");
-            yamlSequence(v, level + 2, out);
-          } else {
-            out.append(": ");
-            yamlInline(v, out);
-            out.append('\n');
-          }
+          yamlEntry(e, level + 1, out);
         }
       } else if (item.isArray() && item.size() > 0) {
         out.append('\n');
@@ -93,13 +145,13 @@ final class Writers {
   }
 
   /** A scalar, or an empty mapping or list. */
-  private static void yamlInline(JsonNode v, Appendable out) throws IOException {
-    if (v.isObject()) {
+  private static void yamlInline(JsonNode v, StringBuilder out) {
+    if (v.isTextual()) {
+      scalar(v.textValue(), out);
+    } else if (v.isObject()) {
       out.append("{}");
     } else if (v.isArray()) {
       out.append("[]");
-    } else if (v.isTextual()) {
-      scalar(v.textValue(), out);
     } else if (v.isNull() || v.isMissingNode()) {
       out.append("null");
     } else {
@@ -112,7 +164,7 @@ final class Writers {
   }
 
   /** Writes {@code s} plain when that is unambiguous, otherwise double-quoted. */
-  static void scalar(String s, Appendable out) throws IOException {
+  static void scalar(String s, StringBuilder out) {
     if (isPlainSafe(s)) {
       out.append(s);
     } else {
@@ -151,24 +203,24 @@ final class Writers {
   }
 
   /** Words YAML 1.1 reads as booleans or null. */
+  private static final String[] RESERVED = {
+    "y", "n", "yes", "no", "on", "off", "true", "false", "null"
+  };
+
   private static boolean isReserved(String s) {
-    switch (s.toLowerCase(java.util.Locale.ROOT)) {
-      case "y":
-      case "n":
-      case "yes":
-      case "no":
-      case "on":
-      case "off":
-      case "true":
-      case "false":
-      case "null":
-        return true;
-      default:
-        return false;
+    // every reserved word is short: skip the comparison (and any lower-casing) for the rest
+    if (s.length() > 5) {
+      return false;
     }
+    for (String r : RESERVED) {
+      if (r.equalsIgnoreCase(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  static void quoted(String s, Appendable out) throws IOException {
+  static void quoted(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -203,14 +255,16 @@ final class Writers {
   // ---------------------------------------------------------------- JSON
 
   static void json(JsonNode node, int level, Appendable out) {
-    try {
-      jsonValue(node, level, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (out instanceof StringBuilder) {
+      jsonValue(node, level, (StringBuilder) out);
+      return;
     }
+    StringBuilder sb = new StringBuilder(1024);
+    jsonValue(node, level, sb);
+    append(sb, out);
   }
 
-  private static void jsonValue(JsonNode v, int level, Appendable out) throws IOException {
+  private static void jsonValue(JsonNode v, int level, StringBuilder out) {
     if (v.isObject()) {
       if (v.size() == 0) {
         out.append("{}");
@@ -254,20 +308,26 @@ final class Writers {
     }
   }
 
-  private static List<Map.Entry<String, JsonNode>> sortedFields(JsonNode node) {
-    List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.size());
-    boolean sorted = true;
+  /**
+   * The fields of {@code node} by key. Renderers mostly build keys in order already: then the
+   * node's own field set is returned, with no list to fill and sort.
+   */
+  private static Iterable<Map.Entry<String, JsonNode>> sortedFields(JsonNode node) {
+    Set<Map.Entry<String, JsonNode>> properties = node.properties();
     String previous = null;
-    for (Map.Entry<String, JsonNode> e : node.properties()) {
+    boolean sorted = true;
+    for (Map.Entry<String, JsonNode> e : properties) {
       if (previous != null && previous.compareTo(e.getKey()) > 0) {
         sorted = false;
+        break;
       }
       previous = e.getKey();
-      fields.add(e);
     }
-    if (!sorted) {
-      fields.sort(Map.Entry.comparingByKey());
+    if (sorted) {
+      return properties;
     }
+    List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(properties);
+    fields.sort(Map.Entry.comparingByKey());
     return fields;
   }
 }

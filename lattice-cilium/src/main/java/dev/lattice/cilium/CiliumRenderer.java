@@ -1,14 +1,22 @@
 package dev.lattice.cilium;
 
+import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
+import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.graph.Waypoint;
 import dev.lattice.model.ServiceId;
 import dev.lattice.output.Manifest;
+import dev.lattice.output.ManifestUpdate;
 import dev.lattice.output.Resource;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Renders the L4 layer of a topology as Cilium policies: a cluster-wide default deny, the ambient
@@ -67,7 +75,7 @@ public final class CiliumRenderer {
   public Manifest render(Topology topology) {
     topology.orThrow();
     List<Resource> out =
-        new ArrayList<>(ClusterPolicies.render(topology.services(), topology.settings()));
+        new ArrayList<>(ClusterPolicies.render(topology));
     for (ServiceView view : topology.views()) {
       ServicePolicy.render(topology, view, options).ifPresent(out::add);
     }
@@ -115,7 +123,89 @@ public final class CiliumRenderer {
    */
   public List<Resource> renderClusterwide(Topology topology) {
     topology.orThrow();
-    return ClusterPolicies.render(topology.services(), topology.settings());
+    return ClusterPolicies.render(topology);
+  }
+
+  /**
+   * Brings {@code previous}, this renderer's output for {@code update.previous()}, up to date with
+   * {@code update.topology()}: it re-renders only the policies the change can touch and splices
+   * them in. The manifest equals {@code render(update.topology())} byte for byte, and the diff
+   * equals {@code ManifestDiff.between(previous, render(update.topology()))}; the cost follows the
+   * change, not the cluster. {@code previous} may also hold other layers' resources (it touches
+   * only {@code cilium.io} ones).
+   *
+   * <pre>{@code
+   * TopologyUpdate t = topology.update(List.of(changedService), List.of());
+   * ManifestUpdate u = cilium.update(applied, t);
+   * u.diff().upserts().forEach(client::apply);
+   * u.diff().deletes().forEach(client::delete);
+   * applied = u.manifest();
+   * topology = t.topology();
+   * }</pre>
+   *
+   * <p>What is re-rendered: the policy of every service of {@code update.servicesToRender()} and
+   * of every removed one; the waypoint
+   * policies of the affected namespaces and of the namespaces whose waypoints front a callee of a
+   * changed or removed service (a waypoint admits its callers' pods); and the two cluster-wide
+   * policies (the probe exception lists the namespaces with ambient services).
+   *
+   * @throws dev.lattice.graph.LatticeException when the new topology has errors
+   */
+  public ManifestUpdate update(Manifest previous, TopologyUpdate update) {
+    Objects.requireNonNull(previous, "previous");
+    Topology next = update.topology().orThrow();
+    Topology before = update.previous();
+    Set<ServiceId> services = new TreeSet<>(update.servicesToRender());
+    services.addAll(update.removedServices());
+    Set<String> waypointNamespaces = new TreeSet<>(update.affectedNamespaces());
+    Set<ServiceId> changed = new TreeSet<>(update.changedServices());
+    changed.addAll(update.removedServices());
+    for (ServiceId id : changed) {
+      // a changed caller's pods (selector, mesh mode) appear in its callees' waypoint policies
+      for (Topology t : List.of(before, next)) {
+        t.view(id)
+            .ifPresent(
+                v -> {
+                  for (Agreement a : v.outbound()) {
+                    t.view(a.callee())
+                        .flatMap(ServiceView::waypoint)
+                        .ifPresent(w -> waypointNamespaces.add(w.namespace()));
+                  }
+                });
+      }
+    }
+    Map<String, Set<String>> oldWaypoints = new HashMap<>();
+    for (Waypoint w : before.waypoints()) {
+      if (waypointNamespaces.contains(w.namespace())) {
+        oldWaypoints.computeIfAbsent(w.namespace(), ns -> new HashSet<>()).add(w.name());
+      }
+    }
+    Set<String> namespaces = new TreeSet<>(waypointNamespaces);
+    services.forEach(id -> namespaces.add(id.namespace()));
+    namespaces.add("");
+
+    List<Resource> fresh = new ArrayList<>(ClusterPolicies.render(next));
+    for (ServiceId id : services) {
+      next.view(id).flatMap(v -> ServicePolicy.render(next, v, options)).ifPresent(fresh::add);
+    }
+    for (Waypoint w : next.waypoints()) {
+      if (waypointNamespaces.contains(w.namespace())) {
+        fresh.add(WaypointPolicy.render(next, w, options));
+      }
+    }
+    return previous.replace(
+        namespaces,
+        r -> {
+          if (!r.key().group().equals(Documents.GROUP)) {
+            return false;
+          }
+          if (r.kind().equals(Documents.CCNP)) {
+            return true;
+          }
+          return services.contains(ServiceId.of(r.namespace(), r.name()))
+              || oldWaypoints.getOrDefault(r.namespace(), Set.of()).contains(r.name());
+        },
+        fresh);
   }
 
   @Override

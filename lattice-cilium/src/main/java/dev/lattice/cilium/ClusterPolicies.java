@@ -2,6 +2,7 @@ package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.graph.Topology;
 import dev.lattice.model.Service;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Resource;
@@ -23,13 +24,22 @@ final class ClusterPolicies {
    * Default deny and, when some service outside the system namespaces is ambient, the probe
    * exception; sorted as a manifest sorts them.
    */
-  static List<Resource> render(List<Service> services, Settings settings) {
+  static List<Resource> render(Topology topology) {
+    Settings settings = topology.settings();
     List<Resource> out = new ArrayList<>(2);
     out.add(defaultDeny(settings));
     TreeSet<String> ambient = new TreeSet<>();
-    for (Service s : services) {
-      if (s.isAmbient() && !settings.systemNamespaces().contains(s.namespace())) {
-        ambient.add(s.namespace());
+    // per namespace, up to its first ambient service: a controller re-renders these two policies
+    // on every change, so they must not cost a scan of the cluster
+    for (String ns : topology.namespaces()) {
+      if (settings.systemNamespaces().contains(ns)) {
+        continue;
+      }
+      for (Service s : topology.services(ns)) {
+        if (s.isAmbient()) {
+          ambient.add(ns);
+          break;
+        }
       }
     }
     if (!ambient.isEmpty() && !settings.ambientProbeSources().isEmpty()) {

@@ -1,7 +1,7 @@
 package dev.lattice.cilium;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.output.CompactNodeFactory;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /** The envelope of the documents this module writes: kind, name, namespace, labels (DESIGN §8). */
 final class Documents {
-  static final String API_VERSION = "cilium.io/v2";
+  static final String GROUP = "cilium.io";
+  static final String API_VERSION = GROUP + "/v2";
   static final String CNP = "CiliumNetworkPolicy";
   static final String CCNP = "CiliumClusterwideNetworkPolicy";
 
@@ -40,7 +41,7 @@ final class Documents {
   }
 
   private static ObjectNode envelope(String kind, String name, String service) {
-    ObjectNode doc = JsonNodeFactory.instance.objectNode();
+    ObjectNode doc = CompactNodeFactory.INSTANCE.objectNode();
     doc.put("apiVersion", API_VERSION);
     doc.put("kind", kind);
     ObjectNode metadata = doc.putObject("metadata");

@@ -1,9 +1,9 @@
 package dev.lattice.cilium;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
+import dev.lattice.output.CompactNodeFactory;
 
 /** A port and protocol as Cilium matches it: after service translation, the pod's port (C11). */
 record L4Port(int port, Protocol protocol) implements Comparable<L4Port> {
@@ -27,9 +27,21 @@ record L4Port(int port, Protocol protocol) implements Comparable<L4Port> {
     return c != 0 ? c : protocol.compareTo(o.protocol);
   }
 
-  /** {@code {port: "8080", protocol: TCP}}: the CRD wants the port as a string. */
+  /**
+   * {@code {port: "8080", protocol: TCP}}: the CRD wants the port as a string. HBONE appears in
+   * most policies, so its node is built once and shared (documents are read-only).
+   */
   ObjectNode toJson() {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    if (this.equals(HBONE)) {
+      return HBONE_JSON;
+    }
+    return newJson();
+  }
+
+  private static final ObjectNode HBONE_JSON = HBONE.newJson();
+
+  private ObjectNode newJson() {
+    ObjectNode n = CompactNodeFactory.INSTANCE.objectNode();
     n.put("port", Integer.toString(port));
     n.put("protocol", protocol.name());
     return n;

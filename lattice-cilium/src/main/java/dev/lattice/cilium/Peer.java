@@ -1,10 +1,10 @@
 package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.graph.Waypoint;
 import dev.lattice.model.Service;
+import dev.lattice.output.CompactNodeFactory;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -55,14 +55,14 @@ final class Peer implements Comparable<Peer> {
    */
   static Peer pods(String namespace, Map<String, String> labels) {
     TreeMap<String, String> sorted = new TreeMap<>(labels);
-    ObjectNode matchLabels = JsonNodeFactory.instance.objectNode();
+    ObjectNode matchLabels = CompactNodeFactory.INSTANCE.objectNode();
     matchLabels.put(NAMESPACE_LABEL, namespace);
     StringBuilder key = new StringBuilder(namespace).append('\u0000');
     for (Map.Entry<String, String> e : sorted.entrySet()) {
       matchLabels.put(e.getKey(), e.getValue());
       key.append(e.getKey()).append('=').append(e.getValue()).append('\u0000');
     }
-    ArrayNode items = JsonNodeFactory.instance.arrayNode();
+    ArrayNode items = CompactNodeFactory.INSTANCE.arrayNode();
     items.addObject().set("matchLabels", matchLabels);
     return new Peer(Kind.ENDPOINTS, key.toString(), items);
   }
@@ -83,21 +83,21 @@ final class Peer implements Comparable<Peer> {
     for (String n : names) {
       sorted.add(Objects.requireNonNull(n));
     }
-    ArrayNode items = JsonNodeFactory.instance.arrayNode();
+    ArrayNode items = CompactNodeFactory.INSTANCE.arrayNode();
     sorted.forEach(items::add);
     return new Peer(Kind.ENTITIES, String.join(",", sorted), items);
   }
 
   /** An address range; it never matches pods, nodes or the host (C10). */
   static Peer cidr(String cidr) {
-    ArrayNode items = JsonNodeFactory.instance.arrayNode();
+    ArrayNode items = CompactNodeFactory.INSTANCE.arrayNode();
     items.addObject().put("cidr", cidr);
     return new Peer(Kind.CIDR, cidr, items);
   }
 
   /** A DNS name: exact ({@code matchName}) or with a leading wildcard ({@code matchPattern}). */
   static Peer fqdn(String name) {
-    ArrayNode items = JsonNodeFactory.instance.arrayNode();
+    ArrayNode items = CompactNodeFactory.INSTANCE.arrayNode();
     items.addObject().put(name.startsWith("*") ? "matchPattern" : "matchName", name);
     return new Peer(Kind.FQDN, name, items);
   }
@@ -112,7 +112,8 @@ final class Peer implements Comparable<Peer> {
     if (field == null) {
       throw new IllegalStateException(kind + " peers exist only in egress rules");
     }
-    element.set(field, items.deepCopy());
+    // shared, not copied: documents are read-only, and each peer's items are built for it alone
+    element.set(field, items);
   }
 
   @Override

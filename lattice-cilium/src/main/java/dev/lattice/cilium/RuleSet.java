@@ -1,8 +1,8 @@
 package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.output.CompactNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ final class RuleSet {
     if (!egress.isEmpty() || dnsServer != null) {
       ObjectNode dns = null;
       if (dnsServer != null) {
-        dns = JsonNodeFactory.instance.objectNode();
+        dns = CompactNodeFactory.INSTANCE.objectNode();
         dnsServer.writeTo(dns, false);
         ObjectNode toPorts = dns.putArray("toPorts").addObject();
         ArrayNode ports = toPorts.putArray("ports");
@@ -79,7 +79,7 @@ final class RuleSet {
 
   /** The elements of one direction; the DNS element, if any, comes first. */
   private static ArrayNode elements(Map<Peer, Ports> rules, boolean ingress, ObjectNode first) {
-    ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    ArrayNode out = CompactNodeFactory.INSTANCE.arrayNode();
     if (first != null) {
       out.add(first);
     }

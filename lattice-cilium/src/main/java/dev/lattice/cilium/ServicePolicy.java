@@ -106,13 +106,13 @@ final class ServicePolicy {
   private static void egress(Topology topology, ServiceView view, RuleSet rules, DnsNames dns) {
     Service self = view.service();
     for (Agreement a : view.outbound()) {
-      ServiceView calleeView = view(topology, a.callee());
-      Service callee = calleeView.service();
+      // the callee's service and waypoint only: two lookups, not a whole view per agreement
+      Service callee = peer(topology, a.callee());
       dns.service(callee.id());
       if (a.isPeerTraffic()) {
         dns.podsOf(callee.id());
       }
-      Optional<Waypoint> waypoint = calleeView.waypoint();
+      Optional<Waypoint> waypoint = topology.waypoint(a.callee());
       for (Port p : a.ports()) {
         if (!isHbone(self, callee, p)) {
           rules.allowEgress(Peer.pods(callee), L4Port.target(p));
@@ -167,7 +167,9 @@ final class ServicePolicy {
         .orElseThrow(() -> new IllegalStateException("an agreement names " + id + ", unknown"));
   }
 
-  private static Service peer(Topology topology, ServiceId id) {
-    return view(topology, id).service();
+  static Service peer(Topology topology, ServiceId id) {
+    return topology
+        .service(id)
+        .orElseThrow(() -> new IllegalStateException("an agreement names " + id + ", unknown"));
   }
 }

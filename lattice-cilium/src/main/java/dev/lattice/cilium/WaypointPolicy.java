@@ -12,7 +12,6 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.WaypointScope;
 import dev.lattice.output.Resource;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +33,7 @@ final class WaypointPolicy {
       ServiceView view = ServicePolicy.view(topology, id);
       Service callee = view.service();
       for (Agreement a : view.inbound()) {
-        Service caller = ServicePolicy.view(topology, a.caller()).service();
+        Service caller = ServicePolicy.peer(topology, a.caller());
         for (Port p : a.ports()) {
           if (ServicePolicy.isHbone(caller, callee, p)) {
             rules.allowIngress(Peer.pods(caller), L4Port.HBONE);
@@ -48,7 +47,7 @@ final class WaypointPolicy {
     if (waypoint.routesEgress()) {
       DnsNames dns =
           new DnsNames(waypoint.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
-      for (Service s : servicesIn(topology.services(), waypoint.namespace())) {
+      for (Service s : topology.services(waypoint.namespace())) {
         ServiceView view = ServicePolicy.view(topology, s.id());
         if (!s.isAmbient() || !view.egressWaypoint().map(waypoint::equals).orElse(false)) {
           continue;
@@ -89,31 +88,5 @@ final class WaypointPolicy {
     }
     String service = waypoint.services().get(0).name();
     return settings.serviceWaypointName(service).equals(waypoint.name()) ? service : null;
-  }
-
-  /** The services of {@code namespace}: a range of the id-sorted list, found by bisection. */
-  static List<Service> servicesIn(List<Service> sorted, String namespace) {
-    int from = lowerBound(sorted, namespace, false);
-    int to = lowerBound(sorted, namespace, true);
-    return sorted.subList(from, to);
-  }
-
-  /**
-   * The first index whose namespace is not before {@code namespace} (or not up to it, when {@code
-   * after}).
-   */
-  private static int lowerBound(List<Service> sorted, String namespace, boolean after) {
-    int lo = 0;
-    int hi = sorted.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = sorted.get(mid).namespace().compareTo(namespace);
-      if (c < 0 || (after && c == 0)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 }

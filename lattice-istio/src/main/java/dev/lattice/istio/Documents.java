@@ -3,6 +3,7 @@ package dev.lattice.istio;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.output.CompactNodeFactory;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
@@ -38,7 +39,8 @@ final class Documents {
   /** HBONE, the port every waypoint listens on. */
   static final int HBONE_PORT = 15008;
 
-  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  // small object nodes: a rendered cluster is millions of them (see CompactNodeFactory)
+  private static final JsonNodeFactory JSON = CompactNodeFactory.INSTANCE;
 
   private Documents() {}
 

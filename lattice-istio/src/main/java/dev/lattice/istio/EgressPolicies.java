@@ -10,6 +10,7 @@ import dev.lattice.model.Settings;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,9 +43,25 @@ final class EgressPolicies {
 
   /** The ServiceEntries and their policies of every namespace, sorted. */
   static List<Resource> render(Topology topology) {
+    return render(topology, topology.namespaces());
+  }
+
+  /**
+   * The ServiceEntries and their policies of {@code namespaces}: they depend only on the services
+   * of their own namespace, so a change re-renders the namespaces it touched.
+   */
+  static List<Resource> render(Topology topology, Collection<String> namespaces) {
     Settings settings = topology.settings();
     Map<String, Map<String, Host>> byNamespace = new TreeMap<>();
-    for (ServiceView view : topology.views()) {
+    List<ServiceView> views = new ArrayList<>();
+    for (String ns : namespaces) {
+      for (Service s : topology.services(ns)) {
+        if (!s.egress().isEmpty()) {
+          views.add(topology.view(s.id()).orElseThrow());
+        }
+      }
+    }
+    for (ServiceView view : views) {
       Service s = view.service();
       if (view.egressWaypoint().isEmpty() || !ServicePolicies.applies(settings, s)) {
         continue;

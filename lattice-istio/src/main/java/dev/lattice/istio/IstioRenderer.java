@@ -3,16 +3,21 @@ package dev.lattice.istio;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
+import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.graph.Waypoint;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
+import dev.lattice.output.Labels;
 import dev.lattice.output.Manifest;
+import dev.lattice.output.ManifestUpdate;
 import dev.lattice.output.RequiredLabel;
 import dev.lattice.output.Resource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Renders the Istio ambient layer of a topology: AuthorizationPolicies that allow exactly the
@@ -122,6 +127,86 @@ public final class IstioRenderer {
     out.sort(null);
     return List.copyOf(out);
   }
+
+  /**
+   * Brings {@code previous}, this renderer's output for {@code update.previous()}, up to date with
+   * {@code update.topology()}: it re-renders only the resources the change can touch and splices
+   * them in. The manifest (labels included) equals {@code render(update.topology())} byte for
+   * byte, and the diff equals {@code ManifestDiff.between(previous, render(update.topology()))};
+   * the cost follows the change, not the cluster. {@code previous} may also hold other layers'
+   * resources (it touches only Istio and Gateway API ones).
+   *
+   * <pre>{@code
+   * TopologyUpdate t = topology.update(List.of(changedService), List.of());
+   * ManifestUpdate u = istio.update(applied, t);
+   * u.diff().upserts().forEach(client::apply);
+   * u.diff().deletes().forEach(client::delete);
+   * u.manifest().requiredLabels().forEach(l -> System.err.println(l.kubectl()));
+   * }</pre>
+   *
+   * <p>What is re-rendered: the resources and required labels of every service of {@code
+   * update.servicesToRender()} and of every removed one; the namespace waypoint Gateways,
+   * ServiceEntries and their policies of the affected namespaces; and the mesh-wide policies when
+   * the root namespace is affected.
+   *
+   * @throws dev.lattice.graph.LatticeException when the new topology has errors
+   */
+  public ManifestUpdate update(Manifest previous, TopologyUpdate update) {
+    Objects.requireNonNull(previous, "previous");
+    Topology next = update.topology().orThrow();
+    Settings settings = next.settings();
+    Set<ServiceId> services = new TreeSet<>(update.servicesToRender());
+    services.addAll(update.removedServices());
+    Set<String> shared = new TreeSet<>(update.affectedNamespaces());
+    Set<String> namespaces = new TreeSet<>(shared);
+    services.forEach(id -> namespaces.add(id.namespace()));
+
+    List<Resource> fresh = new ArrayList<>();
+    List<RequiredLabel> labels = new ArrayList<>();
+    if (shared.contains(settings.rootNamespace())) {
+      fresh.addAll(meshDefaults(settings));
+    }
+    if (settings.emitWaypointGateways()) {
+      for (Waypoint w : next.waypoints()) {
+        if (shared.contains(w.namespace())
+            && !w.namespace().equals(settings.rootNamespace())
+            && !isOwnedByService(next, w)) {
+          fresh.add(Documents.gateway(w.namespace(), w.name(), null));
+        }
+      }
+    }
+    fresh.addAll(EgressPolicies.render(next, shared));
+    for (ServiceId id : services) {
+      next.view(id)
+          .ifPresent(
+              view -> {
+                fresh.addAll(ServicePolicies.render(next, view));
+                labels.addAll(ServicePolicies.requiredLabels(next, view));
+              });
+    }
+    return previous.replace(
+        namespaces,
+        r -> {
+          if (!GROUPS.contains(r.key().group())) {
+            return false;
+          }
+          String service =
+              r.document().path("metadata").path("labels").path(Labels.SERVICE).asText(null);
+          return service == null
+              ? shared.contains(r.namespace())
+              : services.contains(ServiceId.of(r.namespace(), service));
+        },
+        fresh,
+        l -> services.contains(ServiceId.of(l.namespace(), l.name())),
+        labels);
+  }
+
+  /** The API groups of what this renderer writes. */
+  private static final Set<String> GROUPS =
+      Set.of(
+          Documents.SECURITY.substring(0, Documents.SECURITY.indexOf('/')),
+          Documents.NETWORKING_GROUP,
+          Documents.GATEWAY_GROUP);
 
   /** Whether the waypoint's Gateway is rendered with the one service it fronts. */
   private static boolean isOwnedByService(Topology topology, Waypoint w) {

@@ -1,0 +1,103 @@
+package dev.lattice.benchmarks;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+
+/**
+ * Wall time, allocation and GC of one phase, read from the JVM's management beans.
+ *
+ * <ul>
+ *   <li>Allocated bytes: {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} summed
+ *       over every live thread, before and after (rendering may fan out to the common pool, whose
+ *       threads stay alive while busy). Bytes allocated by a thread that dies inside a phase are
+ *       lost; none of our phases starts or ends threads.
+ *   <li>GC: collection counts and accumulated times of every {@code GarbageCollectorMXBean}.
+ *   <li>Peak heap: the sum of the peak usage of each heap memory pool since {@link #resetPeaks()}.
+ *       Pools peak at different moments, so this is an upper bound of the real peak; {@code -Xmx}
+ *       is the hard proof.
+ * </ul>
+ */
+final class Meter {
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  static {
+    if (THREADS.isThreadAllocatedMemorySupported()) {
+      THREADS.setThreadAllocatedMemoryEnabled(true);
+    }
+  }
+
+  /** One reading. */
+  record Reading(long nanos, long allocated, long gcCount, long gcMillis) {
+    /** What happened between {@code start} and this reading. */
+    Reading minus(Reading start) {
+      return new Reading(
+          nanos - start.nanos,
+          allocated - start.allocated,
+          gcCount - start.gcCount,
+          gcMillis - start.gcMillis);
+    }
+
+    double millis() {
+      return nanos / 1e6;
+    }
+  }
+
+  private Meter() {}
+
+  static Reading read() {
+    long gcCount = 0;
+    long gcMillis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcCount += Math.max(0, gc.getCollectionCount());
+      gcMillis += Math.max(0, gc.getCollectionTime());
+    }
+    return new Reading(System.nanoTime(), allocated(), gcCount, gcMillis);
+  }
+
+  /** Bytes allocated so far by the threads alive now; -1 when the JVM cannot say. */
+  static long allocated() {
+    if (!THREADS.isThreadAllocatedMemorySupported()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long a : THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {
+      if (a > 0) {
+        sum += a;
+      }
+    }
+    return sum;
+  }
+
+  static void resetPeaks() {
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  /** The sum of the heap pools' peak usage since {@link #resetPeaks()}. */
+  static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  /** Heap in use after a full collection: what the objects still reachable take. */
+  static long liveHeap() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  static long maxHeap() {
+    return Runtime.getRuntime().maxMemory();
+  }
+}
