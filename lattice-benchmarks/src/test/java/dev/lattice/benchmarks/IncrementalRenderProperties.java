@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Test;
  * diff {@code ManifestDiff.between} finds — for each layer, and for both layers in one manifest.
  */
 class IncrementalRenderProperties {
-  private static final CiliumRenderer CILIUM = CiliumRenderer.create();
+  private static final CiliumRenderer WHOLE = CiliumRenderer.create();
+  /** Splits every policy over 4 KiB into parts: updates must replace and prune parts too. */
+  private static final CiliumRenderer PARTS =
+      CiliumRenderer.create(dev.lattice.cilium.CiliumOptions.builder().maxDocumentBytes(4096).build());
   private static final IstioRenderer ISTIO = IstioRenderer.create();
 
   @Test
@@ -46,11 +49,12 @@ class IncrementalRenderProperties {
       PropertyRunner.forAll(
           "incremental render = full render (" + scope + ")",
           seed -> RandomGraphs.generate(seed, options),
-          graph -> check(graph, settings, options));
+          graph -> check(graph, settings, options, scope == WaypointScope.SERVICE ? PARTS : WHOLE));
     }
   }
 
-  private static String check(ServiceGraph graph, Settings settings, RandomGraphs.Options options) {
+  private static String check(
+      ServiceGraph graph, Settings settings, RandomGraphs.Options options, CiliumRenderer l4) {
     Topology current = graph.resolve(settings);
     if (current.hasErrors()) {
       return null; // the shrinker may make a graph that does not resolve: nothing to render
@@ -60,7 +64,7 @@ class IncrementalRenderProperties {
     List<Service> pool = RandomGraphs.generate(seed, options).services();
     Map<ServiceId, Service> services = new LinkedHashMap<>();
     graph.services().forEach(s -> services.putIfAbsent(s.id(), s));
-    Manifest cilium = CILIUM.render(current);
+    Manifest cilium = l4.render(current);
     Manifest istio = ISTIO.render(current);
     Manifest both = cilium.plus(istio);
     for (int step = 0; step < 6; step++) {
@@ -79,9 +83,9 @@ class IncrementalRenderProperties {
       if (u.topology().hasErrors()) {
         return where + ": the update reports errors that a full resolution does not";
       }
-      Manifest wantCilium = CILIUM.render(full);
+      Manifest wantCilium = l4.render(full);
       Manifest wantIstio = ISTIO.render(full);
-      ManifestUpdate c = CILIUM.update(cilium, u);
+      ManifestUpdate c = l4.update(cilium, u);
       ManifestUpdate i = ISTIO.update(istio, u);
       String problem = compare("cilium " + where, cilium, c, wantCilium);
       if (problem == null) {
@@ -89,7 +93,7 @@ class IncrementalRenderProperties {
       }
       if (problem == null) {
         // both layers in one manifest, updated one after the other
-        ManifestUpdate bc = CILIUM.update(both, u);
+        ManifestUpdate bc = l4.update(both, u);
         ManifestUpdate bi = ISTIO.update(bc.manifest(), u);
         Manifest wantBoth = wantCilium.plus(wantIstio);
         problem = compare("both layers " + where, bc.manifest(), bi, wantBoth);

@@ -77,10 +77,10 @@ public final class CiliumRenderer {
     List<Resource> out =
         new ArrayList<>(ClusterPolicies.render(topology));
     for (ServiceView view : topology.views()) {
-      ServicePolicy.render(topology, view, options).ifPresent(out::add);
+      out.addAll(ServicePolicy.render(topology, view, options));
     }
     for (Waypoint w : topology.waypoints()) {
-      out.add(WaypointPolicy.render(topology, w, options));
+      out.addAll(WaypointPolicy.render(topology, w, options));
     }
     return Manifest.of(out);
   }
@@ -100,7 +100,7 @@ public final class CiliumRenderer {
             .view(service)
             .orElseThrow(
                 () -> new IllegalArgumentException("the topology has no service " + service));
-    return ServicePolicy.render(topology, view, options).map(List::of).orElse(List.of());
+    return ServicePolicy.render(topology, view, options);
   }
 
   /**
@@ -112,7 +112,7 @@ public final class CiliumRenderer {
    */
   public List<Resource> renderWaypoint(Topology topology, Waypoint waypoint) {
     topology.orThrow();
-    return List.of(WaypointPolicy.render(topology, Objects.requireNonNull(waypoint), options));
+    return WaypointPolicy.render(topology, Objects.requireNonNull(waypoint), options);
   }
 
   /**
@@ -186,11 +186,11 @@ public final class CiliumRenderer {
 
     List<Resource> fresh = new ArrayList<>(ClusterPolicies.render(next));
     for (ServiceId id : services) {
-      next.view(id).flatMap(v -> ServicePolicy.render(next, v, options)).ifPresent(fresh::add);
+      next.view(id).ifPresent(v -> fresh.addAll(ServicePolicy.render(next, v, options)));
     }
     for (Waypoint w : next.waypoints()) {
       if (waypointNamespaces.contains(w.namespace())) {
-        fresh.add(WaypointPolicy.render(next, w, options));
+        fresh.addAll(WaypointPolicy.render(next, w, options));
       }
     }
     return previous.replace(
@@ -202,8 +202,9 @@ public final class CiliumRenderer {
           if (r.kind().equals(Documents.CCNP)) {
             return true;
           }
-          return services.contains(ServiceId.of(r.namespace(), r.name()))
-              || oldWaypoints.getOrDefault(r.namespace(), Set.of()).contains(r.name());
+          String owner = Documents.owner(r.name());
+          return services.contains(ServiceId.of(r.namespace(), owner))
+              || oldWaypoints.getOrDefault(r.namespace(), Set.of()).contains(owner);
         },
         fresh);
   }

@@ -1,10 +1,13 @@
 package dev.lattice.cilium;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.output.CompactNodeFactory;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,19 +21,94 @@ final class Documents {
   private Documents() {}
 
   /**
-   * A CiliumNetworkPolicy {@code name} in {@code namespace} selecting {@code podLabels} (never a
+   * The CiliumNetworkPolicy {@code name} in {@code namespace} selecting {@code podLabels} (never a
    * namespace key: Cilium adds the policy's namespace itself, C7), labelled as belonging to {@code
-   * service} when that is not null.
+   * service} when that is not null — or, when its rules would make it larger than {@code
+   * maxBytes}, several: {@code name}, {@code name.2}, {@code name.3}, ... selecting the same pods,
+   * each with a share of the rule elements in their order. Cilium unions every policy that
+   * selects an endpoint (C4), and each part has rules, so the parts allow exactly what one policy
+   * would. The dot keeps part names apart from every service's and waypoint's own policy (those
+   * names are DNS labels). Empty when there are no rules.
    */
-  static Resource namespaced(
-      String namespace, String name, String service, Map<String, String> podLabels, RuleSet rules) {
-    ObjectNode doc = envelope(CNP, name, service);
-    ((ObjectNode) doc.get("metadata")).put("namespace", namespace);
-    ObjectNode spec = doc.putObject("spec");
-    ObjectNode matchLabels = spec.putObject("endpointSelector").putObject("matchLabels");
-    new TreeMap<>(podLabels).forEach(matchLabels::put);
-    rules.writeTo(spec);
-    return Resource.of(doc);
+  static List<Resource> namespaced(
+      String namespace,
+      String name,
+      String service,
+      Map<String, String> podLabels,
+      RuleSet rules,
+      int maxBytes) {
+    List<ObjectNode> ingress = rules.ingressElements();
+    List<ObjectNode> egress = rules.egressElements(maxBytes / 2);
+    List<Resource> out = new ArrayList<>();
+    if (ingress.isEmpty() && egress.isEmpty()) {
+      return out;
+    }
+    int budget = maxBytes - 400; // the envelope
+    int i = 0;
+    int e = 0;
+    while (i < ingress.size() || e < egress.size()) {
+      List<ObjectNode> in = new ArrayList<>();
+      List<ObjectNode> eg = new ArrayList<>();
+      int bytes = 0;
+      while (i < ingress.size()) {
+        int size = estimateBytes(ingress.get(i));
+        if (!(in.isEmpty() && eg.isEmpty()) && bytes + size > budget) {
+          break;
+        }
+        in.add(ingress.get(i++));
+        bytes += size;
+      }
+      while (i == ingress.size() && e < egress.size()) {
+        int size = estimateBytes(egress.get(e));
+        if (!(in.isEmpty() && eg.isEmpty()) && bytes + size > budget) {
+          break;
+        }
+        eg.add(egress.get(e++));
+        bytes += size;
+      }
+      String partName = out.isEmpty() ? name : name + "." + (out.size() + 1);
+      ObjectNode doc = envelope(CNP, partName, service);
+      ((ObjectNode) doc.get("metadata")).put("namespace", namespace);
+      ObjectNode spec = doc.putObject("spec");
+      ObjectNode matchLabels = spec.putObject("endpointSelector").putObject("matchLabels");
+      new TreeMap<>(podLabels).forEach(matchLabels::put);
+      if (!in.isEmpty()) {
+        spec.putArray("ingress").addAll(in);
+      }
+      if (!eg.isEmpty()) {
+        spec.putArray("egress").addAll(eg);
+      }
+      out.add(Resource.of(doc));
+    }
+    return out;
+  }
+
+  /** The name of the service or waypoint a policy (or a part of one, {@code name.N}) belongs to. */
+  static String owner(String policyName) {
+    int dot = policyName.indexOf('.');
+    return dot < 0 ? policyName : policyName.substring(0, dot);
+  }
+
+  /**
+   * About how many bytes {@code node} takes in the canonical YAML: its scalars, keys and the
+   * punctuation and indentation around them. An estimate for splitting, not a measure.
+   */
+  static int estimateBytes(JsonNode node) {
+    if (node.isObject()) {
+      int total = 2;
+      for (Map.Entry<String, JsonNode> f : node.properties()) {
+        total += f.getKey().length() + 12 + estimateBytes(f.getValue());
+      }
+      return total;
+    }
+    if (node.isArray()) {
+      int total = 2;
+      for (JsonNode item : node) {
+        total += 12 + estimateBytes(item);
+      }
+      return total;
+    }
+    return node.asText().length() + 2;
   }
 
   /** A CiliumClusterwideNetworkPolicy {@code name} with an empty spec for the caller to fill. */

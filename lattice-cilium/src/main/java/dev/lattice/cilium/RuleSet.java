@@ -53,38 +53,56 @@ final class RuleSet {
     }
   }
 
-  boolean isEmpty() {
-    return ingress.isEmpty() && egress.isEmpty() && dnsServer == null;
+  /** The ingress rule elements, in their fixed order. */
+  List<ObjectNode> ingressElements() {
+    return elements(ingress, true);
   }
 
-  /** Writes {@code ingress} and {@code egress} (each only when it has rules) into {@code spec}. */
-  void writeTo(ObjectNode spec) {
-    if (!ingress.isEmpty()) {
-      spec.set("ingress", elements(ingress, true, null));
-    }
-    if (!egress.isEmpty() || dnsServer != null) {
-      ObjectNode dns = null;
-      if (dnsServer != null) {
-        dns = CompactNodeFactory.INSTANCE.objectNode();
-        dnsServer.writeTo(dns, false);
-        ObjectNode toPorts = dns.putArray("toPorts").addObject();
-        ArrayNode ports = toPorts.putArray("ports");
-        ports.add(L4Port.DNS_TCP.toJson());
-        ports.add(L4Port.DNS_UDP.toJson());
-        toPorts.putObject("rules").set("dns", dnsNames.toJson());
+  /**
+   * The egress rule elements, in their fixed order: the DNS element(s) first. A DNS name list
+   * larger than {@code maxDnsBytes} is spread over several elements to the same server and ports,
+   * whose DNS rules Cilium merges (rules for one peer and port are unioned, C4), so a document
+   * split between them allows exactly the same lookups.
+   */
+  List<ObjectNode> egressElements(int maxDnsBytes) {
+    List<ObjectNode> out = new ArrayList<>();
+    if (dnsServer != null) {
+      ArrayNode names = dnsNames.toJson();
+      ArrayNode group = CompactNodeFactory.INSTANCE.arrayNode();
+      int bytes = 0;
+      for (int i = 0; i < names.size(); i++) {
+        int size = Documents.estimateBytes(names.get(i));
+        if (group.size() > 0 && bytes + size > maxDnsBytes) {
+          out.add(dnsElement(group));
+          group = CompactNodeFactory.INSTANCE.arrayNode();
+          bytes = 0;
+        }
+        group.add(names.get(i));
+        bytes += size;
       }
-      spec.set("egress", elements(egress, false, dns));
+      out.add(dnsElement(group));
     }
+    out.addAll(elements(egress, false));
+    return out;
   }
 
-  /** The elements of one direction; the DNS element, if any, comes first. */
-  private static ArrayNode elements(Map<Peer, Ports> rules, boolean ingress, ObjectNode first) {
-    ArrayNode out = CompactNodeFactory.INSTANCE.arrayNode();
-    if (first != null) {
-      out.add(first);
-    }
+  private ObjectNode dnsElement(ArrayNode names) {
+    ObjectNode dns = CompactNodeFactory.INSTANCE.objectNode();
+    dnsServer.writeTo(dns, false);
+    ObjectNode toPorts = dns.putArray("toPorts").addObject();
+    ArrayNode ports = toPorts.putArray("ports");
+    ports.add(L4Port.DNS_TCP.toJson());
+    ports.add(L4Port.DNS_UDP.toJson());
+    toPorts.putObject("rules").set("dns", names);
+    return dns;
+  }
+
+  /** The elements of one direction, one per peer. */
+  private static List<ObjectNode> elements(Map<Peer, Ports> rules, boolean ingress) {
+    List<ObjectNode> out = new ArrayList<>(rules.size());
     for (Map.Entry<Peer, Ports> e : rules.entrySet()) {
-      ObjectNode element = out.addObject();
+      ObjectNode element = CompactNodeFactory.INSTANCE.objectNode();
+      out.add(element);
       e.getKey().writeTo(element, ingress);
       Ports p = e.getValue();
       if (p.all) {

@@ -12,6 +12,7 @@ import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Resource;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,8 +23,11 @@ import java.util.Optional;
 final class ServicePolicy {
   private ServicePolicy() {}
 
-  /** The policy, or nothing when the service has no rule in either direction. */
-  static Optional<Resource> render(Topology topology, ServiceView view, CiliumOptions options) {
+  /**
+   * The policy (in parts when it is large), or nothing when the service has no rule in either
+   * direction.
+   */
+  static List<Resource> render(Topology topology, ServiceView view, CiliumOptions options) {
     Settings settings = topology.settings();
     Service self = view.service();
     RuleSet rules = new RuleSet();
@@ -34,12 +38,15 @@ final class ServicePolicy {
     egress(topology, view, rules, dns);
     externalEgress(view, rules, dns);
     rules.allowDns(kubeDns(settings), dns);
-    if (rules.isEmpty()) {
-      // The CRD needs a rule section; the cluster-wide default deny already closes the service.
-      return Optional.empty();
-    }
-    return Optional.of(
-        Documents.namespaced(self.namespace(), self.name(), self.name(), self.selector(), rules));
+    // No rules, no policy: the CRD needs a rule section, and the cluster-wide default deny
+    // already closes the service.
+    return Documents.namespaced(
+        self.namespace(),
+        self.name(),
+        self.name(),
+        self.selector(),
+        rules,
+        options.maxDocumentBytes());
   }
 
   /** Whether traffic from {@code from} to {@code to} on {@code port} travels as HBONE (M1-M3). */

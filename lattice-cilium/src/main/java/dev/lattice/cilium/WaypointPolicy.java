@@ -12,6 +12,7 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.WaypointScope;
 import dev.lattice.output.Resource;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +27,7 @@ final class WaypointPolicy {
 
   private WaypointPolicy() {}
 
-  static Resource render(Topology topology, Waypoint waypoint, CiliumOptions options) {
+  static List<Resource> render(Topology topology, Waypoint waypoint, CiliumOptions options) {
     Settings settings = topology.settings();
     RuleSet rules = new RuleSet();
     for (ServiceId id : waypoint.services()) {
@@ -76,7 +77,8 @@ final class WaypointPolicy {
         waypoint.name(),
         owner(settings, waypoint),
         Map.of(Peer.GATEWAY_NAME_LABEL, waypoint.name()),
-        rules);
+        rules,
+        options.maxDocumentBytes());
   }
 
   /** The service a per-service waypoint belongs to; null for a shared one. */

@@ -1,6 +1,7 @@
 package dev.lattice.verify.properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.cilium.CiliumOptions;
 import dev.lattice.cilium.CiliumRenderer;
 import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceGraph;
@@ -57,6 +58,26 @@ import org.junit.jupiter.api.Test;
  */
 class LayerProperties {
   private static final CiliumRenderer CILIUM = CiliumRenderer.create();
+
+  /**
+   * What a seed runs with besides its graph: the settings, and the Cilium renderer — for a third
+   * of the seeds one that splits every policy larger than 4 KiB into parts, so the suites judge
+   * split policies too.
+   */
+  record Config(Settings settings, CiliumRenderer cilium) {
+    @Override
+    public String toString() {
+      return settings + ", " + cilium.options();
+    }
+  }
+
+  private static Config config(long seed) {
+    CiliumRenderer cilium =
+        seed % 3 == 0
+            ? CiliumRenderer.create(CiliumOptions.builder().maxDocumentBytes(4096).build())
+            : CILIUM;
+    return new Config(settings(seed), cilium);
+  }
   private static final IstioRenderer ISTIO = IstioRenderer.create();
 
   /**
@@ -88,12 +109,12 @@ class LayerProperties {
       expect = new Expectations(t);
     }
 
-    static Judged of(ServiceGraph g, Settings settings) {
-      Topology t = g.resolve(settings);
+    static Judged of(ServiceGraph g, Config config) {
+      Topology t = g.resolve(config.settings());
       if (t.hasErrors()) {
         return null;
       }
-      Manifest c = CILIUM.render(t);
+      Manifest c = config.cilium().render(t);
       Manifest i = ISTIO.render(t);
       return new Judged(t, c, i, Verifier.of(t, c, i));
     }
@@ -118,9 +139,9 @@ class LayerProperties {
     PropertyRunner.forAll(
         "each layer alone allows exactly the agreed edges",
         RandomGraphs::generate,
-        LayerProperties::settings,
-        (g, settings) -> {
-          Judged j = Judged.of(g, settings);
+        LayerProperties::config,
+        (g, config) -> {
+          Judged j = Judged.of(g, config);
           if (j == null) {
             return null;
           }
@@ -228,9 +249,9 @@ class LayerProperties {
     PropertyRunner.forAll(
         "outside sources reach exactly the exposed ports",
         seed -> RandomGraphs.generate(seed, options),
-        LayerProperties::settings,
-        (g, settings) -> {
-          Judged j = Judged.of(g, settings);
+        LayerProperties::config,
+        (g, config) -> {
+          Judged j = Judged.of(g, config);
           if (j == null) {
             return null;
           }
@@ -297,9 +318,9 @@ class LayerProperties {
     PropertyRunner.forAll(
         "egress is allowed exactly as declared",
         seed -> RandomGraphs.generate(seed, options),
-        LayerProperties::settings,
-        (g, settings) -> {
-          Judged j = Judged.of(g, settings);
+        LayerProperties::config,
+        (g, config) -> {
+          Judged j = Judged.of(g, config);
           if (j == null) {
             return null;
           }
@@ -457,13 +478,13 @@ class LayerProperties {
     PropertyRunner.forAll(
         "without the use-waypoint labels, traffic to services behind waypoints fails closed",
         RandomGraphs::generate,
-        LayerProperties::settings,
-        (g, settings) -> {
-          Topology t = g.resolve(settings);
+        LayerProperties::config,
+        (g, config) -> {
+          Topology t = g.resolve(config.settings());
           if (t.hasErrors()) {
             return null;
           }
-          Manifest c = CILIUM.render(t);
+          Manifest c = config.cilium().render(t);
           Manifest i = ISTIO.render(t);
           World world = World.builder(t).manifest(c).manifest(i).applyRequiredLabels(false).build();
           Verifier v = Verifier.of(world, c, i);
@@ -509,13 +530,13 @@ class LayerProperties {
     PropertyRunner.forAll(
         "every rendered document passes its CRD",
         seed -> RandomGraphs.generate(seed, options),
-        LayerProperties::settings,
-        (g, settings) -> {
-          Topology t = g.resolve(settings);
+        LayerProperties::config,
+        (g, config) -> {
+          Topology t = g.resolve(config.settings());
           if (t.hasErrors()) {
             return null;
           }
-          for (Manifest m : List.of(CILIUM.render(t), ISTIO.render(t))) {
+          for (Manifest m : List.of(config.cilium().render(t), ISTIO.render(t))) {
             for (Resource r : m.resources()) {
               List<Violation> v = crds.validate(r.document());
               if (!v.isEmpty()) {
@@ -534,20 +555,20 @@ class LayerProperties {
       PropertyRunner.forAll(
           "rendering is byte-identical across runs and threads",
           RandomGraphs::generate,
-          LayerProperties::settings,
-          (g, settings) -> {
-            Topology t = g.resolve(settings);
+          LayerProperties::config,
+          (g, config) -> {
+            Topology t = g.resolve(config.settings());
             if (t.hasErrors()) {
               return null;
             }
-            String once = CILIUM.render(t).plus(ISTIO.render(t)).toYaml();
-            String again = CILIUM.render(g.resolve(settings)).plus(ISTIO.render(t)).toYaml();
+            String once = config.cilium().render(t).plus(ISTIO.render(t)).toYaml();
+            String again = config.cilium().render(g.resolve(config.settings())).plus(ISTIO.render(t)).toYaml();
             if (!once.equals(again)) {
               return "two renders differ";
             }
             List<Future<String>> runs = new ArrayList<>();
             for (int k = 0; k < 4; k++) {
-              runs.add(pool.submit(() -> CILIUM.render(t).plus(ISTIO.render(t)).toYaml()));
+              runs.add(pool.submit(() -> config.cilium().render(t).plus(ISTIO.render(t)).toYaml()));
             }
             for (Future<String> f : runs) {
               try {
@@ -570,13 +591,13 @@ class LayerProperties {
     PropertyRunner.forAll(
         "no rendered document has an allow-all shape",
         RandomGraphs::generate,
-        LayerProperties::settings,
-        (g, settings) -> {
-          Topology t = g.resolve(settings);
+        LayerProperties::config,
+        (g, config) -> {
+          Topology t = g.resolve(config.settings());
           if (t.hasErrors()) {
             return null;
           }
-          for (Resource r : CILIUM.render(t).resources()) {
+          for (Resource r : config.cilium().render(t).resources()) {
             String shape = AllowAll.cilium(r.document(), t);
             if (shape != null) {
               return r.key() + ": " + shape + "\n" + r.toYaml();
