@@ -1,5 +1,6 @@
 package dev.lattice.istio;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.model.HttpRule;
@@ -25,6 +26,18 @@ import java.util.function.Consumer;
 final class AllowRules {
   /** The most rules one AuthorizationPolicy may hold (its CRD's {@code rules.maxItems}). */
   static final int MAX_RULES = 512;
+
+  /**
+   * The most principals one rule names. A callee admitted by thousands of callers (a collector
+   * every service calls) gets several rules with the same {@code to}, which ORs them (I3).
+   */
+  static final int MAX_PRINCIPALS = 1000;
+
+  /**
+   * About how many bytes of YAML one policy may take before the next rules go to a further part:
+   * below the 256 KiB client-side {@code kubectl apply} can record, far below etcd's ~1.5 MiB.
+   */
+  static final int MAX_DOCUMENT_BYTES = 200_000;
 
   /** The source of the plaintext rule: anything without a mesh identity (SEMANTICS I5). */
   private static final List<String> ANY_IDENTITY = List.of("*");
@@ -60,17 +73,29 @@ final class AllowRules {
   }
 
   /**
-   * The documents of the policy: one, or several when the rules exceed {@link #MAX_RULES} (ALLOW
-   * policies are a union, so splitting them changes nothing). Each gets its spec from {@code
-   * target} (selector or targetRefs) and the {@code action} and {@code rules} from here; the second
-   * and later are named {@code name-2}, {@code name-3}, ...
+   * The documents of the policy: one, or several when the rules exceed {@link #MAX_RULES} or
+   * about {@link #MAX_DOCUMENT_BYTES} of YAML (ALLOW policies are a union, I1, so splitting them
+   * changes nothing). Each gets its spec from {@code target} (selector or targetRefs) and the
+   * {@code action} and {@code rules} from here; the second and later are named {@code name-2},
+   * {@code name-3}, ...
    */
   List<Resource> policies(
       String namespace, String name, String service, Consumer<ObjectNode> target) {
     List<ObjectNode> rules = rules();
     List<Resource> out = new ArrayList<>();
-    for (int from = 0; from < rules.size(); from += MAX_RULES) {
-      int part = from / MAX_RULES + 1;
+    int from = 0;
+    while (from < rules.size()) {
+      int to = from;
+      int bytes = 0;
+      while (to < rules.size() && to - from < MAX_RULES) {
+        int size = estimateBytes(rules.get(to));
+        if (to > from && bytes + size > MAX_DOCUMENT_BYTES) {
+          break;
+        }
+        bytes += size;
+        to++;
+      }
+      int part = out.size() + 1;
       ObjectNode doc =
           Documents.document(
               Documents.SECURITY,
@@ -83,23 +108,46 @@ final class AllowRules {
       target.accept(spec);
       spec.put("action", "ALLOW");
       ArrayNode array = spec.putArray("rules");
-      rules.subList(from, Math.min(rules.size(), from + MAX_RULES)).forEach(array::add);
+      rules.subList(from, to).forEach(array::add);
       out.add(Resource.of(doc));
+      from = to;
     }
     return out;
+  }
+
+  /** About how many bytes {@code node} takes in the canonical YAML; an estimate for splitting. */
+  private static int estimateBytes(JsonNode node) {
+    int total = 2;
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        total += 12 + estimateBytes(child);
+      }
+      if (node.isObject()) {
+        for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+          total += it.next().length();
+        }
+      }
+      return total;
+    }
+    return total + node.asText().length();
   }
 
   private List<ObjectNode> rules() {
     List<ObjectNode> out = new ArrayList<>(principals.size() + 1);
     principals.forEach(
         (key, names) -> {
-          ObjectNode rule = Documents.object();
-          rule.putArray("from")
-              .addObject()
-              .putObject("source")
-              .set("principals", Documents.strings(names));
-          key.to(rule.putArray("to"));
-          out.add(rule);
+          List<String> all = new ArrayList<>(names);
+          for (int i = 0; i < all.size(); i += MAX_PRINCIPALS) {
+            ObjectNode rule = Documents.object();
+            rule.putArray("from")
+                .addObject()
+                .putObject("source")
+                .set(
+                    "principals",
+                    Documents.strings(all.subList(i, Math.min(all.size(), i + MAX_PRINCIPALS))));
+            key.to(rule.putArray("to"));
+            out.add(rule);
+          }
         });
     if (!plaintextPorts.isEmpty()) {
       ObjectNode rule = Documents.object();
