@@ -7,6 +7,7 @@ import dev.lattice.graph.Diagnostic;
 import dev.lattice.graph.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
+import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.istio.IstioRenderer;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
@@ -58,10 +59,10 @@ import java.util.TreeSet;
  *       app.kubernetes.io/managed-by: lattice}; anything else in the cluster is left alone.
  * </ul>
  *
- * <p>What it recomputes: each file is parsed again only when its text changed; resolution and
- * rendering are whole (both linear in services plus agreements), and the diff keeps the writes to
- * what changed. {@link Topology#update} names the services a change touched, for the report; a
- * faster incremental rendering API can replace the whole render without changing this loop.
+ * <p>What it recomputes: each file is parsed again only when its text changed, and the merged
+ * graph is resolved to find errors and what changed; then {@link Topology#update} re-resolves only
+ * the changed services' neighbourhood, the renderers' {@code update} re-render only what that
+ * touches and splice it into the last render, and the diff keeps the writes to what changed.
  */
 public final class Reconciler {
   private final SpecStore store;
@@ -75,6 +76,8 @@ public final class Reconciler {
 
   private long compiledGeneration = -1;
   private Topology applied;
+  private Manifest desiredCilium;
+  private Manifest desiredIstio;
   private Manifest desired;
   private List<Diagnostic> rejection = List.of();
 
@@ -137,10 +140,22 @@ public final class Reconciler {
         rejection = c.diagnostics;
       } else {
         rejection = List.of();
-        affected = touched(c.topology);
         removed = removed(c.topology);
-        desired = cilium.render(c.topology).plus(istio.render(c.topology));
-        applied = c.topology;
+        if (applied == null) {
+          affected = ids(c.topology);
+          desiredCilium = cilium.render(c.topology);
+          desiredIstio = istio.render(c.topology);
+          applied = c.topology;
+        } else {
+          // Incremental: resolve and render only what the change touches, spliced into the last
+          // render (byte-identical to a full render of c.topology; ReconcilerTest checks it).
+          TopologyUpdate u = applied.update(upserts(c.topology), removed);
+          affected = new TreeSet<>(u.affectedServices());
+          desiredCilium = cilium.update(desiredCilium, u).manifest();
+          desiredIstio = istio.update(desiredIstio, u).manifest();
+          applied = u.topology();
+        }
+        desired = desiredCilium.plus(desiredIstio);
       }
     }
     if (desired == null) {
@@ -229,17 +244,14 @@ public final class Reconciler {
     return List.copyOf(new TreeSet<>(diagnostics));
   }
 
-  /**
-   * The services a change from the last applied topology touched, as {@link Topology#update}
-   * computes them: the changed services, their peers, and callers of services that moved behind
-   * a waypoint. Every service, the first time.
-   */
-  private Set<ServiceId> touched(Topology next) {
-    if (applied == null) {
-      Set<ServiceId> all = new TreeSet<>();
-      next.services().forEach(s -> all.add(s.id()));
-      return all;
-    }
+  private static Set<ServiceId> ids(Topology t) {
+    Set<ServiceId> all = new TreeSet<>();
+    t.services().forEach(s -> all.add(s.id()));
+    return all;
+  }
+
+  /** The services of {@code next} that are new or differ from the last applied topology. */
+  private List<Service> upserts(Topology next) {
     Map<ServiceId, Service> before = byId(applied);
     List<Service> upserts = new ArrayList<>();
     for (Service s : next.services()) {
@@ -247,7 +259,7 @@ public final class Reconciler {
         upserts.add(s);
       }
     }
-    return new TreeSet<>(applied.update(upserts, removed(next)).affectedServices());
+    return upserts;
   }
 
   private Set<ServiceId> removed(Topology next) {
