@@ -90,7 +90,7 @@ class ExternalTrafficGoldenTest {
       Manifest m = cilium(t).plus(istio(t));
       Judge judge = new Judge(t, documents(m), m.requiredLabels()).serviceToService().outsideSources();
       assertThat(judge.verifier.findings()).isEmpty();
-      assertThat(judge.problems).as("%s with %s", name, settings).isEmpty();
+      assertThat(judge.problems()).as("%s with %s", name, settings).isEmpty();
     }
   }
 

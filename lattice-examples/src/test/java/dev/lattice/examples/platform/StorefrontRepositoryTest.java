@@ -130,25 +130,33 @@ class StorefrontRepositoryTest {
   @Test
   void eachLayerAloneAllowsExactlyTheAgreedCalls() {
     Judge judge = judge().serviceToService();
-    System.out.println("storefront edges judged: " + judge.seen);
-    assertThat(judge.problems).isEmpty();
-    assertThat(judge.seen.getOrDefault("agreed", 0)).isGreaterThan(40);
-    assertThat(judge.seen.getOrDefault("not agreed", 0)).isGreaterThan(600);
-    assertThat(judge.seen)
+    System.out.println("storefront edges judged: " + judge.seen());
+    assertThat(judge.problems()).isEmpty();
+    assertThat(judge.seen().getOrDefault("agreed", 0)).isGreaterThan(40);
+    assertThat(judge.seen().getOrDefault("not agreed", 0)).isGreaterThan(600);
+    assertThat(judge.seen())
         .containsKeys(
-            "HTTP requests", "L4 tolerated, limit 1", "L4 tolerated, limit 2",
+            "HTTP agreements", "L4 tolerated, limit 1", "L4 tolerated, limit 2",
             "L7 tolerated, limit 3");
   }
 
   @Test
   void outsideSourcesReachExactlyTheExposedPorts() {
     Judge judge = judge().outsideSources();
-    assertThat(judge.problems).isEmpty();
+    assertThat(judge.problems()).isEmpty();
     // the gateway's two ports (to world, nodes and any address), the webhook's to the API server
-    assertThat(judge.seen)
+    assertThat(judge.seen())
         .containsEntry("exposed to WORLD", 2)
         .containsEntry("exposed to REMOTE_NODE", 2)
         .containsEntry("exposed to KUBE_APISERVER", 3);
+  }
+
+  @Test
+  void egressIsAllowedExactlyAsDeclared() {
+    Judge judge = judge().egress();
+    assertThat(judge.problems()).isEmpty();
+    // stripe and the SMTP relay (mesh route), the bucket wildcard, the API server, the report upload
+    assertThat(judge.seen().getOrDefault("egress declared", 0)).isGreaterThanOrEqualTo(5);
   }
 
   static Stream<Settings> otherSettings() {
@@ -170,7 +178,7 @@ class StorefrontRepositoryTest {
     assertThat(Golden.violations(settings.toString(), docs)).isEmpty();
     Judge judge = new Judge(t, docs, m.requiredLabels()).serviceToService().outsideSources();
     assertThat(judge.verifier.findings()).isEmpty();
-    assertThat(judge.problems).isEmpty();
+    assertThat(judge.problems()).isEmpty();
   }
 
   // ---------------------------------------------------------------- helpers

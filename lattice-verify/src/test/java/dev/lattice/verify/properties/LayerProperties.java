@@ -6,7 +6,6 @@ import dev.lattice.cilium.CiliumRenderer;
 import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
-import dev.lattice.graph.Waypoint;
 import dev.lattice.istio.IstioRenderer;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
@@ -23,6 +22,7 @@ import dev.lattice.testing.RandomGraphs;
 import dev.lattice.testing.Seeds;
 import dev.lattice.verify.Decision;
 import dev.lattice.verify.Destination;
+import dev.lattice.verify.Exactness;
 import dev.lattice.verify.Query;
 import dev.lattice.verify.Source;
 import dev.lattice.verify.Verdict;
@@ -33,11 +33,7 @@ import dev.lattice.verify.world.World;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * The mission's property, over seeded random graphs rendered by both renderers and judged by the
  * independent evaluators: every agreed (caller, callee, port[, request]) is allowed by Cilium
  * alone and by Istio alone, and everything else is denied by each layer alone — except exactly
- * the tolerated edges of DESIGN §9, computed from the graph by {@link Expectations}. Plus: outside
+ * the tolerated edges of DESIGN §9, computed from the graph by {@link Exactness}. Plus: outside
  * sources reach exactly the exposed ports, egress is allowed exactly as declared, HTTP rules are
  * enforced, withheld waypoint labels fail closed, every document passes its CRD, output is
  * byte-identical across runs and threads, and no document has an allow-all shape.
@@ -99,14 +95,12 @@ class LayerProperties {
     final Manifest cilium;
     final Manifest istio;
     final Verifier verifier;
-    final Expectations expect;
 
     private Judged(Topology t, Manifest c, Manifest i, Verifier v) {
       topology = t;
       cilium = c;
       istio = i;
       verifier = v;
-      expect = new Expectations(t);
     }
 
     static Judged of(ServiceGraph g, Config config) {
@@ -129,8 +123,13 @@ class LayerProperties {
   /** What the first property exercised, so a degenerate generator cannot pass it vacuously. */
   private static final java.util.Map<String, Integer> COVERAGE = new java.util.TreeMap<>();
 
-  private static synchronized void count(String what) {
-    COVERAGE.merge(what, 1, Integer::sum);
+  private static synchronized void count(java.util.Map<String, Integer> seen) {
+    seen.forEach((k, v) -> COVERAGE.merge(k, v, Integer::sum));
+  }
+
+  /** The first problem {@code e} found, or null. */
+  private static String first(Exactness e) {
+    return e.isExact() ? null : e.problems().get(0);
   }
 
   @Test
@@ -148,60 +147,9 @@ class LayerProperties {
           if (!j.verifier.findings().isEmpty()) {
             return "the evaluators rejected or dropped rendered policy: " + j.verifier.findings();
           }
-          Expectations e = j.expect;
-          for (Service a : j.topology.services()) {
-            for (Service b : j.topology.services()) {
-              for (Port p : b.ports()) {
-                Query q = Query.from(Source.service(a.id()))
-                    .to(Destination.service(b.id(), p.port()))
-                    .protocol(p.protocol());
-                Verdict v = j.verifier.check(q);
-                boolean agreed = e.agreed(a.id(), b.id(), p);
-                String edge = a.id() + " -> " + b.id() + " port " + p;
-                count(agreed ? "agreed" : "not agreed");
-                String tolerance = e.l4Tolerance(a.id(), b.id(), p);
-                if (!agreed && tolerance != null && v.cilium().decision() == Decision.ALLOW) {
-                  count("L4 tolerated, " + tolerance.substring(0, tolerance.indexOf(':')));
-                }
-                if (!agreed && !a.isAmbient() && e.plaintextPorts(b.id()).contains(p)
-                    && v.istio().decision() == Decision.ALLOW) {
-                  count("L7 tolerated, limit 3");
-                }
-                Decision l4 = v.cilium().decision();
-                if (agreed && l4 != Decision.ALLOW) {
-                  return fail("agreed edge " + edge + " is not allowed by Cilium alone", v);
-                }
-                if (!agreed && l4 == Decision.ALLOW && e.l4Tolerance(a.id(), b.id(), p) == null) {
-                  return fail("undeclared edge " + edge + " is allowed by Cilium alone", v);
-                }
-                Decision l7 = v.istio().decision();
-                if (!e.l7Applies(b.id(), p)) {
-                  if (l7 != Decision.N_A) {
-                    return fail("Istio decided " + l7 + " for " + edge + ", where it has no"
-                        + " enforcement point", v);
-                  }
-                } else {
-                  if (l7 == Decision.N_A) {
-                    return fail("Istio has no verdict for " + edge + " (an ambient TCP port)", v);
-                  }
-                  if (agreed && l7 != Decision.ALLOW) {
-                    return fail("agreed edge " + edge + " is not allowed by Istio alone", v);
-                  }
-                  boolean plaintext = !a.isAmbient() && e.plaintextPorts(b.id()).contains(p);
-                  if (!agreed && l7 == Decision.ALLOW && !plaintext) {
-                    return fail("undeclared edge " + edge + " is allowed by Istio alone", v);
-                  }
-                }
-                if (agreed) {
-                  String http = checkRequests(j, e.agreement(a.id(), b.id()).orElseThrow(), q, edge);
-                  if (http != null) {
-                    return http;
-                  }
-                }
-              }
-            }
-          }
-          return null;
+          Exactness e = Exactness.of(j.topology, j.verifier).serviceToService();
+          count(e.seen());
+          return first(e);
         });
     System.out.println("coverage of the first property: " + COVERAGE);
     if (System.getProperty("lattice.seed", "").isBlank() && Seeds.tries() >= 100) {
@@ -213,31 +161,6 @@ class LayerProperties {
         }
       }
     }
-  }
-
-  /** Requests an agreement grants pass both layers; others are denied at L7. */
-  private static String checkRequests(Judged j, Agreement ag, Query q, String edge) {
-    if (!ag.hasHttpRules()) {
-      return null;
-    }
-    count("HTTP agreements");
-    for (HttpRule rule : ag.httpRules()) {
-      String[] req = Expectations.matching(rule);
-      Verdict v = j.verifier.check(q.request(req[0], req[1]));
-      if (v.cilium().decision() != Decision.ALLOW || v.istio().decision() != Decision.ALLOW) {
-        return fail("granted request " + req[0] + " " + req[1] + " on " + edge + " is denied", v);
-      }
-    }
-    String method = "TRACE";
-    String path = "/__lattice/not-granted";
-    if (!Expectations.grants(ag.httpRules(), method, path)) {
-      Verdict v = j.verifier.check(q.request(method, path));
-      if (v.istio().decision() != Decision.DENY) {
-        return fail("request " + method + " " + path + " on " + edge + " is granted by no rule"
-            + " but Istio does not deny it", v);
-      }
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------ outside sources
@@ -252,60 +175,7 @@ class LayerProperties {
         LayerProperties::config,
         (g, config) -> {
           Judged j = Judged.of(g, config);
-          if (j == null) {
-            return null;
-          }
-          World w = j.verifier.world();
-          List<Object[]> sources = new ArrayList<>();
-          sources.add(new Object[] {Expectations.Outside.WORLD, Source.world(), w.internet().ip()});
-          sources.add(new Object[] {
-            Expectations.Outside.KUBE_APISERVER, Source.kubeApiserver(), w.kubeApiserver().ip()});
-          sources.add(new Object[] {Expectations.Outside.REMOTE_NODE, Source.remoteNode(), null});
-          Set<String> cidrs = new TreeSet<>(List.of("198.51.100.0/24", "2001:db8:ff::/48"));
-          for (Service s : j.topology.services()) {
-            for (Port p : s.ports()) {
-              p.exposedTo().stream().filter(x -> x.kind() == Exposure.Kind.CIDR)
-                  .forEach(x -> cidrs.add(x.cidr().orElseThrow()));
-            }
-          }
-          for (String c : cidrs) {
-            String ip = w.addressIn(c).ip();
-            sources.add(new Object[] {Expectations.Outside.CIDR, Source.address(ip), ip});
-          }
-          Expectations e = j.expect;
-          for (Object[] src : sources) {
-            Expectations.Outside kind = (Expectations.Outside) src[0];
-            Source source = (Source) src[1];
-            String address = (String) src[2];
-            for (Service b : j.topology.services()) {
-              for (Port p : b.ports()) {
-                Verdict v = j.verifier.check(Query.from(source)
-                    .to(Destination.service(b.id(), p.port())).protocol(p.protocol()));
-                String edge = source + " -> " + b.id() + " port " + p;
-                boolean exposed = e.exposed(p, kind, address);
-                Decision l4 = v.cilium().decision();
-                if (exposed && l4 != Decision.ALLOW) {
-                  return fail("exposed " + edge + " is not allowed by Cilium", v);
-                }
-                if (!exposed && l4 == Decision.ALLOW) {
-                  return fail("unexposed " + edge + " is allowed by Cilium", v);
-                }
-                Decision l7 = v.istio().decision();
-                if (!e.l7Applies(b.id(), p)) {
-                  if (l7 != Decision.N_A) {
-                    return fail("Istio decided " + l7 + " for " + edge + " without an enforcement point", v);
-                  }
-                  continue;
-                }
-                boolean plaintext = e.plaintextPorts(b.id()).contains(p);
-                if (plaintext != (l7 == Decision.ALLOW)) {
-                  return fail("Istio " + l7 + " for " + edge + ", expected "
-                      + (plaintext ? "ALLOW (a plaintext port, limit 3)" : "DENY"), v);
-                }
-              }
-            }
-          }
-          return null;
+          return j == null ? null : first(Exactness.of(j.topology, j.verifier).outsideSources());
         });
   }
 
@@ -321,154 +191,8 @@ class LayerProperties {
         LayerProperties::config,
         (g, config) -> {
           Judged j = Judged.of(g, config);
-          if (j == null) {
-            return null;
-          }
-          Set<Egress> targets = new LinkedHashSet<>();
-          j.topology.services().forEach(s -> targets.addAll(s.egress()));
-          targets.add(Egress.builder().kind(Egress.Kind.FQDN).target("undeclared.example.org")
-              .addPorts(443).build());
-          for (Service a : j.topology.services()) {
-            for (Egress t : targets) {
-              for (int port : t.ports().isEmpty() ? List.of(443) : t.ports()) {
-                String problem = checkEgress(j, a, t, port);
-                if (problem != null) {
-                  return problem;
-                }
-              }
-            }
-          }
-          return null;
+          return j == null ? null : first(Exactness.of(j.topology, j.verifier).egress());
         });
-  }
-
-  private static String checkEgress(Judged j, Service a, Egress t, int port) {
-    World w = j.verifier.world();
-    Destination dest;
-    String host = null;
-    String address;
-    switch (t.kind()) {
-      case FQDN:
-        host = t.isWildcardFqdn() ? "bucket" + t.target().substring(1) : t.target();
-        dest = Destination.fqdn(host, port);
-        address = w.externalHost(host).ip();
-        break;
-      case CIDR:
-        dest = Destination.cidr(t.target(), port);
-        address = w.addressIn(t.target()).ip();
-        break;
-      default:
-        dest = Destination.entity(t.target(), port);
-        address = null;
-    }
-    Verdict v = j.verifier.check(Query.from(Source.service(a.id())).to(dest).protocol(t.protocol()));
-    String edge = a.id() + " -> " + dest + "/" + t.protocol();
-    boolean declared = covered(a, t, host, address, port, w);
-    Optional<Waypoint> route = meshRoute(j, a, host, port, t.protocol());
-    Decision l4 = v.cilium().decision();
-    if (declared && l4 != Decision.ALLOW) {
-      return fail("declared egress " + edge + " is not allowed by Cilium", v);
-    }
-    if (!declared && l4 == Decision.ALLOW
-        && !(route.isPresent() && j.expect.reachesWaypoint(a.id(), route.get()))) {
-      return fail("undeclared egress " + edge + " is allowed by Cilium", v);
-    }
-    Decision l7 = v.istio().decision();
-    if (route.isPresent()) {
-      boolean declaredExact =
-          a.egress().stream().anyMatch(x -> x.isMeshRouted() && x.target().equals(t.target())
-              && x.ports().contains(port));
-      Decision want = declaredExact ? Decision.ALLOW : Decision.DENY;
-      if (l7 != want && !(l7 == Decision.DENY && l4 == Decision.DENY && !declaredExact)) {
-        return fail("Istio " + l7 + " for mesh-routed " + edge + ", expected " + want, v);
-      }
-    } else if (l7 != Decision.N_A) {
-      return fail("Istio decided " + l7 + " for " + edge + ", which passes no waypoint", v);
-    }
-    return null;
-  }
-
-  /**
-   * The namespace waypoint that routes {@code host}:{@code port} for {@code a}: a ServiceEntry
-   * exists in a's namespace (some ambient service there declares it, exact, TCP) and a is
-   * ambient. Empty for everything else (direct route, or not captured).
-   */
-  private static Optional<Waypoint> meshRoute(Judged j, Service a, String host, int port, Protocol proto) {
-    if (host == null || !a.isAmbient() || proto != Protocol.TCP) {
-      return Optional.empty();
-    }
-    boolean entry =
-        j.topology.services().stream()
-            .filter(s -> s.isAmbient() && s.namespace().equals(a.namespace()))
-            .flatMap(s -> s.egress().stream())
-            .anyMatch(x -> x.isMeshRouted() && x.target().equals(host) && x.ports().contains(port));
-    if (!entry) {
-      return Optional.empty();
-    }
-    return j.topology.waypoints().stream()
-        .filter(wp -> wp.routesEgress() && wp.namespace().equals(a.namespace()))
-        .findFirst();
-  }
-
-  /** Whether a's declared egress covers the destination (Cilium's peer and port semantics). */
-  private static boolean covered(Service a, Egress t, String host, String address, int port, World w) {
-    for (Egress e : a.egress()) {
-      boolean portOk = e.ports().isEmpty() || (e.ports().contains(port) && e.protocol() == t.protocol());
-      if (!portOk) {
-        continue;
-      }
-      switch (t.kind()) {
-        case FQDN:
-          if (e.kind() == Egress.Kind.FQDN && fqdnMatches(e.target(), host)) {
-            return true;
-          }
-          break;
-        case CIDR:
-          if (e.kind() == Egress.Kind.CIDR && Expectations.contains(e.target(), address)) {
-            return true;
-          }
-          if (e.kind() == Egress.Kind.ENTITY && e.target().equals("world")) {
-            return true;
-          }
-          break;
-        default:
-          if (e.kind() == Egress.Kind.ENTITY && entityCovers(e.target(), t.target())) {
-            return true;
-          }
-          if (e.kind() == Egress.Kind.CIDR && t.target().equals("world")
-              && Expectations.contains(e.target(), w.internet().ip())) {
-            return true;
-          }
-          if (e.kind() == Egress.Kind.CIDR && t.target().equals("kube-apiserver")
-              && Expectations.contains(e.target(), w.kubeApiserver().ip())) {
-            return true;
-          }
-      }
-    }
-    return false;
-  }
-
-  /** C9: cluster holds host, remote-node and kube-apiserver; the external API server is also world. */
-  private static boolean entityCovers(String declared, String target) {
-    if (declared.equals(target)) {
-      return true;
-    }
-    if (declared.equals("cluster")) {
-      return List.of("host", "remote-node", "kube-apiserver").contains(target);
-    }
-    if (declared.equals("remote-node")) {
-      return target.equals("cluster"); // the world represents 'cluster' by a remote node
-    }
-    return declared.equals("world") && target.equals("kube-apiserver");
-  }
-
-  /** C13: matchName exact; a leading "*." matches exactly one more label. */
-  private static boolean fqdnMatches(String declared, String host) {
-    if (!declared.startsWith("*.")) {
-      return declared.equals(host);
-    }
-    String suffix = declared.substring(1);
-    return host.endsWith(suffix) && host.indexOf('.') == host.length() - suffix.length();
   }
 
   // ------------------------------------------------------------------ fail closed
@@ -499,8 +223,10 @@ class LayerProperties {
               }
               Query q = Query.from(Source.service(a.id())).to(Destination.service(ag.callee(), p.port()));
               if (!ag.httpRules().isEmpty()) {
-                String[] req = Expectations.matching(ag.httpRules().get(0));
-                q = q.request(req[0], req[1]);
+                HttpRule rule = ag.httpRules().get(0);
+                q = q.request(
+                    rule.methods().isEmpty() ? "GET" : rule.methods().get(0),
+                    rule.paths().isEmpty() ? "/" : concrete(rule.paths().get(0)));
               }
               Verdict verdict = v.check(q);
               if (verdict.istio().decision() != Decision.DENY) {
@@ -511,6 +237,17 @@ class LayerProperties {
           }
           return null;
         });
+  }
+
+  /** A path the Istio pattern {@code pattern} matches: exact, prefix ({@code a*}) or suffix. */
+  private static String concrete(String pattern) {
+    if (pattern.equals("*")) {
+      return "/anything";
+    }
+    if (pattern.startsWith("*")) {
+      return "/x/y" + pattern.substring(1);
+    }
+    return pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) + "x/y" : pattern;
   }
 
   // ------------------------------------------------------------------ documents

@@ -1,10 +1,10 @@
-package dev.lattice.verify.properties;
+package dev.lattice.verify;
 
 import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
 import dev.lattice.graph.Waypoint;
-import dev.lattice.internal.Cidrs;
+import dev.lattice.verify.world.IpRange;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
 import dev.lattice.model.HttpRule;
@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What each layer must decide, read from the declared graph (its resolution), never from the
- * renderers: the agreed edges, and exactly the tolerated edges of DESIGN §9.
+ * Internal to {@link Exactness}: what each layer must decide, read from the declared graph (its
+ * resolution), never from the rendered documents — the agreed edges, and exactly the tolerated
+ * edges of DESIGN §9.
  *
  * <ol>
  *   <li><b>HBONE hides ports from L4</b>: between an ambient pair with a TCP agreement, L4 admits
@@ -176,25 +177,10 @@ final class Expectations {
     return false;
   }
 
-  /** Whether {@code cidr} contains the address {@code ip}. */
+  /** Whether {@code cidr} contains the address {@code ip} (false when either does not parse). */
   static boolean contains(String cidr, String ip) {
-    byte[] c = Cidrs.parse(cidr);
-    boolean v6 = ip.indexOf(':') >= 0;
-    if (c == null || v6 != Cidrs.isV6(cidr)) {
-      return false;
-    }
-    byte[] a = v6 ? Cidrs.parseV6(ip) : Cidrs.parseV4(ip);
-    if (a == null) {
-      return false;
-    }
-    int prefix = c[0] & 0xff;
-    for (int bit = 0; bit < prefix; bit++) {
-      int mask = 0x80 >>> (bit % 8);
-      if ((c[1 + bit / 8] & mask) != (a[bit / 8] & mask)) {
-        return false;
-      }
-    }
-    return true;
+    IpRange r = IpRange.tryParse(cidr);
+    return r != null && IpRange.isAddress(ip) && r.isV6() == (ip.indexOf(':') >= 0) && r.contains(ip);
   }
 
   // ---------------------------------------------------------------- HTTP
