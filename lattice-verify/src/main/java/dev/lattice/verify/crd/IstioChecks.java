@@ -92,30 +92,14 @@ final class IstioChecks {
         continue;
       }
       FieldPath sp = fp.field("source");
-      boolean any = false;
-      for (String field : SOURCE_FIELDS) {
-        JsonNode values = source.get(field);
-        if (values == null || !values.isArray()) {
-          continue;
-        }
-        any |= values.size() > 0;
-        for (int k = 0; k < values.size(); k++) {
-          JsonNode v = values.get(k);
-          if (!v.isTextual()) {
-            continue;
-          }
-          String s = v.textValue();
-          FieldPath at = sp.field(field).index(k);
-          if (s.isEmpty()) {
-            r.add(at, Report.CONTROLLER, "empty string in " + field + "; istiod rejects the policy "
-                + "(\"empty value not allowed, found in " + capitalize(field) + "\")");
-          } else if (IP_FIELDS.contains(field)) {
-            ip(s, at, r);
-          } else if (field.endsWith("erviceAccounts")) {
-            serviceAccount(s, at, r);
-          }
-        }
-      }
+      boolean any =
+          textValues(source, SOURCE_FIELDS, sp, r, (field, value, at) -> {
+            if (IP_FIELDS.contains(field)) {
+              ip(value, at, r);
+            } else if (field.endsWith("erviceAccounts")) {
+              serviceAccount(value, at, r);
+            }
+          });
       if (!any) {
         r.add(sp, Report.CONTROLLER, "'from.source' must not be empty; omit the 'from' entry to match any source");
       }
@@ -125,6 +109,43 @@ final class IstioChecks {
         r.add(sp, Report.CONTROLLER, "serviceAccounts cannot be combined with principals or namespaces");
       }
     }
+  }
+
+  /** A check of one non-empty text value of a list field. */
+  @FunctionalInterface
+  private interface ValueCheck {
+    void check(String field, String value, FieldPath at);
+  }
+
+  /**
+   * Visits the text values of {@code fields} (lists) of {@code object}: an empty string is an
+   * error istiod reports for every such field; the rest go to {@code check}. Returns whether any
+   * of the lists has a value.
+   */
+  private static boolean textValues(
+      JsonNode object, List<String> fields, FieldPath base, Report r, ValueCheck check) {
+    boolean any = false;
+    for (String field : fields) {
+      JsonNode values = object.get(field);
+      if (values == null || !values.isArray()) {
+        continue;
+      }
+      any |= values.size() > 0;
+      for (int k = 0; k < values.size(); k++) {
+        JsonNode v = values.get(k);
+        if (!v.isTextual()) {
+          continue;
+        }
+        FieldPath at = base.field(field).index(k);
+        if (v.textValue().isEmpty()) {
+          r.add(at, Report.CONTROLLER, "empty string in " + field + "; istiod rejects the policy "
+              + "(\"empty value not allowed, found in " + capitalize(field) + "\")");
+        } else {
+          check.check(field, v.textValue(), at);
+        }
+      }
+    }
+    return any;
   }
 
   private static void to(JsonNode to, FieldPath p, Report r) {
@@ -142,31 +163,17 @@ final class IstioChecks {
         r.add(opPath, Report.CONTROLLER, "'to' entry without operation");
         continue;
       }
-      boolean any = false;
-      for (String field : OPERATION_FIELDS) {
-        JsonNode values = op.get(field);
-        if (values == null || !values.isArray()) {
-          continue;
-        }
-        any |= values.size() > 0;
-        for (int k = 0; k < values.size(); k++) {
-          JsonNode v = values.get(k);
-          if (!v.isTextual()) {
-            continue;
-          }
-          String s = v.textValue();
-          FieldPath at = opPath.field(field).index(k);
-          if (s.isEmpty()) {
-            r.add(at, Report.CONTROLLER, "empty string in " + field + "; istiod rejects the policy "
-                + "(\"empty value not allowed, found in " + capitalize(field) + "\")");
-          } else if (field.equals("ports") || field.equals("notPorts")) {
-            port(s, at, r);
-          } else if ((field.equals("paths") || field.equals("notPaths")) && !validPathTemplate(s)) {
-            r.add(at, Report.CONTROLLER, "invalid or unsupported path template " + Json.quote(s)
-                + ": no named variables, empty braces or bare * segments next to {*} or {**}");
-          }
-        }
-      }
+      boolean any =
+          textValues(op, OPERATION_FIELDS, opPath, r, (field, value, at) -> {
+            if (field.equals("ports") || field.equals("notPorts")) {
+              port(value, at, r);
+            } else if ((field.equals("paths") || field.equals("notPaths"))
+                && !validPathTemplate(value)) {
+              r.add(at, Report.CONTROLLER, "invalid or unsupported path template "
+                  + Json.quote(value) + ": no named variables, empty braces or bare * segments"
+                  + " next to {*} or {**}");
+            }
+          });
       if (!any) {
         r.add(opPath, Report.CONTROLLER, "'to.operation' must not be empty; omit the 'to' entry to match any operation");
       }
