@@ -374,29 +374,33 @@ final class Resolver {
   }
 
   private TreeSet<String> mutableNames(String namespace) {
-    TreeSet<String> s = names.get(namespace);
-    if (s == null) {
-      s = new TreeSet<>();
-      names.put(namespace, s);
-      copied.add(List.of("ns", namespace));
-    } else if (copied.add(List.of("ns", namespace))) {
-      s = new TreeSet<>(s);
-      names.put(namespace, s);
-    }
-    return s;
+    return copyOnWrite(names, "ns", namespace, TreeSet::new, TreeSet::new);
   }
 
   private List<Agreement> mutableInbound(ServiceId callee) {
-    List<Agreement> l = inbound.get(callee);
-    if (l == null) {
-      l = new ArrayList<>();
-      inbound.put(callee, l);
-      copied.add(List.of("i", callee));
-    } else if (copied.add(List.of("i", callee))) {
-      l = new ArrayList<>(l);
-      inbound.put(callee, l);
+    return copyOnWrite(inbound, "i", callee, ArrayList::new, ArrayList::new);
+  }
+
+  /**
+   * The entry {@code key} of {@code map}, made this update's own: created when absent, copied the
+   * first time this update writes to it (the previous topology still reads the old one).
+   */
+  private <K, V> V copyOnWrite(
+      Map<K, V> map,
+      String tag,
+      K key,
+      java.util.function.Supplier<V> fresh,
+      java.util.function.UnaryOperator<V> copy) {
+    V v = map.get(key);
+    if (v == null) {
+      v = fresh.get();
+      map.put(key, v);
+      copied.add(List.of(tag, key));
+    } else if (copied.add(List.of(tag, key))) {
+      v = copy.apply(v);
+      map.put(key, v);
     }
-    return l;
+    return v;
   }
 
   private void dropInbound(ServiceId caller, List<Agreement> agreements, Set<ServiceId> touched) {
