@@ -48,8 +48,8 @@ public final class DependencyStep {
   }
 
   /**
-   * Limits the declaration to some of the callee's ports, by name (the peer's ports when
-   * outbound; this service's own ports when inbound or both). Without it: all ports.
+   * Limits the declaration to some of the callee's ports, by name (the peer's ports when outbound;
+   * this service's own ports when inbound or both). Without it: all ports.
    */
   public DependencyStep ports(String... names) {
     for (String n : names) {
@@ -60,8 +60,8 @@ public final class DependencyStep {
   }
 
   /**
-   * Grants HTTP requests with {@code method} (empty string or {@code null}: any method) on
-   * {@code paths} (none: any path). Only on an inbound side, where a waypoint enforces them.
+   * Grants HTTP requests with {@code method} (empty string or {@code null}: any method) on {@code
+   * paths} (none: any path). Only on an inbound side, where a waypoint enforces them.
    */
   public DependencyStep http(String method, String... paths) {
     List<String> methods = method == null || method.isEmpty() ? List.of() : List.of(method);
@@ -86,7 +86,9 @@ public final class DependencyStep {
     if (!httpRules.isEmpty()) {
       throw new IllegalArgumentException(
           "HTTP rules belong to the callee's inbound declaration; "
-              + service.draft.describe() + " cannot restrict its own calls to " + peer);
+              + service.draft.describe()
+              + " cannot restrict its own calls to "
+              + peer);
     }
     return end(Direction.OUTBOUND);
   }

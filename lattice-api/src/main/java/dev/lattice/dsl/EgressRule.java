@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An egress being described: {@code fqdn("api.stripe.com").port(443)}. Immutable: each step
- * returns a new rule.
+ * An egress being described: {@code fqdn("api.stripe.com").port(443)}. Immutable: each step returns
+ * a new rule.
  */
 @CheckReturnValue
 public final class EgressRule {
@@ -68,7 +68,11 @@ public final class EgressRule {
   public Egress toEgress() {
     if (kind == Egress.Kind.FQDN && ports.isEmpty()) {
       throw new IllegalArgumentException(
-          "egress to " + target + " names no port; add one, e.g. fqdn(\"" + target + "\").port(443)");
+          "egress to "
+              + target
+              + " names no port; add one, e.g. fqdn(\""
+              + target
+              + "\").port(443)");
     }
     return Egress.builder().kind(kind).target(target).addAllPorts(ports).protocol(protocol).build();
   }

@@ -21,30 +21,36 @@ import dev.lattice.model.Exposure;
 public final class Lattice {
   /** HTTP GET. */
   public static final String GET = "GET";
+
   /** HTTP HEAD. */
   public static final String HEAD = "HEAD";
+
   /** HTTP POST. */
   public static final String POST = "POST";
+
   /** HTTP PUT. */
   public static final String PUT = "PUT";
+
   /** HTTP PATCH. */
   public static final String PATCH = "PATCH";
+
   /** HTTP DELETE. */
   public static final String DELETE = "DELETE";
+
   /** HTTP OPTIONS. */
   public static final String OPTIONS = "OPTIONS";
 
   private Lattice() {}
 
-  /**
-   * Starts a service: {@code "api"} (in the graph's current namespace) or {@code "shop/api"}.
-   */
+  /** Starts a service: {@code "api"} (in the graph's current namespace) or {@code "shop/api"}. */
   @CheckReturnValue
   public static ServiceBuilder service(String name) {
     return ServiceBuilder.start(name);
   }
 
-  /** Egress to a DNS name: exact ({@code api.stripe.com}) or wildcard ({@code *.s3.amazonaws.com}). */
+  /**
+   * Egress to a DNS name: exact ({@code api.stripe.com}) or wildcard ({@code *.s3.amazonaws.com}).
+   */
   @CheckReturnValue
   public static EgressRule fqdn(String name) {
     return EgressRule.fqdn(name);
@@ -57,8 +63,8 @@ public final class Lattice {
   }
 
   /**
-   * Egress to a Cilium entity: {@code kube-apiserver}, {@code world}, {@code cluster}, {@code
-   * host} or {@code remote-node}.
+   * Egress to a Cilium entity: {@code kube-apiserver}, {@code world}, {@code cluster}, {@code host}
+   * or {@code remote-node}.
    */
   @CheckReturnValue
   public static EgressRule entity(String name) {
@@ -75,7 +81,10 @@ public final class Lattice {
     return Exposure.kubeApiserver();
   }
 
-  /** Clients in an address range, as an exposure of a port: {@code exposedTo(clients("10.20.0.0/16"))}. */
+  /**
+   * Clients in an address range, as an exposure of a port: {@code
+   * exposedTo(clients("10.20.0.0/16"))}.
+   */
   public static Exposure clients(String cidr) {
     String problem = dev.lattice.internal.Names.cidr(cidr);
     if (problem != null) {

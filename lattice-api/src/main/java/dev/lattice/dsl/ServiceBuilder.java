@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A service being declared. Each step checks its arguments and returns a builder for the next
- * one; {@link #dependsOn(String)} starts a declaration that a direction call ({@code outbound()},
- * {@code inbound()}, {@code both()}) ends, returning here:
+ * A service being declared. Each step checks its arguments and returns a builder for the next one;
+ * {@link #dependsOn(String)} starts a declaration that a direction call ({@code outbound()}, {@code
+ * inbound()}, {@code both()}) ends, returning here:
  *
  * <pre>{@code
  * service("api").port("http", 80, 8080)
@@ -50,8 +50,12 @@ public sealed class ServiceBuilder permits PortStep {
     require(Names.dnsLabel("namespace of " + draft.name, namespace));
     if (draft.namespace != null && !draft.namespace.equals(namespace)) {
       throw new IllegalArgumentException(
-          "service " + draft.describe() + " already names namespace " + draft.namespace
-              + "; it cannot also be in " + namespace);
+          "service "
+              + draft.describe()
+              + " already names namespace "
+              + draft.namespace
+              + "; it cannot also be in "
+              + namespace);
     }
     draft.namespace = namespace;
     return this;
@@ -62,7 +66,9 @@ public sealed class ServiceBuilder permits PortStep {
     return port(name, port, port);
   }
 
-  /** A TCP port the Service exposes as {@code port} and the pods listen on as {@code targetPort}. */
+  /**
+   * A TCP port the Service exposes as {@code port} and the pods listen on as {@code targetPort}.
+   */
   public PortStep port(String name, int port, int targetPort) {
     require(Names.dnsLabel("port name of " + draft.describe(), name));
     require(Names.port("port " + name + " of " + draft.describe(), port));

@@ -11,8 +11,8 @@ import org.immutables.value.Value;
 
 /**
  * An edge both sides declared: {@code caller} may call {@code callee} on {@link #ports()} (the
- * callee's ports both sides named), limited to {@link #httpRules()} when the callee granted
- * HTTP rules (empty: any request). Only agreements produce allow rules.
+ * callee's ports both sides named), limited to {@link #httpRules()} when the callee granted HTTP
+ * rules (empty: any request). Only agreements produce allow rules.
  */
 @Value.Immutable
 public abstract class Agreement implements Comparable<Agreement> {

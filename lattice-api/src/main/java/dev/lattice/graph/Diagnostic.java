@@ -30,7 +30,11 @@ public final class Diagnostic implements Comparable<Diagnostic> {
   private final String message;
 
   private Diagnostic(
-      DiagnosticCode code, Severity severity, String path, SourceLocation location, String message) {
+      DiagnosticCode code,
+      Severity severity,
+      String path,
+      SourceLocation location,
+      String message) {
     this.code = Objects.requireNonNull(code, "code");
     this.severity = Objects.requireNonNull(severity, "severity");
     this.path = Objects.requireNonNull(path, "path");

@@ -5,8 +5,8 @@ import java.util.List;
 import org.immutables.value.Value;
 
 /**
- * A declared edge as the graph sees it, for tools that draw or explain the graph: caller and
- * callee ({@code ns/name}, or {@code *} for a wildcard side), and whether it formed an agreement.
+ * A declared edge as the graph sees it, for tools that draw or explain the graph: caller and callee
+ * ({@code ns/name}, or {@code *} for a wildcard side), and whether it formed an agreement.
  */
 @Value.Immutable
 public abstract class Edge implements Comparable<Edge> {

@@ -28,6 +28,7 @@ final class Layered<K, V> extends AbstractMap<K, V> {
   private final Map<K, V> base;
   private final HashMap<K, Object> changes;
   private int size;
+
   /** How many of the changes are removals. */
   private int removals;
 

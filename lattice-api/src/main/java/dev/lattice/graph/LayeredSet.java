@@ -5,9 +5,9 @@ import java.util.Iterator;
 import java.util.Set;
 
 /**
- * A set an update can change without copying it, over a {@link Layered} map: the reverse indexes
- * of hub services (everyone admits the metrics scraper, so it is named by every service) hold tens
- * of thousands of ids, and copying one of them on each change cost the size of the cluster.
+ * A set an update can change without copying it, over a {@link Layered} map: the reverse indexes of
+ * hub services (everyone admits the metrics scraper, so it is named by every service) hold tens of
+ * thousands of ids, and copying one of them on each change cost the size of the cluster.
  */
 final class LayeredSet<E> extends AbstractSet<E> {
   private final Layered<E, Boolean> map;

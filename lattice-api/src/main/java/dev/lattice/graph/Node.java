@@ -26,26 +26,33 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One service as resolution sees it: the service, its declarations indexed per side, the peers
- * it names, and the diagnostics that depend on nothing but the service itself (names, ports,
- * egress, exposures, the syntax of each declaration). Immutable once built; depends only on the
- * service and the settings, so an update rebuilds only the nodes of changed services.
+ * One service as resolution sees it: the service, its declarations indexed per side, the peers it
+ * names, and the diagnostics that depend on nothing but the service itself (names, ports, egress,
+ * exposures, the syntax of each declaration). Immutable once built; depends only on the service and
+ * the settings, so an update rebuilds only the nodes of changed services.
  */
 final class Node {
   final Service service;
   final ServiceId id;
+
   /** {@code id} as text, made once: every edge and model path of the service starts with it. */
   final String text;
+
   /** Explicit outbound side per peer. */
   final Map<ServiceId, Declaration> out = new LinkedHashMap<>();
+
   /** Explicit inbound side per peer. */
   final Map<ServiceId, Declaration> in = new LinkedHashMap<>();
+
   /** The wildcard outbound side, or null. */
   Declaration outAny;
+
   /** The wildcard inbound side, or null. */
   Declaration inAny;
+
   /** Diagnostics about this service alone. */
   final List<Diagnostic> diagnostics = new ArrayList<>();
+
   private final Settings settings;
 
   Node(Service service, Settings settings) {
@@ -81,7 +88,9 @@ final class Node {
           DiagnosticCode.INVALID_LABEL,
           path,
           at,
-          "the selector of " + path + " is empty, which would select every pod of the namespace;"
+          "the selector of "
+              + path
+              + " is empty, which would select every pod of the namespace;"
               + " name the pods' labels");
     }
     for (Map.Entry<String, String> e : s.selector().entrySet()) {
@@ -173,8 +182,18 @@ final class Node {
             DiagnosticCode.PEER_AUTH_CONFLICT,
             path + ".ports[" + p.name() + "]",
             p.source().or(() -> at),
-            "ports \"" + other.name() + "\" (" + other.peerAuth() + ") and \"" + p.name() + "\" ("
-                + p.peerAuth() + ") of " + path + " reach the same container port " + p.targetPort()
+            "ports \""
+                + other.name()
+                + "\" ("
+                + other.peerAuth()
+                + ") and \""
+                + p.name()
+                + "\" ("
+                + p.peerAuth()
+                + ") of "
+                + path
+                + " reach the same container port "
+                + p.targetPort()
                 + ", where the mesh sees only one mode; give both the same peerAuth");
       }
     }
@@ -183,7 +202,10 @@ final class Node {
           DiagnosticCode.SYSTEM_NAMESPACE,
           path,
           at,
-          path + " is in " + s.namespace() + ", which the cluster-wide default deny leaves out;"
+          path
+              + " is in "
+              + s.namespace()
+              + ", which the cluster-wide default deny leaves out;"
               + " only the directions its own policy has rules for are closed");
     }
     if (s.isAmbient() && s.namespace().equals(settings.rootNamespace())) {
@@ -191,7 +213,8 @@ final class Node {
           DiagnosticCode.ROOT_NAMESPACE,
           path,
           at,
-          path + " is in Istio's root namespace, where a workload policy would apply to every"
+          path
+              + " is in Istio's root namespace, where a workload policy would apply to every"
               + " namespace; Lattice writes no L7 allow policy for it, so its mesh traffic stays"
               + " denied. Move it to a namespace of its own");
     }
@@ -219,7 +242,9 @@ final class Node {
                 DiagnosticCode.INVALID_EGRESS,
                 ePath,
                 eat,
-                "\"" + e.target() + "\" is not an entity Lattice supports; use one of "
+                "\""
+                    + e.target()
+                    + "\" is not an entity Lattice supports; use one of "
                     + String.join(", ", Egress.ENTITIES));
           }
       }
@@ -286,8 +311,10 @@ final class Node {
               "an HTTP rule needs methods or paths; to allow any request, leave out the HTTP"
                   + " rules");
         }
-        r.methods().forEach(m -> check(DiagnosticCode.INVALID_HTTP_RULE, path, rat, Names.httpMethod(m)));
-        r.paths().forEach(p -> check(DiagnosticCode.INVALID_HTTP_RULE, path, rat, Names.httpPath(p)));
+        r.methods()
+            .forEach(m -> check(DiagnosticCode.INVALID_HTTP_RULE, path, rat, Names.httpMethod(m)));
+        r.paths()
+            .forEach(p -> check(DiagnosticCode.INVALID_HTTP_RULE, path, rat, Names.httpPath(p)));
       }
       if (d.direction().isInbound()) {
         checkInboundSide(n, d, path, at);
@@ -329,7 +356,10 @@ final class Node {
             DiagnosticCode.UNKNOWN_PORT,
             path,
             at,
-            n.id + " admits its port \"" + name + "\", which it does not have; its ports are "
+            n.id
+                + " admits its port \""
+                + name
+                + "\", which it does not have; its ports are "
                 + portNames(s));
       }
     }
@@ -341,7 +371,8 @@ final class Node {
           DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
           path,
           at,
-          n.id + " is not in the mesh, so no waypoint sees its requests and its HTTP rules would"
+          n.id
+              + " is not in the mesh, so no waypoint sees its requests and its HTTP rules would"
               + " be enforced by neither layer; enroll it in the mesh or remove the HTTP rules");
       return;
     }
@@ -351,7 +382,11 @@ final class Node {
             DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
             path,
             at,
-            "the HTTP rules would cover port \"" + p.name() + "\" (" + p.protocol() + "), which"
+            "the HTTP rules would cover port \""
+                + p.name()
+                + "\" ("
+                + p.protocol()
+                + "), which"
                 + " no waypoint sees; limit the declaration to TCP ports with ports: ["
                 + s.ports().stream()
                     .filter(q -> q.protocol() == Protocol.TCP)

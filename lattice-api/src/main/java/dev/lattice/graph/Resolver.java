@@ -27,18 +27,18 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Bilateral resolution. An agreement caller→callee exists only when the caller declares the
- * callee outbound (or both) and the callee declares the caller inbound (or both); a wildcard on
- * one side matches any explicit declaration on the other, never another wildcard. Per side, an
- * explicit declaration of a peer wins over the wildcard.
+ * Bilateral resolution. An agreement caller→callee exists only when the caller declares the callee
+ * outbound (or both) and the callee declares the caller inbound (or both); a wildcard on one side
+ * matches any explicit declaration on the other, never another wildcard. Per side, an explicit
+ * declaration of a peer wins over the wildcard.
  *
- * <p>One code path serves a full resolution (an update of the empty state with every service)
- * and an incremental one: a change recomputes the nodes of the changed services, the pair results
- * of every service that names them or that they name, the inbound lists of the callees those
- * touch, and the waypoints of the namespaces involved. Every lookup is a hash lookup; a wildcard
- * outbound side is matched through the reverse index of explicit inbound declarations, never by
- * scanning all services. So a full resolution is linear in services plus declarations, and an
- * update is linear in the degree of what it touches.
+ * <p>One code path serves a full resolution (an update of the empty state with every service) and
+ * an incremental one: a change recomputes the nodes of the changed services, the pair results of
+ * every service that names them or that they name, the inbound lists of the callees those touch,
+ * and the waypoints of the namespaces involved. Every lookup is a hash lookup; a wildcard outbound
+ * side is matched through the reverse index of explicit inbound declarations, never by scanning all
+ * services. So a full resolution is linear in services plus declarations, and an update is linear
+ * in the degree of what it touches.
  */
 final class Resolver {
   static final Comparator<Port> PORT_ORDER =
@@ -54,8 +54,10 @@ final class Resolver {
   private final Map<ServiceId, List<Agreement>> inbound;
   private final Map<String, State.NamespaceResult> namespaces;
   private final List<ServiceId> ids;
+
   /** Entries of the maps above already copied in this update (copy-on-write per entry). */
   private final Set<Object> copied = new HashSet<>();
+
   /** Errors among the diagnostics of nodes, pair results and namespaces (not the graph's own). */
   private int errors;
 
@@ -86,7 +88,8 @@ final class Resolver {
                 DiagnosticCode.DUPLICATE_SERVICE,
                 s.id().toString(),
                 s.source(),
-                s.id() + " is declared twice with different definitions"
+                s.id()
+                    + " is declared twice with different definitions"
                     + existing.source().map(l -> " (first at " + l + ")").orElse("")
                     + "; keep one definition and merge the other into it"));
       }
@@ -131,7 +134,9 @@ final class Resolver {
   }
 
   private Update apply(
-      Collection<Service> upserts, Collection<ServiceId> removals, List<Diagnostic> graphDiagnostics) {
+      Collection<Service> upserts,
+      Collection<ServiceId> removals,
+      List<Diagnostic> graphDiagnostics) {
     Set<ServiceId> affected = new LinkedHashSet<>();
     Set<String> touchedNamespaces = new TreeSet<>();
     Set<ServiceId> changedCallees = new HashSet<>();
@@ -285,8 +290,7 @@ final class Resolver {
             namespaces,
             ids,
             errors + State.errors(graphDiagnostics));
-    return new Update(
-        new Topology(state), affectedServices, touchedNamespaces, changed, removed);
+    return new Update(new Topology(state), affectedServices, touchedNamespaces, changed, removed);
   }
 
   /**
@@ -505,7 +509,12 @@ final class Resolver {
                 DiagnosticCode.UNKNOWN_PORT,
                 path,
                 at,
-                a.id + " calls port \"" + name + "\" of " + bId + ", which has ports "
+                a.id
+                    + " calls port \""
+                    + name
+                    + "\" of "
+                    + bId
+                    + ", which has ports "
                     + Node.portNames(b.service));
           }
         }
@@ -516,8 +525,17 @@ final class Resolver {
             DiagnosticCode.ONE_SIDED,
             path,
             at,
-            a.id + " calls " + bId + ", but " + bId + " does not declare " + a.id
-                + " inbound; the edge stays closed until " + bId + " adds " + a.id
+            a.id
+                + " calls "
+                + bId
+                + ", but "
+                + bId
+                + " does not declare "
+                + a.id
+                + " inbound; the edge stays closed until "
+                + bId
+                + " adds "
+                + a.id
                 + " as an inbound (or both) dependency");
         p.edge(a.text, b.text, Edge.Status.ONE_SIDED, List.of());
         continue;
@@ -575,8 +593,17 @@ final class Resolver {
           DiagnosticCode.ONE_SIDED,
           path(a, in),
           in.source().or(a.service::source),
-          a.id + " admits " + cId + ", but " + cId + " does not declare " + a.id
-              + " outbound; the edge stays closed until " + cId + " adds " + a.id
+          a.id
+              + " admits "
+              + cId
+              + ", but "
+              + cId
+              + " does not declare "
+              + a.id
+              + " outbound; the edge stays closed until "
+              + cId
+              + " adds "
+              + a.id
               + " as an outbound (or both) dependency");
       p.edge(cId.toString(), a.id.toString(), Edge.Status.ONE_SIDED, List.of());
     }
@@ -607,12 +634,7 @@ final class Resolver {
       asCaller = merge(explicit, wild);
     }
     return new State.Results(
-        asCaller,
-        explicit,
-        List.copyOf(p.diagnostics),
-        List.copyOf(p.edges),
-        p.unknownNs,
-        wild);
+        asCaller, explicit, List.copyOf(p.diagnostics), List.copyOf(p.edges), p.unknownNs, wild);
   }
 
   /** {@code ns/name.dependsOn[peer]}: the model path of one of {@code n}'s declarations. */
@@ -653,8 +675,8 @@ final class Resolver {
   }
 
   /**
-   * The explicit and the wildcard agreements in callee order; on a tie the wildcard one first,
-   * as the stable sort of one list used to give (a self pair before peer traffic).
+   * The explicit and the wildcard agreements in callee order; on a tie the wildcard one first, as
+   * the stable sort of one list used to give (a self pair before peer traffic).
    */
   private static List<Agreement> merge(List<Agreement> explicit, List<State.WildPair> wild) {
     List<Agreement> out = new ArrayList<>(explicit.size() + wild.size());
@@ -702,8 +724,12 @@ final class Resolver {
         String why =
             b.service.ports().isEmpty()
                 ? b.id + " declares no ports; give it the ports it listens on"
-                : a.id + " calls " + (outSubset.isEmpty() ? "all ports" : "ports " + outSubset)
-                    + " and " + b.id + " admits "
+                : a.id
+                    + " calls "
+                    + (outSubset.isEmpty() ? "all ports" : "ports " + outSubset)
+                    + " and "
+                    + b.id
+                    + " admits "
                     + (inSubset.isEmpty() ? "all ports" : "ports " + inSubset)
                     + "; make the two lists share a port";
         report(
@@ -722,9 +748,15 @@ final class Resolver {
                 DiagnosticCode.PLAINTEXT_TO_STRICT,
                 path(a, out),
                 out.source().or(a.service::source),
-                a.id + " is not in the mesh, so its plaintext connections to port \"" + port.name()
-                    + "\" of " + b.id + " would always be refused by STRICT mTLS; mark that port"
-                    + " PERMISSIVE (peerAuth: PERMISSIVE), enroll " + a.id + " in the mesh, or"
+                a.id
+                    + " is not in the mesh, so its plaintext connections to port \""
+                    + port.name()
+                    + "\" of "
+                    + b.id
+                    + " would always be refused by STRICT mTLS; mark that port"
+                    + " PERMISSIVE (peerAuth: PERMISSIVE), enroll "
+                    + a.id
+                    + " in the mesh, or"
                     + " leave the port out of the agreement");
           }
         }
@@ -734,8 +766,11 @@ final class Resolver {
               DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
               path(a, out),
               out.source().or(a.service::source),
-              a.id + " is not in the mesh, so no waypoint sees its requests to " + b.id
-                  + " and the HTTP rules would be enforced by neither layer; enroll " + a.id
+              a.id
+                  + " is not in the mesh, so no waypoint sees its requests to "
+                  + b.id
+                  + " and the HTTP rules would be enforced by neither layer; enroll "
+                  + a.id
                   + " in the mesh or grant it a declaration without HTTP rules");
         }
       }
@@ -766,7 +801,9 @@ final class Resolver {
         String close = closest(missing.name(), known);
         hint =
             (close != null ? "did you mean " + missing.namespace() + "/" + close + "? " : "")
-                + "known services in " + missing.namespace() + ": "
+                + "known services in "
+                + missing.namespace()
+                + ": "
                 + known.stream().limit(12).collect(Collectors.joining(", "))
                 + (known.size() > 12 ? ", ..." : "");
       }
@@ -774,13 +811,25 @@ final class Resolver {
           DiagnosticCode.UNKNOWN_SERVICE,
           path,
           at,
-          from + " " + verb + " " + missing + ", which is not declared; the edge stays closed"
-              + " until it is (" + hint + ")");
+          from
+              + " "
+              + verb
+              + " "
+              + missing
+              + ", which is not declared; the edge stays closed"
+              + " until it is ("
+              + hint
+              + ")");
     }
 
     void edge(String caller, String callee, Edge.Status status, List<HttpRule> rules) {
       edges.add(
-          Edge.builder().caller(caller).callee(callee).status(status).addAllHttpRules(rules).build());
+          Edge.builder()
+              .caller(caller)
+              .callee(callee)
+              .status(status)
+              .addAllHttpRules(rules)
+              .build());
     }
 
     void report(DiagnosticCode code, String path, Optional<SourceLocation> at, String message) {
@@ -880,7 +929,11 @@ final class Resolver {
                   DiagnosticCode.WAYPOINT_NAME_CLASH,
                   n.id.toString(),
                   n.service.source(),
-                  "the waypoint " + wid + " needs the name of service " + n.id + " for its own"
+                  "the waypoint "
+                      + wid
+                      + " needs the name of service "
+                      + n.id
+                      + " for its own"
                       + " Service; rename the service or choose another waypoint name in the"
                       + " settings"));
         }
@@ -890,8 +943,12 @@ final class Resolver {
                   DiagnosticCode.WAYPOINT_NAME_CLASH,
                   n.id.toString(),
                   n.service.source(),
-                  n.id + " runs as service account \"" + name + "\", the identity of the waypoint "
-                      + wid + "; it would pass every policy that admits the waypoint. Give it"
+                  n.id
+                      + " runs as service account \""
+                      + name
+                      + "\", the identity of the waypoint "
+                      + wid
+                      + "; it would pass every policy that admits the waypoint. Give it"
                       + " another service account or choose another waypoint name"));
         }
       }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The declared services, as written in Java or loaded from YAML, before anything is checked.
- * {@link #resolve()} checks the graph as a whole and finds its agreements.
+ * The declared services, as written in Java or loaded from YAML, before anything is checked. {@link
+ * #resolve()} checks the graph as a whole and finds its agreements.
  *
  * <pre>{@code
  * import static dev.lattice.dsl.Lattice.service;
@@ -75,9 +75,9 @@ public final class ServiceGraph {
   }
 
   /**
-   * Checks the graph as a whole and finds its agreements. Never throws for a problem in the
-   * graph: every problem is a diagnostic of the topology. Time is linear in services plus
-   * declarations, wildcards included.
+   * Checks the graph as a whole and finds its agreements. Never throws for a problem in the graph:
+   * every problem is a diagnostic of the topology. Time is linear in services plus declarations,
+   * wildcards included.
    */
   public Topology resolve(Settings settings) {
     Objects.requireNonNull(settings, "settings");
@@ -88,7 +88,8 @@ public final class ServiceGraph {
     List<Diagnostic> withSettings = new ArrayList<>(diagnostics);
     for (String p : problems) {
       withSettings.add(
-          Diagnostic.of(DiagnosticCode.INVALID_SETTINGS, "settings", java.util.Optional.empty(), p));
+          Diagnostic.of(
+              DiagnosticCode.INVALID_SETTINGS, "settings", java.util.Optional.empty(), p));
     }
     return Resolver.resolve(new ServiceGraph(services, withSettings), settings);
   }
@@ -106,8 +107,8 @@ public final class ServiceGraph {
     private Builder() {}
 
     /**
-     * The namespace for services added after this call that name none themselves; {@code
-     * default} until set.
+     * The namespace for services added after this call that name none themselves; {@code default}
+     * until set.
      */
     public Builder namespace(String namespace) {
       String problem = Names.dnsLabel("namespace", namespace);
@@ -118,7 +119,10 @@ public final class ServiceGraph {
       return this;
     }
 
-    /** Adds the service being built by {@code service}, in the current namespace unless it names one. */
+    /**
+     * Adds the service being built by {@code service}, in the current namespace unless it names
+     * one.
+     */
     public Builder add(ServiceBuilder service) {
       services.add(service.build(namespace));
       return this;

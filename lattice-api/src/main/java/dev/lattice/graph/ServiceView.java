@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One service as a renderer sees it: the service, the agreements where it is the callee and
- * where it is the caller, the waypoint in front of it (when some caller's traffic carries HTTP
- * rules), and the waypoint its exact-FQDN egress is routed through.
+ * One service as a renderer sees it: the service, the agreements where it is the callee and where
+ * it is the caller, the waypoint in front of it (when some caller's traffic carries HTTP rules),
+ * and the waypoint its exact-FQDN egress is routed through.
  */
 public final class ServiceView {
   private final Service service;
@@ -50,7 +50,10 @@ public final class ServiceView {
     return outbound;
   }
 
-  /** The waypoint in front of it: present when it is ambient and some inbound agreement has HTTP rules. */
+  /**
+   * The waypoint in front of it: present when it is ambient and some inbound agreement has HTTP
+   * rules.
+   */
   public Optional<Waypoint> waypoint() {
     return Optional.ofNullable(waypoint);
   }
@@ -60,7 +63,9 @@ public final class ServiceView {
     return waypoint != null;
   }
 
-  /** The namespace waypoint its exact-FQDN egress goes through (ambient services with such egress). */
+  /**
+   * The namespace waypoint its exact-FQDN egress goes through (ambient services with such egress).
+   */
   public Optional<Waypoint> egressWaypoint() {
     return Optional.ofNullable(egressWaypoint);
   }

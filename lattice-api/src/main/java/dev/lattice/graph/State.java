@@ -10,30 +10,40 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The resolved state behind a {@link Topology}: per-service nodes and pair results, and the
- * indexes that let an update recompute only what a change touches. Never modified once a
- * topology holds it; an update copies the maps (not their contents) and replaces entries.
+ * The resolved state behind a {@link Topology}: per-service nodes and pair results, and the indexes
+ * that let an update recompute only what a change touches. Never modified once a topology holds it;
+ * an update copies the maps (not their contents) and replaces entries.
  */
 final class State {
   final Settings settings;
+
   /** Diagnostics of loading and of the graph as a whole (duplicate services). */
   final List<Diagnostic> graphDiagnostics;
+
   final Map<ServiceId, Node> nodes;
   final Map<ServiceId, Results> results;
+
   /** For each service, the services that explicitly declare it inbound (its wildcard's matches). */
   final Map<ServiceId, Set<ServiceId>> admittedBy;
+
   /** For each service id (known or not), the services whose declarations name it explicitly. */
   final Map<ServiceId, Set<ServiceId>> namedBy;
+
   /** For each namespace, the names of its services. */
   final Map<String, TreeSet<String>> names;
+
   /** For each namespace, the services with an unknown reference into it (their hints list it). */
   final Map<String, Set<ServiceId>> unknownInto;
+
   /** For each callee, its agreements sorted by caller. */
   final Map<ServiceId, List<Agreement>> inbound;
+
   /** For each namespace with services, its waypoints and their diagnostics. */
   final Map<String, NamespaceResult> namespaces;
+
   /** Every service id, sorted. */
   final List<ServiceId> ids;
+
   /**
    * How many diagnostics are errors, kept up to date by each update so that {@code hasErrors()}
    * (which every render asks first) does not gather and sort every diagnostic of the cluster.
@@ -101,20 +111,26 @@ final class State {
 
     /** Agreements where it is the caller, sorted by callee: the explicit and the wildcard ones. */
     final List<Agreement> asCaller;
+
     /** The agreements of {@link #asCaller} that are not in {@link #wild}, sorted by callee. */
     final List<Agreement> explicit;
+
     /** Diagnostics, less those of {@link #wild}. */
     final List<Diagnostic> diagnostics;
+
     /** Edges, less those of {@link #wild}. */
     final List<Edge> edges;
+
     /** Namespaces its unknown references point into. */
     final Set<String> unknownNamespaces;
+
     /**
-     * The pairs its {@code "*"} outbound side forms with the services that admit it explicitly,
-     * one per such callee, sorted by callee; null without a wildcard outbound side. Kept apart so
-     * that a change of one callee patches one pair instead of recomputing them all.
+     * The pairs its {@code "*"} outbound side forms with the services that admit it explicitly, one
+     * per such callee, sorted by callee; null without a wildcard outbound side. Kept apart so that
+     * a change of one callee patches one pair instead of recomputing them all.
      */
     final List<WildPair> wild;
+
     /** Errors among {@link #diagnostics} and the wild pairs' diagnostics. */
     final int errors;
 
@@ -180,8 +196,10 @@ final class State {
   /** What one pair formed by a wildcard outbound side gave: an agreement or diagnostics. */
   static final class WildPair {
     final ServiceId callee;
+
     /** The agreement, or null when the pair formed none. */
     final Agreement agreement;
+
     final List<Diagnostic> diagnostics;
     final List<Edge> edges;
 
@@ -206,6 +224,7 @@ final class State {
 
     final List<Waypoint> waypoints;
     final List<Diagnostic> diagnostics;
+
     /** The waypoint in front of each service behind one. */
     final Map<ServiceId, Waypoint> fronting;
 

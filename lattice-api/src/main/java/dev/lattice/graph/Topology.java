@@ -130,7 +130,8 @@ public final class Topology {
     if (n == null) {
       return Optional.empty();
     }
-    State.NamespaceResult ns = state.namespaces.getOrDefault(id.namespace(), State.NamespaceResult.NONE);
+    State.NamespaceResult ns =
+        state.namespaces.getOrDefault(id.namespace(), State.NamespaceResult.NONE);
     Waypoint egress = n.service.isAmbient() && isMeshRouted(n.service) ? ns.egressWaypoint() : null;
     return Optional.of(
         new ServiceView(
@@ -229,10 +230,10 @@ public final class Topology {
   }
 
   /**
-   * The topology after {@code upserts} are added or replace the services with their ids, and
-   * {@code removals} are removed — computed from this one, touching only the changed services,
-   * the services that name them or that they name, and their namespaces' waypoints. Equal to
-   * resolving the changed graph from scratch.
+   * The topology after {@code upserts} are added or replace the services with their ids, and {@code
+   * removals} are removed — computed from this one, touching only the changed services, the
+   * services that name them or that they name, and their namespaces' waypoints. Equal to resolving
+   * the changed graph from scratch.
    *
    * <pre>{@code
    * TopologyUpdate u = topology.update(List.of(changedService), List.of());

@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * The result of {@link Topology#update}: the next topology, and what the change touched — the
  * services whose views (agreements, peers' facts, waypoints) may differ, and the namespaces whose
- * shared resources (waypoints, egress) may differ. Re-rendering those is enough to bring a
- * rendered manifest up to date.
+ * shared resources (waypoints, egress) may differ. Re-rendering those is enough to bring a rendered
+ * manifest up to date.
  */
 public final class TopologyUpdate {
   private final Topology previous;
@@ -59,18 +59,18 @@ public final class TopologyUpdate {
   }
 
   /**
-   * The services the change added or replaced (the upserts): their own facts (selector, mesh
-   * mode, identity, ports) may differ, so everything rendered from those facts may too.
+   * The services the change added or replaced (the upserts): their own facts (selector, mesh mode,
+   * identity, ports) may differ, so everything rendered from those facts may too.
    */
   public Set<ServiceId> changedServices() {
     return changedServices;
   }
 
   /**
-   * The services whose rendered resources can differ, worked out from exactly what renderers
-   * read: the service itself (when changed), its view (agreements either way, the waypoint in
-   * front of it, its egress waypoint), the pods, identity and mesh mode (selector, service account,
-   * mesh) of its agreement partners, and the waypoints in front of its callees. A subset of {@link
+   * The services whose rendered resources can differ, worked out from exactly what renderers read:
+   * the service itself (when changed), its view (agreements either way, the waypoint in front of
+   * it, its egress waypoint), the pods, identity and mesh mode (selector, service account, mesh) of
+   * its agreement partners, and the waypoints in front of its callees. A subset of {@link
    * #affectedServices()}, which also holds peers whose declarations changed in ways no renderer
    * reads: a scraper that every service admits is affected by every change, but needs a re-render
    * only when its own agreements or a partner's pods or identity change. Removed services are not

@@ -45,7 +45,11 @@ public final class Cidrs {
     if (cidr.indexOf('/') < 0) {
       boolean v6 = cidr.indexOf(':') >= 0;
       if ((v6 ? parseV6(cidr) : parseV4(cidr)) != null) {
-        return "CIDR \"" + cidr + "\" has no prefix length; write \"" + cidr + (v6 ? "/128" : "/32")
+        return "CIDR \""
+            + cidr
+            + "\" has no prefix length; write \""
+            + cidr
+            + (v6 ? "/128" : "/32")
             + "\" for one address";
       }
       return "\"" + cidr + "\" is not a CIDR (e.g. 10.0.0.0/8 or 2001:db8::/32)";
@@ -58,8 +62,14 @@ public final class Cidrs {
     int bytes = isV6(cidr) ? 16 : 4;
     for (int bit = prefix; bit < bytes * 8; bit++) {
       if ((p[1 + bit / 8] & (0x80 >>> (bit % 8))) != 0) {
-        return "CIDR \"" + cidr + "\" has bits set past its /" + prefix
-            + " prefix; write the network address " + canonicalNetwork(p, bytes) + "/" + prefix;
+        return "CIDR \""
+            + cidr
+            + "\" has bits set past its /"
+            + prefix
+            + " prefix; write the network address "
+            + canonicalNetwork(p, bytes)
+            + "/"
+            + prefix;
       }
     }
     return null;

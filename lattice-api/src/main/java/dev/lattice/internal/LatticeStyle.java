@@ -7,8 +7,9 @@ import java.lang.annotation.Target;
 import org.immutables.value.Value;
 
 /**
- * Internal: not part of Lattice's API. The one Immutables style of the project: generated classes stay package-private behind the
- * abstract value types, builders are strict, collections are JDK-only and keep their order.
+ * Internal: not part of Lattice's API. The one Immutables style of the project: generated classes
+ * stay package-private behind the abstract value types, builders are strict, collections are
+ * JDK-only and keep their order.
  */
 @Target({ElementType.PACKAGE, ElementType.TYPE})
 @Retention(RetentionPolicy.CLASS)

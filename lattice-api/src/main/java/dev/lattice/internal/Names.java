@@ -170,8 +170,12 @@ public final class Names {
     }
     String[] labels = rest.split("\\.", -1);
     if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
-      return "\"" + name + "\" looks like an IP address, not a DNS name; declare it as a CIDR"
-          + " (e.g. " + rest + "/32)";
+      return "\""
+          + name
+          + "\" looks like an IP address, not a DNS name; declare it as a CIDR"
+          + " (e.g. "
+          + rest
+          + "/32)";
     }
     for (String label : labels) {
       if (label.isEmpty() || label.length() > 63 || !DNS_LABEL.matcher(label).matches()) {

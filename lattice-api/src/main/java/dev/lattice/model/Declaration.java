@@ -8,10 +8,10 @@ import org.immutables.value.Value;
  * One service's word about one peer: that it calls the peer ({@code OUTBOUND}), that the peer may
  * call it ({@code INBOUND}), or both.
  *
- * <p>{@link #ports()} names a subset of the callee's ports (empty: all of them). With {@code
- * BOTH}, the port subset and the HTTP rules belong to the inbound side, what the declarer grants
- * on its own ports; the outbound side takes all of the peer's ports. HTTP rules are only
- * meaningful on an inbound side.
+ * <p>{@link #ports()} names a subset of the callee's ports (empty: all of them). With {@code BOTH},
+ * the port subset and the HTTP rules belong to the inbound side, what the declarer grants on its
+ * own ports; the outbound side takes all of the peer's ports. HTTP rules are only meaningful on an
+ * inbound side.
  */
 @Value.Immutable
 public abstract class Declaration {

@@ -6,8 +6,8 @@ import org.immutables.value.Value;
 
 /**
  * Traffic a service sends out of the graph: to a DNS name ({@code api.stripe.com}, or a wildcard
- * {@code *.s3.amazonaws.com}), an address range, or a Cilium entity ({@code kube-apiserver},
- * {@code world}, {@code cluster}, {@code host}, {@code remote-node}), on some ports.
+ * {@code *.s3.amazonaws.com}), an address range, or a Cilium entity ({@code kube-apiserver}, {@code
+ * world}, {@code cluster}, {@code host}, {@code remote-node}), on some ports.
  */
 @Value.Immutable
 public abstract class Egress {
@@ -34,8 +34,8 @@ public abstract class Egress {
   public abstract String target();
 
   /**
-   * The ports; empty means every port of every protocol (then {@link #protocol()} does not
-   * matter). Not allowed empty for FQDN targets.
+   * The ports; empty means every port of every protocol (then {@link #protocol()} does not matter).
+   * Not allowed empty for FQDN targets.
    */
   public abstract List<Integer> ports();
 

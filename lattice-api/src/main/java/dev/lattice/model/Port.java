@@ -6,8 +6,8 @@ import org.immutables.value.Value;
 
 /**
  * A named port of a service: the {@code port} its Kubernetes Service exposes, the {@code
- * targetPort} its pods listen on, the protocol, the mesh's mutual-TLS mode, and any outside
- * sources it is exposed to.
+ * targetPort} its pods listen on, the protocol, the mesh's mutual-TLS mode, and any outside sources
+ * it is exposed to.
  */
 @Value.Immutable
 public abstract class Port {

@@ -9,8 +9,8 @@ import org.immutables.value.Value;
  * A service as declared: where it lives, how its pods are selected and identified, its ports,
  * whether it is in the mesh, and its declarations, egress and exposures.
  *
- * <p>Build one with the DSL ({@code Lattice.service("api")...}) or load it from YAML; a value
- * holds what was declared, and {@code ServiceGraph.resolve()} reports what is wrong with it.
+ * <p>Build one with the DSL ({@code Lattice.service("api")...}) or load it from YAML; a value holds
+ * what was declared, and {@code ServiceGraph.resolve()} reports what is wrong with it.
  */
 @Value.Immutable
 public abstract class Service {
@@ -25,7 +25,9 @@ public abstract class Service {
   /** The name. */
   public abstract String name();
 
-  /** The pods' labels that select this service; defaults to {@code app.kubernetes.io/name: <name>}. */
+  /**
+   * The pods' labels that select this service; defaults to {@code app.kubernetes.io/name: <name>}.
+   */
   @Value.Default
   @SuppressWarnings("immutables:untype") // set as a whole; the default stands until then
   public Map<String, String> selector() {

@@ -5,9 +5,9 @@ import java.util.Map;
 import org.immutables.value.Value;
 
 /**
- * The facts about the cluster that renderers need: trust and DNS domains, the Istio root
- * namespace, the namespaces left out of default deny, where kube-dns runs, how waypoints are
- * named and scoped, and how load balancers and probes reach pods.
+ * The facts about the cluster that renderers need: trust and DNS domains, the Istio root namespace,
+ * the namespaces left out of default deny, where kube-dns runs, how waypoints are named and scoped,
+ * and how load balancers and probes reach pods.
  *
  * <p>{@code Settings.defaults()} fits a stock Cilium + Istio ambient install; change what differs:
  *
@@ -108,8 +108,9 @@ public abstract class Settings {
   }
 
   /**
-   * The waypoint name for a service under {@link WaypointScope#SERVICE}: {@code <service>-waypoint},
-   * shortened with a stable hash past 63 characters (it is also a label value).
+   * The waypoint name for a service under {@link WaypointScope#SERVICE}: {@code
+   * <service>-waypoint}, shortened with a stable hash past 63 characters (it is also a label
+   * value).
    */
   public String serviceWaypointName(String serviceName) {
     return dev.lattice.output.ResourceNames.fit(serviceName + "-waypoint", 63);

@@ -15,9 +15,9 @@ import java.util.Set;
 
 /**
  * A {@link JsonNodeFactory} whose object nodes keep their fields in two small arrays instead of a
- * {@code LinkedHashMap}. Rendered documents are millions of objects of one to four fields; a
- * {@code LinkedHashMap} spends a 16-slot table and a 40-byte entry per field on each, which at
- * 50,000 services was most of a 1.7 GB heap. Nodes behave exactly like Jackson's own: fields keep
+ * {@code LinkedHashMap}. Rendered documents are millions of objects of one to four fields; a {@code
+ * LinkedHashMap} spends a 16-slot table and a 40-byte entry per field on each, which at 50,000
+ * services was most of a 1.7 GB heap. Nodes behave exactly like Jackson's own: fields keep
  * insertion order, {@code equals} and {@code hashCode} follow {@link Map}'s contract, and nested
  * objects built through {@code putObject}/{@code addObject} come from this factory too. An object
  * that grows past {@value #LINEAR_LIMIT} fields moves to a {@code LinkedHashMap}, so lookups never

@@ -16,8 +16,8 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * A rendered set of resources, sorted by kind, namespace and name, with the labels Lattice needs
- * on objects it does not own. Written as YAML or JSON, it is byte-identical for the same input.
+ * A rendered set of resources, sorted by kind, namespace and name, with the labels Lattice needs on
+ * objects it does not own. Written as YAML or JSON, it is byte-identical for the same input.
  *
  * <pre>{@code
  * Manifest m = cilium.plus(istio);
@@ -193,8 +193,7 @@ public final class Manifest {
   }
 
   /**
-   * {@link #replace(Collection, Predicate, Collection, Predicate, Collection)}, keeping the
-   * labels.
+   * {@link #replace(Collection, Predicate, Collection, Predicate, Collection)}, keeping the labels.
    */
   public ManifestUpdate replace(
       Collection<String> namespaces,

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a controller applies to move a cluster from one manifest to the next: resources to create
- * or update (new, or with a changed document) and keys to delete (present before, gone now, and
+ * What a controller applies to move a cluster from one manifest to the next: resources to create or
+ * update (new, or with a changed document) and keys to delete (present before, gone now, and
  * labelled as managed by Lattice — nothing else is ever pruned).
  *
  * <pre>{@code
@@ -69,8 +69,7 @@ public final class ManifestDiff {
     int i = 0;
     int j = 0;
     while (i < a.size() || j < b.size()) {
-      int c =
-          i == a.size() ? 1 : j == b.size() ? -1 : a.get(i).key().compareTo(b.get(j).key());
+      int c = i == a.size() ? 1 : j == b.size() ? -1 : a.get(i).key().compareTo(b.get(j).key());
       if (c < 0) {
         Resource gone = a.get(i++);
         if (isManaged(gone)) {

@@ -70,8 +70,16 @@ public final class RequiredLabel implements Comparable<RequiredLabel> {
 
   /** The kubectl command that applies it. */
   public String kubectl() {
-    return "kubectl label " + kind.toLowerCase(java.util.Locale.ROOT) + " -n " + namespace + " "
-        + name + " " + key + "=" + value;
+    return "kubectl label "
+        + kind.toLowerCase(java.util.Locale.ROOT)
+        + " -n "
+        + namespace
+        + " "
+        + name
+        + " "
+        + key
+        + "="
+        + value;
   }
 
   @Override
@@ -100,7 +108,16 @@ public final class RequiredLabel implements Comparable<RequiredLabel> {
   /** {@code Service shop/api needs istio.io/use-waypoint=waypoint: reason}. */
   @Override
   public String toString() {
-    return kind + " " + namespace + "/" + name + " needs label " + key + "=" + value + ": "
+    return kind
+        + " "
+        + namespace
+        + "/"
+        + name
+        + " needs label "
+        + key
+        + "="
+        + value
+        + ": "
         + reason;
   }
 }

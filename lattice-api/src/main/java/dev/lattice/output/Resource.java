@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
 /**
- * One rendered Kubernetes document, as the API server would receive it. The document is a
- * Jackson tree; treat it as read-only (renderers hand out fresh trees, and manifests share them).
+ * One rendered Kubernetes document, as the API server would receive it. The document is a Jackson
+ * tree; treat it as read-only (renderers hand out fresh trees, and manifests share them).
  */
 public final class Resource implements Comparable<Resource> {
   private final ResourceKey key;
@@ -20,8 +20,8 @@ public final class Resource implements Comparable<Resource> {
   }
 
   /**
-   * Wraps a document; reads its {@code apiVersion}, {@code kind}, {@code metadata.name} and
-   * {@code metadata.namespace}.
+   * Wraps a document; reads its {@code apiVersion}, {@code kind}, {@code metadata.name} and {@code
+   * metadata.namespace}.
    *
    * @throws IllegalArgumentException when one of apiVersion, kind or metadata.name is missing
    */

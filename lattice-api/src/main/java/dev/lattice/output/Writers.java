@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes Jackson trees as YAML and JSON in one canonical form: mapping keys sorted, lists in
- * their order, two-space indentation, strings plain only when YAML 1.1 and 1.2 parsers both read
- * them back as the same string. The same tree always gives the same bytes.
+ * Writes Jackson trees as YAML and JSON in one canonical form: mapping keys sorted, lists in their
+ * order, two-space indentation, strings plain only when YAML 1.1 and 1.2 parsers both read them
+ * back as the same string. The same tree always gives the same bytes.
  */
 final class Writers {
   private static final String[] INDENTS = new String[64];
@@ -241,7 +241,11 @@ final class Writers {
           out.append("\\r");
           break;
         default:
-          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029
+          if (c < 0x20
+              || c == 0x7f
+              || (c >= 0x80 && c <= 0x9f)
+              || c == 0x2028
+              || c == 0x2029
               || c == 0xfeff) {
             out.append(String.format("\\u%04x", (int) c));
           } else {

@@ -74,8 +74,12 @@ class DslTest {
             .add(
                 service("api")
                     .port("http", 80, 8080)
-                    .dependsOn("web").http(GET, "/api/*").inbound()
-                    .dependsOn("db").inNamespace("data").outbound()
+                    .dependsOn("web")
+                    .http(GET, "/api/*")
+                    .inbound()
+                    .dependsOn("db")
+                    .inNamespace("data")
+                    .outbound()
                     .egressTo(fqdn("api.stripe.com").port(443)))
             .add(service("db").inNamespace("data").port("pg", 5432).dependsOn("shop/api").inbound())
             .build();
@@ -84,7 +88,8 @@ class DslTest {
 
     // web declares api outbound, but api only admits... no: api declares web inbound, so web -> api
     // agrees; api -> db agrees across namespaces.
-    assertThat(t.agreements()).extracting(Agreement::toString)
+    assertThat(t.agreements())
+        .extracting(Agreement::toString)
         .containsExactly(
             "shop/api -> data/db [pg 5432/TCP]",
             "shop/web -> shop/api [http 80->8080/TCP] [GET /api/*]");
@@ -102,7 +107,8 @@ class DslTest {
             .add(service("data/d"))
             .build();
 
-    assertThat(g.services()).extracting(s -> s.id().toString())
+    assertThat(g.services())
+        .extracting(s -> s.id().toString())
         .containsExactly("default/a", "shop/b", "ops/c", "data/d");
   }
 
@@ -111,11 +117,14 @@ class DslTest {
     Service s =
         service("api")
             .port("http", 80)
-            .dependsOn("web").inbound()
-            .dependsOn("cache").both()
+            .dependsOn("web")
+            .inbound()
+            .dependsOn("cache")
+            .both()
             .build();
 
-    assertThat(s.declarations()).extracting(Declaration::direction)
+    assertThat(s.declarations())
+        .extracting(Declaration::direction)
         .containsExactly(Direction.INBOUND, Direction.BOTH);
     assertThat(Direction.BOTH.isInbound()).isTrue();
     assertThat(Direction.BOTH.isOutbound()).isTrue();
@@ -125,11 +134,15 @@ class DslTest {
   void peersCanBeNamedWithNamespaceInEitherForm() {
     Service s =
         service("api")
-            .dependsOn("data/db").outbound()
-            .dependsOn("cache").inNamespace("data").outbound()
+            .dependsOn("data/db")
+            .outbound()
+            .dependsOn("cache")
+            .inNamespace("data")
+            .outbound()
             .build("shop");
 
-    assertThat(s.declarations()).extracting(d -> d.peer().resolve("shop").toString())
+    assertThat(s.declarations())
+        .extracting(d -> d.peer().resolve("shop").toString())
         .containsExactly("data/db", "data/cache");
   }
 
@@ -139,7 +152,11 @@ class DslTest {
         service("api")
             .port("http", 80, 8080)
             .port("metrics", 9090)
-            .dependsOn("web").ports("http").http(GET, "/api/*", "*.png").http(POST, "/orders").inbound()
+            .dependsOn("web")
+            .ports("http")
+            .http(GET, "/api/*", "*.png")
+            .http(POST, "/orders")
+            .inbound()
             .build();
 
     Declaration d = s.declarations().get(0);
@@ -172,7 +189,8 @@ class DslTest {
                 cidr("192.0.2.10/32").port(53).udp())
             .build();
 
-    assertThat(s.egress()).extracting(Egress::toString)
+    assertThat(s.egress())
+        .extracting(Egress::toString)
         .containsExactly(
             "fqdn api.stripe.com:[443]/TCP",
             "fqdn *.s3.amazonaws.com:[443]/TCP",
@@ -188,10 +206,16 @@ class DslTest {
   void portRefinementsApplyToTheLastPort() {
     Service s =
         service("media")
-            .port("http", 8096).permissive().exposedTo(world(), clients("10.20.0.0/16"))
-            .port("dns", 53).udp()
-            .port("hook", 443, 9443).permissive().exposedTo(kubeApiserver())
-            .port("sig", 7000).sctp()
+            .port("http", 8096)
+            .permissive()
+            .exposedTo(world(), clients("10.20.0.0/16"))
+            .port("dns", 53)
+            .udp()
+            .port("hook", 443, 9443)
+            .permissive()
+            .exposedTo(kubeApiserver())
+            .port("sig", 7000)
+            .sctp()
             .build();
 
     assertThat(s.port("http").orElseThrow().peerAuth()).isEqualTo(PeerAuth.PERMISSIVE);

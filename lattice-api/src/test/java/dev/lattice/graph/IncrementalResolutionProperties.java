@@ -54,7 +54,13 @@ class IncrementalResolutionProperties {
       String got = fingerprint(u.topology());
       String want = fingerprint(full);
       if (!got.equals(want)) {
-        return "after step " + step + " (upserts " + upserts + ", removals " + removals + "):\n"
+        return "after step "
+            + step
+            + " (upserts "
+            + upserts
+            + ", removals "
+            + removals
+            + "):\n"
             + diff(want, got);
       }
       if (!fingerprint(current).equals(before)) {
@@ -62,7 +68,16 @@ class IncrementalResolutionProperties {
       }
       String missing = unreported(current, u);
       if (missing != null) {
-        return "step " + step + " (upserts " + upserts + " " + upserts.stream().map(x -> x.declarations().toString()).toList() + ", removals " + removals + "): " + missing;
+        return "step "
+            + step
+            + " (upserts "
+            + upserts
+            + " "
+            + upserts.stream().map(x -> x.declarations().toString()).toList()
+            + ", removals "
+            + removals
+            + "): "
+            + missing;
       }
       current = u.topology();
     }
@@ -116,9 +131,16 @@ class IncrementalResolutionProperties {
     t.agreements().forEach(a -> sb.append("agreement ").append(a).append('\n'));
     t.diagnostics().forEach(d -> sb.append("diagnostic ").append(d).append('\n'));
     t.waypoints()
-        .forEach(w -> sb.append("waypoint ").append(w).append(' ').append(w.services())
-            .append(w.routesEgress() ? " egress" : "").append('\n'));
-    t.edges().forEach(e -> sb.append("edge ").append(e).append(' ').append(e.httpRules()).append('\n'));
+        .forEach(
+            w ->
+                sb.append("waypoint ")
+                    .append(w)
+                    .append(' ')
+                    .append(w.services())
+                    .append(w.routesEgress() ? " egress" : "")
+                    .append('\n'));
+    t.edges()
+        .forEach(e -> sb.append("edge ").append(e).append(' ').append(e.httpRules()).append('\n'));
     for (ServiceView v : t.views()) {
       sb.append("view ").append(view(v)).append('\n');
     }
@@ -126,8 +148,14 @@ class IncrementalResolutionProperties {
   }
 
   private static String view(ServiceView v) {
-    return v.id() + " in " + v.inbound() + " out " + v.outbound() + " wp "
-        + v.waypoint().map(Object::toString).orElse("-") + " egress "
+    return v.id()
+        + " in "
+        + v.inbound()
+        + " out "
+        + v.outbound()
+        + " wp "
+        + v.waypoint().map(Object::toString).orElse("-")
+        + " egress "
         + v.egressWaypoint().map(Object::toString).orElse("-");
   }
 
@@ -144,8 +172,13 @@ class IncrementalResolutionProperties {
               || peersChanged(before, u.topology(), old)
               || peersChanged(before, u.topology(), after);
       if (changed && !affected.contains(id)) {
-        return id + " changed but is not in affectedServices " + affected + "\n  before: "
-            + (old == null ? "-" : view(old)) + "\n  after:  " + view(after);
+        return id
+            + " changed but is not in affectedServices "
+            + affected
+            + "\n  before: "
+            + (old == null ? "-" : view(old))
+            + "\n  after:  "
+            + view(after);
       }
     }
     return null;
@@ -180,8 +213,12 @@ class IncrementalResolutionProperties {
     List<String> w = List.of(want.split("\n"));
     List<String> g = List.of(got.split("\n"));
     StringBuilder sb = new StringBuilder();
-    w.stream().filter(x -> !g.contains(x)).forEach(x -> sb.append("  missing: ").append(x).append('\n'));
-    g.stream().filter(x -> !w.contains(x)).forEach(x -> sb.append("  extra:   ").append(x).append('\n'));
+    w.stream()
+        .filter(x -> !g.contains(x))
+        .forEach(x -> sb.append("  missing: ").append(x).append('\n'));
+    g.stream()
+        .filter(x -> !w.contains(x))
+        .forEach(x -> sb.append("  extra:   ").append(x).append('\n'));
     return sb.toString();
   }
 }

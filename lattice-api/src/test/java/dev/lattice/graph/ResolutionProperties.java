@@ -41,7 +41,9 @@ class ResolutionProperties {
           Set<String> expectedDiagnostics = new TreeSet<>();
           naive(graph.services(), expected, expectedDiagnostics);
           Set<String> actual =
-              t.agreements().stream().map(ResolutionProperties::describe).collect(Collectors.toCollection(TreeSet::new));
+              t.agreements().stream()
+                  .map(ResolutionProperties::describe)
+                  .collect(Collectors.toCollection(TreeSet::new));
           if (!actual.equals(expected)) {
             return "agreements differ\n  expected: " + expected + "\n  actual:   " + actual;
           }
@@ -51,7 +53,9 @@ class ResolutionProperties {
                   .map(d -> d.code().id() + " " + d.path())
                   .collect(Collectors.toCollection(TreeSet::new));
           if (!actualDiagnostics.equals(expectedDiagnostics)) {
-            return "diagnostics differ\n  expected: " + expectedDiagnostics + "\n  actual:   "
+            return "diagnostics differ\n  expected: "
+                + expectedDiagnostics
+                + "\n  actual:   "
                 + actualDiagnostics;
           }
           return null;
@@ -66,12 +70,18 @@ class ResolutionProperties {
           DiagnosticCode.PLAINTEXT_TO_STRICT);
 
   private static String describe(Agreement a) {
-    return a.caller() + "->" + a.callee() + " "
-        + a.ports().stream().map(Port::name).toList() + " " + a.httpRules();
+    return a.caller()
+        + "->"
+        + a.callee()
+        + " "
+        + a.ports().stream().map(Port::name).toList()
+        + " "
+        + a.httpRules();
   }
 
   /** The oracle: every ordered pair, read straight from the rule in DESIGN §3. */
-  private static void naive(List<Service> services, Set<String> agreements, Set<String> diagnostics) {
+  private static void naive(
+      List<Service> services, Set<String> agreements, Set<String> diagnostics) {
     Map<ServiceId, Service> byId = new HashMap<>();
     services.forEach(s -> byId.put(s.id(), s));
     for (Service a : services) {
@@ -124,16 +134,32 @@ class ResolutionProperties {
           }
         }
         ports.sort(
-            Comparator.comparingInt(Port::port).thenComparing(Port::protocol).thenComparing(Port::name));
-        agreements.add(a.id() + "->" + b.id() + " " + ports.stream().map(Port::name).toList() + " "
-            + in.httpRules());
+            Comparator.comparingInt(Port::port)
+                .thenComparing(Port::protocol)
+                .thenComparing(Port::name));
+        agreements.add(
+            a.id()
+                + "->"
+                + b.id()
+                + " "
+                + ports.stream().map(Port::name).toList()
+                + " "
+                + in.httpRules());
       }
       if (a.allowPeerTraffic() && !a.ports().isEmpty()) {
         List<Port> ports = new ArrayList<>(a.ports());
         ports.sort(
-            Comparator.comparingInt(Port::port).thenComparing(Port::protocol).thenComparing(Port::name));
-        agreements.add(a.id() + "->" + a.id() + " " + ports.stream().map(Port::name).toList() + " "
-            + List.<HttpRule>of());
+            Comparator.comparingInt(Port::port)
+                .thenComparing(Port::protocol)
+                .thenComparing(Port::name));
+        agreements.add(
+            a.id()
+                + "->"
+                + a.id()
+                + " "
+                + ports.stream().map(Port::name).toList()
+                + " "
+                + List.<HttpRule>of());
       }
     }
   }
@@ -146,7 +172,9 @@ class ResolutionProperties {
   private static Declaration explicit(Service self, Service peer, boolean outbound) {
     for (Declaration d : self.declarations()) {
       boolean sideMatches = outbound ? d.direction().isOutbound() : d.direction().isInbound();
-      if (sideMatches && !d.peer().isWildcard() && d.peer().resolve(self.namespace()).equals(peer.id())) {
+      if (sideMatches
+          && !d.peer().isWildcard()
+          && d.peer().resolve(self.namespace()).equals(peer.id())) {
         return d;
       }
     }

@@ -56,9 +56,11 @@ class ResolverTest {
             service("web").dependsOn("api").outbound(),
             service("api").port("http", 80).dependsOn("web").inbound());
 
-    assertThat(t.agreements()).extracting(Agreement::toString)
+    assertThat(t.agreements())
+        .extracting(Agreement::toString)
         .containsExactly("shop/web -> shop/api [http 80/TCP]");
-    assertThat(t.edges()).extracting(Edge::toString)
+    assertThat(t.edges())
+        .extracting(Edge::toString)
         .containsExactly("shop/web -> shop/api (AGREED)");
   }
 
@@ -92,7 +94,8 @@ class ResolverTest {
             service("a").port("http", 80).dependsOn("b").both(),
             service("b").port("grpc", 9090).dependsOn("a").both());
 
-    assertThat(t.agreements()).extracting(Agreement::toString)
+    assertThat(t.agreements())
+        .extracting(Agreement::toString)
         .containsExactly("shop/a -> shop/b [grpc 9090/TCP]", "shop/b -> shop/a [http 80/TCP]");
   }
 
@@ -105,9 +108,12 @@ class ResolverTest {
                 .port("http", 80)
                 .port("admin", 81)
                 .port("metrics", 9090)
-                .dependsOn("web").ports("http", "metrics").inbound());
+                .dependsOn("web")
+                .ports("http", "metrics")
+                .inbound());
 
-    assertThat(t.agreements()).singleElement()
+    assertThat(t.agreements())
+        .singleElement()
         .satisfies(a -> assertThat(a.ports()).extracting(Port::name).containsExactly("http"));
   }
 
@@ -119,7 +125,8 @@ class ResolverTest {
             service("a").port("http", 80).port("admin", 81).dependsOn("b").ports("http").both(),
             service("b").port("x", 1000).port("y", 1001).dependsOn("a").both());
 
-    assertThat(t.agreements()).extracting(Agreement::toString)
+    assertThat(t.agreements())
+        .extracting(Agreement::toString)
         .containsExactly(
             "shop/a -> shop/b [x 1000/TCP, y 1001/TCP]", "shop/b -> shop/a [http 80/TCP]");
   }
@@ -129,17 +136,23 @@ class ResolverTest {
     Topology t =
         ServiceGraph.builder()
             .add(service("ops/scraper").dependsOn("*").ports("metrics").outbound())
-            .add(service("shop/api").port("http", 80).port("metrics", 9090)
-                .dependsOn("ops/scraper").inbound())
+            .add(
+                service("shop/api")
+                    .port("http", 80)
+                    .port("metrics", 9090)
+                    .dependsOn("ops/scraper")
+                    .inbound())
             .add(service("shop/web").port("http", 80).port("metrics", 9090)) // did not admit it
             .add(service("shop/public").port("http", 80).dependsOn("*").inbound())
             .add(service("shop/client").dependsOn("public").outbound())
             .build()
             .resolve();
 
-    assertThat(t.agreements()).extracting(Agreement::toString)
+    assertThat(t.agreements())
+        .extracting(Agreement::toString)
         .containsExactly(
-            "ops/scraper -> shop/api [metrics 9090/TCP]", "shop/client -> shop/public [http 80/TCP]");
+            "ops/scraper -> shop/api [metrics 9090/TCP]",
+            "shop/client -> shop/public [http 80/TCP]");
   }
 
   @Test
@@ -160,24 +173,35 @@ class ResolverTest {
             service("api")
                 .port("http", 80)
                 .port("admin", 81)
-                .dependsOn("*").inbound()
-                .dependsOn("web").ports("http").http(GET, "/health").inbound());
+                .dependsOn("*")
+                .inbound()
+                .dependsOn("web")
+                .ports("http")
+                .http(GET, "/health")
+                .inbound());
 
-    assertThat(t.agreements()).singleElement().satisfies(a -> {
-      assertThat(a.ports()).extracting(Port::name).containsExactly("http");
-      assertThat(a.httpRules()).containsExactly(HttpRule.of(List.of("GET"), List.of("/health")));
-    });
+    assertThat(t.agreements())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.ports()).extracting(Port::name).containsExactly("http");
+              assertThat(a.httpRules())
+                  .containsExactly(HttpRule.of(List.of("GET"), List.of("/health")));
+            });
   }
 
   @Test
   void peerTrafficIsAnAgreementWithItself() {
     Topology t = resolve(service("db").port("pg", 5432).port("repl", 5433).allowPeerTraffic());
 
-    assertThat(t.agreements()).singleElement().satisfies(a -> {
-      assertThat(a.isPeerTraffic()).isTrue();
-      assertThat(a.caller()).isEqualTo(a.callee());
-      assertThat(a.ports()).hasSize(2);
-    });
+    assertThat(t.agreements())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.isPeerTraffic()).isTrue();
+              assertThat(a.caller()).isEqualTo(a.callee());
+              assertThat(a.ports()).hasSize(2);
+            });
   }
 
   @Test
@@ -186,30 +210,43 @@ class ResolverTest {
         resolve(
             service("web").dependsOn("api").outbound(),
             service("cron").dependsOn("api").outbound(),
-            service("api").port("http", 80)
-                .dependsOn("web").http(GET, "/api/*").inbound()
-                .dependsOn("cron").inbound());
+            service("api")
+                .port("http", 80)
+                .dependsOn("web")
+                .http(GET, "/api/*")
+                .inbound()
+                .dependsOn("cron")
+                .inbound());
 
     ServiceView api = t.view(ServiceId.of("shop", "api")).orElseThrow();
     assertThat(api.isBehindWaypoint()).isTrue();
     assertThat(api.waypoint().orElseThrow().name()).isEqualTo("waypoint");
-    assertThat(t.waypoints()).singleElement().satisfies(w -> {
-      assertThat(w.services()).containsExactly(ServiceId.of("shop", "api"));
-      assertThat(w.routesEgress()).isFalse();
-    });
+    assertThat(t.waypoints())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.services()).containsExactly(ServiceId.of("shop", "api"));
+              assertThat(w.routesEgress()).isFalse();
+            });
     assertThat(t.view(ServiceId.of("shop", "web")).orElseThrow().isBehindWaypoint()).isFalse();
   }
 
   @Test
   void serviceScopeGivesEachServiceItsOwnWaypointAndEgressUsesTheNamespaceOne() {
     Topology t =
-        ServiceGraph.builder().namespace("shop")
-            .add(service("web").dependsOn("api").outbound().egressTo(fqdn("api.stripe.com").port(443)))
+        ServiceGraph.builder()
+            .namespace("shop")
+            .add(
+                service("web")
+                    .dependsOn("api")
+                    .outbound()
+                    .egressTo(fqdn("api.stripe.com").port(443)))
             .add(service("api").port("http", 80).dependsOn("web").http(GET, "/").inbound())
             .build()
             .resolve(Settings.builder().waypointScope(WaypointScope.SERVICE).build());
 
-    assertThat(t.waypoints()).extracting(Waypoint::toString)
+    assertThat(t.waypoints())
+        .extracting(Waypoint::toString)
         .containsExactly("shop/api-waypoint", "shop/waypoint");
     assertThat(t.view(ServiceId.of("shop", "web")).orElseThrow().egressWaypoint())
         .hasValueSatisfying(w -> assertThat(w.name()).isEqualTo("waypoint"));
@@ -219,20 +256,22 @@ class ResolverTest {
   void longServiceWaypointNamesFitALabelValue() {
     String name = "a".repeat(60);
     Topology t =
-        ServiceGraph.builder().namespace("shop")
+        ServiceGraph.builder()
+            .namespace("shop")
             .add(service("web").dependsOn(name).outbound())
             .add(service(name).port("http", 80).dependsOn("web").http(GET, "/").inbound())
             .build()
             .resolve(Settings.builder().waypointScope(WaypointScope.SERVICE).build());
 
-    assertThat(t.waypoints()).singleElement()
-        .satisfies(w -> assertThat(w.name()).hasSize(63).startsWith("aaaa").doesNotContain("waypoint"));
+    assertThat(t.waypoints())
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.name()).hasSize(63).startsWith("aaaa").doesNotContain("waypoint"));
   }
 
   @Test
   void udpOnlyExactFqdnEgressNeedsNoWaypoint() {
-    Topology t =
-        resolve(service("ntp").egressTo(fqdn("time.example.com").port(123).udp()));
+    Topology t = resolve(service("ntp").egressTo(fqdn("time.example.com").port(123).udp()));
 
     assertThat(t.waypoints()).isEmpty();
     assertThat(t.view(ServiceId.of("shop", "ntp")).orElseThrow().egressWaypoint()).isEmpty();
@@ -260,11 +299,14 @@ class ResolverTest {
                 .addPorts(Port.builder().name("b").port(65536).build())
                 .build());
 
-    assertThat(t.diagnostics()).filteredOn(d -> d.code() == DiagnosticCode.PORT_OUT_OF_RANGE)
+    assertThat(t.diagnostics())
+        .filteredOn(d -> d.code() == DiagnosticCode.PORT_OUT_OF_RANGE)
         .extracting(Diagnostic::path, Diagnostic::message)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("shop/api.ports[a]", "port must be 1..65535, got 0"),
-            org.assertj.core.groups.Tuple.tuple("shop/api.ports[b]", "port must be 1..65535, got 65536"));
+            org.assertj.core.groups.Tuple.tuple(
+                "shop/api.ports[a]", "port must be 1..65535, got 0"),
+            org.assertj.core.groups.Tuple.tuple(
+                "shop/api.ports[b]", "port must be 1..65535, got 65536"));
   }
 
   @Test
@@ -273,8 +315,12 @@ class ResolverTest {
         resolve(
             base("dns")
                 .addPorts(Port.builder().name("dns").port(53).build())
-                .addPorts(Port.builder().name("dns-udp").port(53)
-                    .protocol(dev.lattice.model.Protocol.UDP).build())
+                .addPorts(
+                    Port.builder()
+                        .name("dns-udp")
+                        .port(53)
+                        .protocol(dev.lattice.model.Protocol.UDP)
+                        .build())
                 .addPorts(Port.builder().name("other").port(53).build())
                 .build());
 
@@ -285,12 +331,21 @@ class ResolverTest {
 
   @Test
   void rejectsTheSameServiceDeclaredTwiceDifferently() {
-    Service first = base("api").source(SourceLocation.of("a.yaml", 1, 1))
-        .addPorts(Port.builder().name("http").port(80).build()).build();
-    Service second = base("api").source(SourceLocation.of("b.yaml", 4, 1))
-        .addPorts(Port.builder().name("http").port(8080).build()).build();
-    Service same = base("api").source(SourceLocation.of("c.yaml", 1, 1))
-        .addPorts(Port.builder().name("http").port(80).build()).build();
+    Service first =
+        base("api")
+            .source(SourceLocation.of("a.yaml", 1, 1))
+            .addPorts(Port.builder().name("http").port(80).build())
+            .build();
+    Service second =
+        base("api")
+            .source(SourceLocation.of("b.yaml", 4, 1))
+            .addPorts(Port.builder().name("http").port(8080).build())
+            .build();
+    Service same =
+        base("api")
+            .source(SourceLocation.of("c.yaml", 1, 1))
+            .addPorts(Port.builder().name("http").port(80).build())
+            .build();
 
     Topology t = resolve(first, second, same);
 
@@ -325,7 +380,12 @@ class ResolverTest {
     Topology t =
         resolve(
             service("web").dependsOn("api").ports("admin").outbound(),
-            service("api").port("http", 80).port("admin", 81).dependsOn("web").ports("http").inbound());
+            service("api")
+                .port("http", 80)
+                .port("admin", 81)
+                .dependsOn("web")
+                .ports("http")
+                .inbound());
 
     Diagnostic d = only(t, DiagnosticCode.NO_COMMON_PORT);
     assertThat(d.path()).isEqualTo("shop/web.dependsOn[api]");
@@ -338,8 +398,14 @@ class ResolverTest {
     Topology t =
         resolve(
             service("batch").notInMesh().dependsOn("api").outbound(),
-            service("api").port("http", 80).port("dns", 53).udp().port("ok", 81).permissive()
-                .dependsOn("batch").inbound());
+            service("api")
+                .port("http", 80)
+                .port("dns", 53)
+                .udp()
+                .port("ok", 81)
+                .permissive()
+                .dependsOn("batch")
+                .inbound());
 
     Diagnostic d = only(t, DiagnosticCode.PLAINTEXT_TO_STRICT);
     assertThat(d.path()).isEqualTo("shop/batch.dependsOn[api]");
@@ -351,8 +417,13 @@ class ResolverTest {
     Topology t =
         resolve(
             service("batch").notInMesh().dependsOn("api").outbound(),
-            service("api").port("dns", 53).udp().port("ok", 81).permissive()
-                .dependsOn("batch").inbound());
+            service("api")
+                .port("dns", 53)
+                .udp()
+                .port("ok", 81)
+                .permissive()
+                .dependsOn("batch")
+                .inbound());
 
     assertThat(t.hasErrors()).isFalse();
     assertThat(t.agreements()).hasSize(1);
@@ -363,7 +434,12 @@ class ResolverTest {
     Topology t =
         resolve(
             service("batch").notInMesh().dependsOn("api").outbound(),
-            service("api").port("http", 80).permissive().dependsOn("batch").http(GET, "/").inbound());
+            service("api")
+                .port("http", 80)
+                .permissive()
+                .dependsOn("batch")
+                .http(GET, "/")
+                .inbound());
 
     Diagnostic d = only(t, DiagnosticCode.HTTP_WITHOUT_WAYPOINT);
     assertThat(d.path()).isEqualTo("shop/batch.dependsOn[api]");
@@ -373,17 +449,24 @@ class ResolverTest {
   @Test
   void rejectsHttpRulesOnANonMeshCallee() {
     Topology t =
-        resolve(service("api").notInMesh().port("http", 80).dependsOn("web").http(GET, "/").inbound());
+        resolve(
+            service("api").notInMesh().port("http", 80).dependsOn("web").http(GET, "/").inbound());
 
-    assertThat(only(t, DiagnosticCode.HTTP_WITHOUT_WAYPOINT).message()).contains("enroll it in the mesh");
+    assertThat(only(t, DiagnosticCode.HTTP_WITHOUT_WAYPOINT).message())
+        .contains("enroll it in the mesh");
   }
 
   @Test
   void rejectsHttpRulesCoveringAUdpPort() {
     Topology t =
         resolve(
-            service("api").port("http", 80).port("dns", 53).udp()
-                .dependsOn("web").http(GET, "/").inbound());
+            service("api")
+                .port("http", 80)
+                .port("dns", 53)
+                .udp()
+                .dependsOn("web")
+                .http(GET, "/")
+                .inbound());
 
     Diagnostic d = only(t, DiagnosticCode.HTTP_WITHOUT_WAYPOINT);
     assertThat(d.message()).contains("port \"dns\" (UDP)").contains("ports: [http]");
@@ -391,9 +474,15 @@ class ResolverTest {
 
   @Test
   void rejectsHttpRulesOnAnOutboundDeclaration() {
-    Service web = base("web").addDeclarations(Declaration.builder().peer(PeerRef.named("api"))
-        .direction(Direction.OUTBOUND).addHttpRules(HttpRule.of(List.of("GET"), List.of("/"))).build())
-        .build();
+    Service web =
+        base("web")
+            .addDeclarations(
+                Declaration.builder()
+                    .peer(PeerRef.named("api"))
+                    .direction(Direction.OUTBOUND)
+                    .addHttpRules(HttpRule.of(List.of("GET"), List.of("/")))
+                    .build())
+            .build();
 
     assertThat(only(resolve(web), DiagnosticCode.HTTP_ON_OUTBOUND).message())
         .contains("Move them to shop/api's inbound declaration of shop/web");
@@ -408,8 +497,7 @@ class ResolverTest {
 
   @Test
   void rejectsDuplicateDeclarationsOfOneSide() {
-    Topology t =
-        resolve(service("web").dependsOn("api").outbound().dependsOn("shop/api").both());
+    Topology t = resolve(service("web").dependsOn("api").outbound().dependsOn("shop/api").both());
 
     assertThat(only(t, DiagnosticCode.DUPLICATE_DECLARATION).message())
         .contains("declares shop/api outbound more than once");
@@ -417,14 +505,17 @@ class ResolverTest {
 
   @Test
   void rejectsInvalidEgressTargets() {
-    Service s = base("api")
-        .addEgress(Egress.builder().kind(Egress.Kind.FQDN).target("api..com").addPorts(443).build())
-        .addEgress(Egress.builder().kind(Egress.Kind.FQDN).target("ok.example.com").build())
-        .addEgress(Egress.builder().kind(Egress.Kind.CIDR).target("10.0.0.0/40").build())
-        .addEgress(Egress.builder().kind(Egress.Kind.ENTITY).target("everything").build())
-        .build();
+    Service s =
+        base("api")
+            .addEgress(
+                Egress.builder().kind(Egress.Kind.FQDN).target("api..com").addPorts(443).build())
+            .addEgress(Egress.builder().kind(Egress.Kind.FQDN).target("ok.example.com").build())
+            .addEgress(Egress.builder().kind(Egress.Kind.CIDR).target("10.0.0.0/40").build())
+            .addEgress(Egress.builder().kind(Egress.Kind.ENTITY).target("everything").build())
+            .build();
 
-    assertThat(resolve(s).diagnostics()).filteredOn(d -> d.code() == DiagnosticCode.INVALID_EGRESS)
+    assertThat(resolve(s).diagnostics())
+        .filteredOn(d -> d.code() == DiagnosticCode.INVALID_EGRESS)
         .extracting(Diagnostic::path)
         .containsExactly(
             "shop/api.egress[10.0.0.0/40]",
@@ -446,7 +537,10 @@ class ResolverTest {
   void acceptsExposuresOfPermissiveTcpAndOfNonMeshOrUdpPorts() {
     Topology t =
         resolve(
-            service("web").port("http", 80).permissive().exposedTo(world(), clients("10.20.0.0/16")),
+            service("web")
+                .port("http", 80)
+                .permissive()
+                .exposedTo(world(), clients("10.20.0.0/16")),
             service("dns").port("dns", 53).udp().exposedTo(world()),
             service("legacy").notInMesh().port("http", 80).exposedTo(world()));
 
@@ -455,9 +549,16 @@ class ResolverTest {
 
   @Test
   void rejectsMalformedExposureCidr() {
-    Service s = base("web").addPorts(Port.builder().name("http").port(80)
-        .peerAuth(dev.lattice.model.PeerAuth.PERMISSIVE)
-        .addExposedTo(Exposure.cidr("10.0.0.0/99")).build()).build();
+    Service s =
+        base("web")
+            .addPorts(
+                Port.builder()
+                    .name("http")
+                    .port(80)
+                    .peerAuth(dev.lattice.model.PeerAuth.PERMISSIVE)
+                    .addExposedTo(Exposure.cidr("10.0.0.0/99"))
+                    .build())
+            .build();
 
     assertThat(only(resolve(s), DiagnosticCode.INVALID_EXPOSURE).path())
         .isEqualTo("shop/web.ports[http].exposedTo[10.0.0.0/99]");
@@ -477,11 +578,18 @@ class ResolverTest {
   @Test
   void rejectsSettingsThatWouldRenderInvalidDocuments() {
     Topology t =
-        ServiceGraph.builder().add(service("web")).build()
-            .resolve(Settings.builder().trustDomain("my domain").waypointName("Waypoint")
-                .ambientProbeSources(List.of("169.254.7.127")).build());
+        ServiceGraph.builder()
+            .add(service("web"))
+            .build()
+            .resolve(
+                Settings.builder()
+                    .trustDomain("my domain")
+                    .waypointName("Waypoint")
+                    .ambientProbeSources(List.of("169.254.7.127"))
+                    .build());
 
-    assertThat(t.diagnostics()).filteredOn(d -> d.code() == DiagnosticCode.INVALID_SETTINGS)
+    assertThat(t.diagnostics())
+        .filteredOn(d -> d.code() == DiagnosticCode.INVALID_SETTINGS)
         .extracting(Diagnostic::message)
         .containsExactly(
             "CIDR \"169.254.7.127\" has no prefix length; write \"169.254.7.127/32\" for one address",
@@ -496,7 +604,8 @@ class ResolverTest {
   void rejectsEmptySelector() {
     Service s = base("api").selector(Map.of()).build();
 
-    assertThat(only(resolve(s), DiagnosticCode.INVALID_LABEL).message()).contains("select every pod");
+    assertThat(only(resolve(s), DiagnosticCode.INVALID_LABEL).message())
+        .contains("select every pod");
   }
 
   @Test
@@ -510,8 +619,9 @@ class ResolverTest {
     Diagnostic d = only(t, DiagnosticCode.UNKNOWN_SERVICE);
     assertThat(d.severity()).isEqualTo(Severity.WARNING);
     assertThat(d.message())
-        .isEqualTo("shop/web calls shop/dbx, which is not declared; the edge stays closed until it is"
-            + " (did you mean shop/db? known services in shop: cache, db, web)");
+        .isEqualTo(
+            "shop/web calls shop/dbx, which is not declared; the edge stays closed until it is"
+                + " (did you mean shop/db? known services in shop: cache, db, web)");
     assertThat(t.edges()).extracting(Edge::status).containsExactly(Edge.Status.UNKNOWN_PEER);
   }
 
@@ -541,7 +651,8 @@ class ResolverTest {
     Service a = base("a").source(SourceLocation.of("a.yaml", 2, 1)).selector(Map.of()).build();
     Service c = base("c").selector(Map.of()).build();
 
-    assertThat(resolve(b, c, a).diagnostics()).extracting(Diagnostic::path)
+    assertThat(resolve(b, c, a).diagnostics())
+        .extracting(Diagnostic::path)
         .containsExactly("shop/a", "shop/b", "shop/c");
   }
 }

@@ -9,27 +9,63 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NamesTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"a", "api", "a-1", "0day", "x23456789012345678901234567890123456789012345678901234567890123"})
+  @ValueSource(
+      strings = {
+        "a",
+        "api",
+        "a-1",
+        "0day",
+        "x23456789012345678901234567890123456789012345678901234567890123"
+      })
   void acceptsDnsLabels(String name) {
     assertThat(Names.dnsLabel("name", name)).isNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "-a", "a-", "A", "a_b", "a.b", "x234567890123456789012345678901234567890123456789012345678901234"})
+  @ValueSource(
+      strings = {
+        "",
+        "-a",
+        "a-",
+        "A",
+        "a_b",
+        "a.b",
+        "x234567890123456789012345678901234567890123456789012345678901234"
+      })
   void rejectsNonLabels(String name) {
     assertThat(Names.dnsLabel("name", name)).isNotNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.0/8", "0.0.0.0/0", "203.0.113.7/32", "2001:db8::/32", "::/0",
-      "fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128", "::ffff:10.0.0.0/104"})
+  @ValueSource(
+      strings = {
+        "10.0.0.0/8",
+        "0.0.0.0/0",
+        "203.0.113.7/32",
+        "2001:db8::/32",
+        "::/0",
+        "fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128",
+        "::ffff:10.0.0.0/104"
+      })
   void acceptsCanonicalCidrs(String cidr) {
     assertThat(Names.cidr(cidr)).isNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.0", "10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "01.0.0.0/8",
-      "2001:db8::1::/64", "2001:db8::/129", "10.0.0.1/8", "2001:db8::1/32", "abc", "10.0.0.0/-1"})
+  @ValueSource(
+      strings = {
+        "10.0.0.0",
+        "10.0.0.0/33",
+        "10.0.0/8",
+        "256.0.0.0/8",
+        "01.0.0.0/8",
+        "2001:db8::1::/64",
+        "2001:db8::/129",
+        "10.0.0.1/8",
+        "2001:db8::1/32",
+        "abc",
+        "10.0.0.0/-1"
+      })
   void rejectsOtherCidrs(String cidr) {
     assertThat(Names.cidr(cidr)).isNotNull();
   }
@@ -48,7 +84,18 @@ class NamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost", "a..b", "api.*.com", "**.example.com", "a.b.", "-a.b", "Api.com", "10.0.0.1", "300.1.1.1"})
+  @ValueSource(
+      strings = {
+        "localhost",
+        "a..b",
+        "api.*.com",
+        "**.example.com",
+        "a.b.",
+        "-a.b",
+        "Api.com",
+        "10.0.0.1",
+        "300.1.1.1"
+      })
   void rejectsOtherNames(String name) {
     assertThat(Names.fqdn(name)).isNotNull();
   }

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Manifest#replace} gives the manifest that sorting everything anew gives, and the diff
- * that {@link ManifestDiff#between} finds, while it looks only at the namespaces it is given.
+ * {@link Manifest#replace} gives the manifest that sorting everything anew gives, and the diff that
+ * {@link ManifestDiff#between} finds, while it looks only at the namespaces it is given.
  */
 class ManifestReplaceTest {
   private static final List<String> KINDS = List.of("AuthorizationPolicy", "Gateway", "Policy");
@@ -35,7 +35,8 @@ class ManifestReplaceTest {
     }
     Manifest before = Manifest.of(all, List.of(label("a", "x"), label("b", "y")));
     Set<String> namespaces =
-        new TreeSet<>(List.of(NAMESPACES.get(random.nextInt(4)), NAMESPACES.get(random.nextInt(4))));
+        new TreeSet<>(
+            List.of(NAMESPACES.get(random.nextInt(4)), NAMESPACES.get(random.nextInt(4))));
     int parity = random.nextInt(2);
     List<Resource> kept = new ArrayList<>();
     List<Resource> fresh = new ArrayList<>();

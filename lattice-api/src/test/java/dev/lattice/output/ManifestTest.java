@@ -33,9 +33,18 @@ class ManifestTest {
   @Test
   void writesSortedKeysAndSortedDocuments() {
     ObjectNode a = doc("CiliumNetworkPolicy", "shop", "web");
-    a.putObject("spec").put("zeta", 1).put("alpha", true).putArray("list").add("x").addObject().put("b", 2).put("a", 1);
+    a.putObject("spec")
+        .put("zeta", 1)
+        .put("alpha", true)
+        .putArray("list")
+        .add("x")
+        .addObject()
+        .put("b", 2)
+        .put("a", 1);
     Manifest m =
-        Manifest.of(List.of(Resource.of(a), Resource.of(doc("CiliumClusterwideNetworkPolicy", null, "deny"))));
+        Manifest.of(
+            List.of(
+                Resource.of(a), Resource.of(doc("CiliumClusterwideNetworkPolicy", null, "deny"))));
 
     assertThat(m.toYaml())
         .isEqualTo(
@@ -64,10 +73,48 @@ class ManifestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"8080", "true", "yes", "No", "off", "null", "~", "*", "/api/*", "*.png",
-      "10.0.0.0/8", "2001:db8::/32", "k8s:app", "a: b", "- x", "#c", "", " lead", "trail ",
-      "0x1F", "1e3", ".inf", "@at", "`tick", "a\"q", "back\\slash", "new\nline", "tab\t", "ünï",
-      "{}", "[a]", "&anchor", "!tag", "%pct", "a:", "=", "<<", "y", "N"})
+  @ValueSource(
+      strings = {
+        "8080",
+        "true",
+        "yes",
+        "No",
+        "off",
+        "null",
+        "~",
+        "*",
+        "/api/*",
+        "*.png",
+        "10.0.0.0/8",
+        "2001:db8::/32",
+        "k8s:app",
+        "a: b",
+        "- x",
+        "#c",
+        "",
+        " lead",
+        "trail ",
+        "0x1F",
+        "1e3",
+        ".inf",
+        "@at",
+        "`tick",
+        "a\"q",
+        "back\\slash",
+        "new\nline",
+        "tab\t",
+        "ünï",
+        "{}",
+        "[a]",
+        "&anchor",
+        "!tag",
+        "%pct",
+        "a:",
+        "=",
+        "<<",
+        "y",
+        "N"
+      })
   void everyStringReadsBackAsTheSameString(String value) throws Exception {
     ObjectNode d = doc("X", "ns", "n");
     d.putObject("spec").put("value", value).putArray("items").add(value);
@@ -105,22 +152,24 @@ class ManifestTest {
   private static JsonNode randomNode(Random r, int depth) {
     int kind = depth > 3 ? 2 + r.nextInt(3) : r.nextInt(5);
     switch (kind) {
-      case 0: {
-        ObjectNode o = JSON.createObjectNode();
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          o.set(randomString(r), randomNode(r, depth + 1));
+      case 0:
+        {
+          ObjectNode o = JSON.createObjectNode();
+          int n = r.nextInt(4);
+          for (int i = 0; i < n; i++) {
+            o.set(randomString(r), randomNode(r, depth + 1));
+          }
+          return o;
         }
-        return o;
-      }
-      case 1: {
-        var a = JSON.createArrayNode();
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          a.add(randomNode(r, depth + 1));
+      case 1:
+        {
+          var a = JSON.createArrayNode();
+          int n = r.nextInt(4);
+          for (int i = 0; i < n; i++) {
+            a.add(randomNode(r, depth + 1));
+          }
+          return a;
         }
-        return a;
-      }
       case 2:
         return JSON.getNodeFactory().numberNode(r.nextInt(70000) - 100);
       case 3:
@@ -151,10 +200,16 @@ class ManifestTest {
     foreign.with("metadata").remove("labels");
     ObjectNode added = doc("K", "ns", "added");
 
-    Manifest before = Manifest.of(List.of(Resource.of(kept), Resource.of(changedBefore),
-        Resource.of(gone), Resource.of(foreign)));
-    Manifest after = Manifest.of(List.of(Resource.of(kept.deepCopy()), Resource.of(changedAfter),
-        Resource.of(added)));
+    Manifest before =
+        Manifest.of(
+            List.of(
+                Resource.of(kept),
+                Resource.of(changedBefore),
+                Resource.of(gone),
+                Resource.of(foreign)));
+    Manifest after =
+        Manifest.of(
+            List.of(Resource.of(kept.deepCopy()), Resource.of(changedAfter), Resource.of(added)));
 
     ManifestDiff d = ManifestDiff.between(before, after);
 
@@ -165,7 +220,10 @@ class ManifestTest {
 
   @Test
   void refusesTwoResourcesWithOneKey() {
-    assertThatThrownBy(() -> Manifest.of(List.of(Resource.of(doc("K", "ns", "a")), Resource.of(doc("K", "ns", "a")))))
+    assertThatThrownBy(
+            () ->
+                Manifest.of(
+                    List.of(Resource.of(doc("K", "ns", "a")), Resource.of(doc("K", "ns", "a")))))
         .hasMessageContaining("K ns/a");
   }
 

@@ -19,7 +19,11 @@ public final class GraphPrinter {
   public static String toDsl(ServiceGraph graph) {
     StringBuilder sb = new StringBuilder("ServiceGraph.builder()\n");
     for (Service s : graph.services()) {
-      sb.append("    .add(service(\"").append(s.namespace()).append('/').append(s.name()).append("\")");
+      sb.append("    .add(service(\"")
+          .append(s.namespace())
+          .append('/')
+          .append(s.name())
+          .append("\")");
       if (!s.isAmbient()) {
         sb.append(".notInMesh()");
       }
@@ -36,7 +40,9 @@ public final class GraphPrinter {
         }
         sb.append(')');
         if (p.protocol() != Protocol.TCP) {
-          sb.append('.').append(p.protocol().name().toLowerCase(java.util.Locale.ROOT)).append("()");
+          sb.append('.')
+              .append(p.protocol().name().toLowerCase(java.util.Locale.ROOT))
+              .append("()");
         }
         if (p.peerAuth() == PeerAuth.PERMISSIVE) {
           sb.append(".permissive()");
@@ -56,14 +62,17 @@ public final class GraphPrinter {
         sb.append("\n        .dependsOn(\"").append(d.peer()).append("\")");
         if (!d.ports().isEmpty()) {
           sb.append(".ports(")
-              .append(d.ports().stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", ")))
+              .append(
+                  d.ports().stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", ")))
               .append(')');
         }
         for (HttpRule r : d.httpRules()) {
           sb.append(".http(HttpRule.of(List.of(")
-              .append(r.methods().stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(", ")))
+              .append(
+                  r.methods().stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(", ")))
               .append("), List.of(")
-              .append(r.paths().stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(", ")))
+              .append(
+                  r.paths().stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(", ")))
               .append(")))");
         }
         sb.append('.').append(d.direction().name().toLowerCase(java.util.Locale.ROOT)).append("()");

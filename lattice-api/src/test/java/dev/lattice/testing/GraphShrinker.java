@@ -11,8 +11,8 @@ import java.util.function.Predicate;
 
 /**
  * Shrinks a failing graph to a small one that still fails: drops services, then declarations,
- * egress and ports, then simplifies what is left (HTTP rules, port subsets, exposures, mesh
- * mode), repeating until no step keeps the failure.
+ * egress and ports, then simplifies what is left (HTTP rules, port subsets, exposures, mesh mode),
+ * repeating until no step keeps the failure.
  */
 public final class GraphShrinker {
   private GraphShrinker() {}
@@ -85,17 +85,24 @@ public final class GraphShrinker {
               Graphs.replace(
                   g,
                   i,
-                  x -> Graphs.edit(
-                      x, d -> d.declarations.set(idx, Graphs.withParts(decl, decl.ports(), List.of())))));
+                  x ->
+                      Graphs.edit(
+                          x,
+                          d ->
+                              d.declarations.set(
+                                  idx, Graphs.withParts(decl, decl.ports(), List.of())))));
         }
         if (!decl.ports().isEmpty()) {
           out.add(
               Graphs.replace(
                   g,
                   i,
-                  x -> Graphs.edit(
-                      x,
-                      d -> d.declarations.set(idx, Graphs.withParts(decl, List.of(), decl.httpRules())))));
+                  x ->
+                      Graphs.edit(
+                          x,
+                          d ->
+                              d.declarations.set(
+                                  idx, Graphs.withParts(decl, List.of(), decl.httpRules())))));
         }
       }
       for (int k = 0; k < s.ports().size(); k++) {
@@ -103,7 +110,8 @@ public final class GraphShrinker {
         int idx = k;
         if (!p.exposedTo().isEmpty()) {
           out.add(
-              Graphs.replace(g, i, x -> Graphs.edit(x, d -> d.ports.set(idx, Graphs.withoutExposures(p)))));
+              Graphs.replace(
+                  g, i, x -> Graphs.edit(x, d -> d.ports.set(idx, Graphs.withoutExposures(p)))));
         }
       }
     }

@@ -4,8 +4,8 @@ import dev.lattice.graph.ServiceGraph;
 import java.util.function.Function;
 
 /**
- * Runs a property over seeded random graphs: on the first failure, shrinks the graph and fails
- * with the seed, the command that replays it, the minimal graph as DSL code, and the failure.
+ * Runs a property over seeded random graphs: on the first failure, shrinks the graph and fails with
+ * the seed, the command that replays it, the minimal graph as DSL code, and the failure.
  */
 public final class PropertyRunner {
   private PropertyRunner() {}
@@ -23,8 +23,7 @@ public final class PropertyRunner {
   }
 
   /**
-   * Checks {@code property} on the graph {@code generator} makes for each of {@link
-   * Seeds#list()}.
+   * Checks {@code property} on the graph {@code generator} makes for each of {@link Seeds#list()}.
    */
   public static void forAll(String name, Function<Long, ServiceGraph> generator, Check property) {
     forAll(name, generator, seed -> "", (g, c) -> property.violation(g));
@@ -48,13 +47,23 @@ public final class PropertyRunner {
       }
       ServiceGraph minimal = GraphShrinker.shrink(g, x -> property.violation(x, c) != null);
       throw new AssertionError(
-          "property \"" + name + "\" fails for seed " + seed
-              + " (replay: mvn -B verify -Dlattice.seed=" + seed + ")\n"
+          "property \""
+              + name
+              + "\" fails for seed "
+              + seed
+              + " (replay: mvn -B verify -Dlattice.seed="
+              + seed
+              + ")\n"
               + (String.valueOf(c).isEmpty() ? "" : "with " + c + "\n")
-              + "minimal counter-example (" + minimal.services().size() + " of "
-              + g.services().size() + " services):\n"
-              + GraphPrinter.toDsl(minimal) + "\n"
-              + "violation: " + property.violation(minimal, c));
+              + "minimal counter-example ("
+              + minimal.services().size()
+              + " of "
+              + g.services().size()
+              + " services):\n"
+              + GraphPrinter.toDsl(minimal)
+              + "\n"
+              + "violation: "
+              + property.violation(minimal, c));
     }
   }
 }

@@ -51,8 +51,10 @@ public final class RandomGraphs {
     public int maxPorts = 3;
     public double edgeRate = 0.35;
     public double oneSidedRate = 0.2;
+
     /** When a service declares both sides of a peer: the chance it writes one BOTH. */
     public double bothRate = 0.5;
+
     public double wildcardRate = 0.1;
     public double unknownPeerRate = 0.05;
     public double explicitNamespaceRate = 0.3;
@@ -66,6 +68,7 @@ public final class RandomGraphs {
     public double egressRate = 0.3;
     public double exposureRate = 0.1;
     public double peerTrafficRate = 0.1;
+
     /** Repair the graph until it resolves without errors (for rendering properties). */
     public boolean valid = true;
 
@@ -111,7 +114,8 @@ public final class RandomGraphs {
     int serviceCount = 1 + random.nextInt(options.maxServices);
     List<String> namespaces = new ArrayList<>();
     for (int i = 0; i < namespaceCount; i++) {
-      namespaces.add(List.of("shop", "data", "ops", "edge", "batch").get(i % 5) + (i >= 5 ? i : ""));
+      namespaces.add(
+          List.of("shop", "data", "ops", "edge", "batch").get(i % 5) + (i >= 5 ? i : ""));
     }
     List<Graphs.Draft> drafts = new ArrayList<>();
     for (int i = 0; i < serviceCount; i++) {
@@ -129,7 +133,9 @@ public final class RandomGraphs {
           number = List.of(80, 443, 8080, 9090, 5432, 53, 6379, 3000).get(random.nextInt(8));
         } while (!used.add(number));
         Protocol protocol =
-            chance(options.udpRate) ? Protocol.UDP : chance(options.sctpRate) ? Protocol.SCTP : Protocol.TCP;
+            chance(options.udpRate)
+                ? Protocol.UDP
+                : chance(options.sctpRate) ? Protocol.SCTP : Protocol.TCP;
         Port.Builder pb =
             Port.builder()
                 .name(PORT_NAMES[p])
@@ -159,7 +165,8 @@ public final class RandomGraphs {
               eb.addPorts(List.of(5432, 443, 9000).get(random.nextInt(3)));
             }
           } else {
-            eb.kind(Egress.Kind.ENTITY).target(Egress.ENTITIES.get(random.nextInt(Egress.ENTITIES.size())));
+            eb.kind(Egress.Kind.ENTITY)
+                .target(Egress.ENTITIES.get(random.nextInt(Egress.ENTITIES.size())));
             if (chance(0.7)) {
               eb.addPorts(443);
             }
@@ -214,7 +221,9 @@ public final class RandomGraphs {
                 ? List.of(Direction.OUTBOUND)
                 : bits == 2
                     ? List.of(Direction.INBOUND)
-                    : chance(options.bothRate) ? List.of(Direction.BOTH) : List.of(Direction.OUTBOUND, Direction.INBOUND);
+                    : chance(options.bothRate)
+                        ? List.of(Direction.BOTH)
+                        : List.of(Direction.OUTBOUND, Direction.INBOUND);
         for (Direction dir : dirs) {
           d.declarations.add(declaration(drafts, d, peer, dir));
         }
@@ -227,7 +236,8 @@ public final class RandomGraphs {
     return ServiceGraph.of(services);
   }
 
-  private Declaration declaration(List<Graphs.Draft> drafts, Graphs.Draft d, PeerRef peer, Direction dir) {
+  private Declaration declaration(
+      List<Graphs.Draft> drafts, Graphs.Draft d, PeerRef peer, Direction dir) {
     Declaration.Builder db = Declaration.builder().peer(peer).direction(dir);
     List<String> subsetFrom;
     if (dir == Direction.OUTBOUND) {
@@ -268,7 +278,8 @@ public final class RandomGraphs {
     String key = other.namespace + "/" + other.name;
     sides.get(declarer).merge(key, bit, (x, y) -> x | y);
     if (!refs.get(declarer).containsKey(key)) {
-      boolean explicit = !me.namespace.equals(other.namespace) || chance(options.explicitNamespaceRate);
+      boolean explicit =
+          !me.namespace.equals(other.namespace) || chance(options.explicitNamespaceRate);
       refs.get(declarer)
           .put(key, explicit ? PeerRef.of(other.namespace, other.name) : PeerRef.named(other.name));
     }
@@ -288,9 +299,9 @@ public final class RandomGraphs {
   }
 
   /**
-   * Removes what makes {@code g} fail to resolve: the declarations, egress and exposures that
-   * error diagnostics point at, and STRICT on exposed ports. Fails if errors remain that it does
-   * not know how to repair (a generator bug).
+   * Removes what makes {@code g} fail to resolve: the declarations, egress and exposures that error
+   * diagnostics point at, and STRICT on exposed ports. Fails if errors remain that it does not know
+   * how to repair (a generator bug).
    */
   public static ServiceGraph repair(ServiceGraph g, Settings settings) {
     ServiceGraph current = g;
@@ -332,11 +343,12 @@ public final class RandomGraphs {
     } else if (rest.startsWith("ports[")) {
       String name = rest.substring("ports[".length(), rest.indexOf(']'));
       d.ports.replaceAll(
-          p -> !p.name().equals(name)
-              ? p
-              : rest.contains("exposedTo")
-                  ? Graphs.withoutExposures(p)
-                  : Graphs.withPeerAuth(p, PeerAuth.PERMISSIVE));
+          p ->
+              !p.name().equals(name)
+                  ? p
+                  : rest.contains("exposedTo")
+                      ? Graphs.withoutExposures(p)
+                      : Graphs.withPeerAuth(p, PeerAuth.PERMISSIVE));
     } else {
       throw new IllegalStateException("generator bug: cannot repair " + diagnostic);
     }

@@ -5,8 +5,7 @@ import java.util.List;
 
 /**
  * The seeds a property runs over: {@code -Dlattice.seed=N} replays exactly one; otherwise a fixed
- * list of {@code -Dlattice.tries} seeds (default 200), the same on every run so CI is
- * reproducible.
+ * list of {@code -Dlattice.tries} seeds (default 200), the same on every run so CI is reproducible.
  */
 public final class Seeds {
   private Seeds() {}

@@ -19,9 +19,9 @@ import java.util.Random;
 
 /**
  * A controller's loop: one service changes, the topology updates, each layer re-renders what the
- * change touched and splices it into the manifest it applied, and the diff is what it applies.
- * The changes are the kinds a cluster sees all day: a new pod label (a rollout), a declaration
- * dropped, a declaration added, peer traffic switched on or off.
+ * change touched and splices it into the manifest it applied, and the diff is what it applies. The
+ * changes are the kinds a cluster sees all day: a new pod label (a rollout), a declaration dropped,
+ * a declaration added, peer traffic switched on or off.
  */
 final class Edits {
   /** The kinds of change, in the order {@link #change} picks them by number. */

@@ -9,8 +9,8 @@ import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;
-import dev.lattice.model.Port;
 import dev.lattice.model.PeerRef;
+import dev.lattice.model.Port;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import java.io.IOException;
@@ -95,8 +95,16 @@ public final class GraphFile {
       int port = port(e.get("port"), where + ".port");
       if (!to.ports.contains(port)) {
         throw new FormatException(
-            where + ": " + to.ns + "/" + to.name + " has no port " + port + " (it has "
-                + to.ports + ")");
+            where
+                + ": "
+                + to.ns
+                + "/"
+                + to.name
+                + " has no port "
+                + port
+                + " (it has "
+                + to.ports
+                + ")");
       }
       from.out.computeIfAbsent(to, x -> new TreeSet<>()).add(port);
       to.in.computeIfAbsent(from, x -> new TreeSet<>()).add(port);
@@ -167,9 +175,7 @@ public final class GraphFile {
     Declaration.Builder d =
         Declaration.builder()
             .peer(
-                self.ns.equals(peer.ns)
-                    ? PeerRef.named(peer.name)
-                    : PeerRef.of(peer.ns, peer.name))
+                self.ns.equals(peer.ns) ? PeerRef.named(peer.name) : PeerRef.of(peer.ns, peer.name))
             .direction(direction);
     Entry callee = direction == Direction.OUTBOUND ? peer : self;
     if (!ports.equals(callee.ports)) {

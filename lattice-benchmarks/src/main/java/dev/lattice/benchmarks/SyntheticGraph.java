@@ -18,13 +18,13 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A seeded generator of cluster-sized service graphs that look like real ones: services spread
- * over namespaces, mostly calling within their namespace and otherwise favouring a few popular
- * services, every edge declared by both sides, a metrics scraper that calls {@code "*"} and that
- * every service admits, a telemetry collector that admits {@code "*"}, some HTTP rules (so
- * waypoints exist), some PERMISSIVE ports called by services outside the mesh, UDP ports, peer
- * traffic, and FQDN, CIDR and entity egress. It makes a graph that resolves without errors, in time
- * linear in its size; the same options always give the same graph.
+ * A seeded generator of cluster-sized service graphs that look like real ones: services spread over
+ * namespaces, mostly calling within their namespace and otherwise favouring a few popular services,
+ * every edge declared by both sides, a metrics scraper that calls {@code "*"} and that every
+ * service admits, a telemetry collector that admits {@code "*"}, some HTTP rules (so waypoints
+ * exist), some PERMISSIVE ports called by services outside the mesh, UDP ports, peer traffic, and
+ * FQDN, CIDR and entity egress. It makes a graph that resolves without errors, in time linear in
+ * its size; the same options always give the same graph.
  *
  * <p>{@code degree} is the average number of agreements per service, everything included: the
  * scraper's and the collector's count, and the random explicit edges make up the rest.
@@ -51,18 +51,25 @@ public final class SyntheticGraph {
     public int namespaces = 4;
     public double degree = 3;
     public long seed = 1;
+
     /** Share of services outside the mesh. */
     public double nonMeshRate = 0.05;
+
     /** Share of edges whose callee grants HTTP rules (the callee moves behind a waypoint). */
     public double httpRate = 0.05;
+
     /** Share of edges that stay in the caller's namespace. */
     public double sameNamespaceRate = 0.7;
+
     /** Share of mesh services that call the collector. */
     public double collectorCallerRate = 0.1;
+
     /** Whether the scraper (calls {@code "*"}, admitted by everyone) is in the graph. */
     public boolean scraper = true;
+
     /** Whether the collector (admits {@code "*"}) is in the graph. */
     public boolean collector = true;
+
     public double permissiveRate = 0.1;
     public double grpcRate = 0.5;
     public double udpRate = 0.05;
@@ -95,8 +102,14 @@ public final class SyntheticGraph {
     boolean callsCollector;
     final List<Declaration> declarations = new ArrayList<>();
 
-    Draft(int index, String namespace, String name, boolean ambient, boolean permissiveHttp,
-        boolean grpc, boolean udp) {
+    Draft(
+        int index,
+        String namespace,
+        String name,
+        boolean ambient,
+        boolean permissiveHttp,
+        boolean grpc,
+        boolean udp) {
       this.index = index;
       this.namespace = namespace;
       this.name = name;

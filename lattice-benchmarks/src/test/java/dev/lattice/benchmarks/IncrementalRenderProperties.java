@@ -35,9 +35,12 @@ import org.junit.jupiter.api.Test;
  */
 class IncrementalRenderProperties {
   private static final CiliumRenderer WHOLE = CiliumRenderer.create();
+
   /** Splits every policy over 4 KiB into parts: updates must replace and prune parts too. */
   private static final CiliumRenderer PARTS =
-      CiliumRenderer.create(dev.lattice.cilium.CiliumOptions.builder().maxDocumentBytes(4096).build());
+      CiliumRenderer.create(
+          dev.lattice.cilium.CiliumOptions.builder().maxDocumentBytes(4096).build());
+
   private static final IstioRenderer ISTIO = IstioRenderer.create();
 
   @Test
@@ -115,18 +118,29 @@ class IncrementalRenderProperties {
     String gotYaml = got.manifest().toYaml();
     String wantYaml = want.toYaml();
     if (!gotYaml.equals(wantYaml)) {
-      return where + ": the spliced manifest differs from a full render:\n"
+      return where
+          + ": the spliced manifest differs from a full render:\n"
           + firstDifference(wantYaml, gotYaml);
     }
     if (!got.manifest().requiredLabels().equals(want.requiredLabels())) {
-      return where + ": required labels " + got.manifest().requiredLabels() + ", want "
+      return where
+          + ": required labels "
+          + got.manifest().requiredLabels()
+          + ", want "
           + want.requiredLabels();
     }
     ManifestDiff d = ManifestDiff.between(before, want);
     if (!keys(got.diff().upserts()).equals(keys(d.upserts()))
         || !got.diff().deletes().equals(d.deletes())) {
-      return where + ": diff " + keys(got.diff().upserts()) + " -" + got.diff().deletes()
-          + ", want " + keys(d.upserts()) + " -" + d.deletes();
+      return where
+          + ": diff "
+          + keys(got.diff().upserts())
+          + " -"
+          + got.diff().deletes()
+          + ", want "
+          + keys(d.upserts())
+          + " -"
+          + d.deletes();
     }
     return null;
   }
@@ -145,8 +159,11 @@ class IncrementalRenderProperties {
     // from the start of the line that differs
     int from = Math.max(0, want.lastIndexOf('\n', Math.max(0, i - 1)) + 1);
     int doc = Math.max(0, want.lastIndexOf("---", i));
-    return "in " + want.substring(doc, Math.min(want.length(), doc + 120)).replace('\n', ' ')
-        + "\nwant: " + want.substring(from, Math.min(want.length(), i + 300)) + "\ngot:  "
+    return "in "
+        + want.substring(doc, Math.min(want.length(), doc + 120)).replace('\n', ' ')
+        + "\nwant: "
+        + want.substring(from, Math.min(want.length(), i + 300))
+        + "\ngot:  "
         + got.substring(from, Math.min(got.length(), i + 300));
   }
 

@@ -27,8 +27,18 @@ class ScaleTest {
 
   @Test
   void printsOneJsonLineWithSaneCounts() throws Exception {
-    Run r = run("--services", "200", "--namespaces", "4", "--degree", "3", "--seed", "7",
-        "--edits", "5");
+    Run r =
+        run(
+            "--services",
+            "200",
+            "--namespaces",
+            "4",
+            "--degree",
+            "3",
+            "--seed",
+            "7",
+            "--edits",
+            "5");
     assertThat(r.code).as(r.err).isZero();
     assertThat(r.out.lines().count()).isEqualTo(1);
     JsonNode j = JSON.readTree(r.out);
@@ -38,8 +48,8 @@ class ScaleTest {
     assertThat(j.path("documents").asInt()).isGreaterThan(200);
     assertThat(j.path("waypoints").asInt()).isPositive();
     assertThat(j.path("output_bytes").asLong()).isGreaterThan(100_000);
-    for (String phase : List.of("resolve", "render_cilium", "render_istio", "merge", "serialise",
-        "total")) {
+    for (String phase :
+        List.of("resolve", "render_cilium", "render_istio", "merge", "serialise", "total")) {
       assertThat(j.path("ms").path(phase).isNumber()).as(phase).isTrue();
       assertThat(j.path("allocated_bytes").path(phase).isNumber()).as(phase).isTrue();
     }
@@ -51,7 +61,8 @@ class ScaleTest {
   @Test
   void oneLayerRendersFewerDocuments() throws Exception {
     JsonNode all = JSON.readTree(run("--services", "100", "--seed", "3").out);
-    JsonNode cilium = JSON.readTree(run("--services", "100", "--seed", "3", "--layer", "cilium").out);
+    JsonNode cilium =
+        JSON.readTree(run("--services", "100", "--seed", "3", "--layer", "cilium").out);
     JsonNode istio = JSON.readTree(run("--services", "100", "--seed", "3", "--layer", "istio").out);
     assertThat(cilium.path("documents").asInt() + istio.path("documents").asInt())
         .isEqualTo(all.path("documents").asInt());
@@ -145,7 +156,8 @@ class ScaleTest {
     for (double degree : new double[] {0, 1, 3, 8}) {
       Topology t =
           SyntheticGraph.generate(
-                  SyntheticGraph.Options.of(services, Math.max(1, services / 100), degree, services))
+                  SyntheticGraph.Options.of(
+                      services, Math.max(1, services / 100), degree, services))
               .resolve();
       assertThat(t.hasErrors()).as(t.diagnostics().toString()).isFalse();
       assertThat(t.services()).hasSize(services);

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * How the Cilium layer is rendered, beyond the cluster facts in {@code Settings}: the node's DNS
- * search domains that kubelet appends to every pod's search path, and how large one policy
- * document may grow before it is split.
+ * search domains that kubelet appends to every pod's search path, and how large one policy document
+ * may grow before it is split.
  *
  * <pre>{@code
  * CiliumOptions o = CiliumOptions.builder().nodeSearchDomain("ec2.internal").build();
@@ -57,9 +57,9 @@ public final class CiliumOptions {
 
   /**
    * About how many bytes of YAML one policy document may take. A service's (or waypoint's) rules
-   * that need more are split over several documents, {@code <name>}, {@code <name>.2}, ...,
-   * which Cilium unions (C4); a wildcard caller at the scale of thousands of services needs this,
-   * or the API server refuses its policy. Default {@link #DEFAULT_MAX_DOCUMENT_BYTES}.
+   * that need more are split over several documents, {@code <name>}, {@code <name>.2}, ..., which
+   * Cilium unions (C4); a wildcard caller at the scale of thousands of services needs this, or the
+   * API server refuses its policy. Default {@link #DEFAULT_MAX_DOCUMENT_BYTES}.
    */
   public int maxDocumentBytes() {
     return maxDocumentBytes;
@@ -79,8 +79,11 @@ public final class CiliumOptions {
 
   @Override
   public String toString() {
-    return "CiliumOptions{nodeSearchDomains=" + nodeSearchDomains + ", maxDocumentBytes="
-        + maxDocumentBytes + "}";
+    return "CiliumOptions{nodeSearchDomains="
+        + nodeSearchDomains
+        + ", maxDocumentBytes="
+        + maxDocumentBytes
+        + "}";
   }
 
   /** Builds {@link CiliumOptions}. */
@@ -97,8 +100,7 @@ public final class CiliumOptions {
      */
     public Builder maxDocumentBytes(int bytes) {
       if (bytes < 4096) {
-        throw new IllegalArgumentException(
-            "maxDocumentBytes must be at least 4096, got " + bytes);
+        throw new IllegalArgumentException("maxDocumentBytes must be at least 4096, got " + bytes);
       }
       this.maxDocumentBytes = bytes;
       return this;

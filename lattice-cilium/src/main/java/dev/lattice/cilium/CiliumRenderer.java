@@ -74,8 +74,7 @@ public final class CiliumRenderer {
    */
   public Manifest render(Topology topology) {
     topology.orThrow();
-    List<Resource> out =
-        new ArrayList<>(ClusterPolicies.render(topology));
+    List<Resource> out = new ArrayList<>(ClusterPolicies.render(topology));
     for (ServiceView view : topology.views()) {
       out.addAll(ServicePolicy.render(topology, view, options));
     }
@@ -143,11 +142,11 @@ public final class CiliumRenderer {
    * topology = t.topology();
    * }</pre>
    *
-   * <p>What is re-rendered: the policy of every service of {@code update.servicesToRender()} and
-   * of every removed one; the waypoint
-   * policies of the affected namespaces and of the namespaces whose waypoints front a callee of a
-   * changed or removed service (a waypoint admits its callers' pods); and the two cluster-wide
-   * policies (the probe exception lists the namespaces with ambient services).
+   * <p>What is re-rendered: the policy of every service of {@code update.servicesToRender()} and of
+   * every removed one; the waypoint policies of the affected namespaces and of the namespaces whose
+   * waypoints front a callee of a changed or removed service (a waypoint admits its callers' pods);
+   * and the two cluster-wide policies (the probe exception lists the namespaces with ambient
+   * services).
    *
    * @throws dev.lattice.graph.LatticeException when the new topology has errors
    */

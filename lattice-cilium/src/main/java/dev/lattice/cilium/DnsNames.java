@@ -86,9 +86,9 @@ final class DnsNames {
   }
 
   /**
-   * The bases and their expansions, sorted, without repeats. Collected in a list and sorted once:
-   * a scraper that calls every service has hundreds of thousands of names, and inserting each into
-   * a tree cost a fifth of the whole Cilium render at 20,000 services.
+   * The bases and their expansions, sorted, without repeats. Collected in a list and sorted once: a
+   * scraper that calls every service has hundreds of thousands of names, and inserting each into a
+   * tree cost a fifth of the whole Cilium render at 20,000 services.
    */
   private List<String> expand(TreeSet<String> bases) {
     List<String> all = new ArrayList<>(bases.size() * (searchSuffixes.size() + 1));

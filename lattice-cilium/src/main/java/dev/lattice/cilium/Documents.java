@@ -23,12 +23,12 @@ final class Documents {
   /**
    * The CiliumNetworkPolicy {@code name} in {@code namespace} selecting {@code podLabels} (never a
    * namespace key: Cilium adds the policy's namespace itself, C7), labelled as belonging to {@code
-   * service} when that is not null — or, when its rules would make it larger than {@code
-   * maxBytes}, several: {@code name}, {@code name.2}, {@code name.3}, ... selecting the same pods,
-   * each with a share of the rule elements in their order. Cilium unions every policy that
-   * selects an endpoint (C4), and each part has rules, so the parts allow exactly what one policy
-   * would. The dot keeps part names apart from every service's and waypoint's own policy (those
-   * names are DNS labels). Empty when there are no rules.
+   * service} when that is not null — or, when its rules would make it larger than {@code maxBytes},
+   * several: {@code name}, {@code name.2}, {@code name.3}, ... selecting the same pods, each with a
+   * share of the rule elements in their order. Cilium unions every policy that selects an endpoint
+   * (C4), and each part has rules, so the parts allow exactly what one policy would. The dot keeps
+   * part names apart from every service's and waypoint's own policy (those names are DNS labels).
+   * Empty when there are no rules.
    */
   static List<Resource> namespaced(
       String namespace,

@@ -18,8 +18,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * A wildcard caller at scale calls every service: its one policy would outgrow what the API
- * server accepts, so it is written in parts that Cilium unions, each within the budget.
+ * A wildcard caller at scale calls every service: its one policy would outgrow what the API server
+ * accepts, so it is written in parts that Cilium unions, each within the budget.
  */
 class PolicyPartsTest {
   private static final int BUDGET = 8192;
@@ -30,8 +30,13 @@ class PolicyPartsTest {
     ServiceGraph.Builder g = ServiceGraph.builder().namespace("apps");
     g.add(service("ops/scraper").dependsOn("*").ports("metrics").outbound());
     for (int i = 0; i < services; i++) {
-      g.add(service("svc" + i).port("http", 80).port("metrics", 9090)
-          .dependsOn("ops/scraper").ports("metrics").inbound());
+      g.add(
+          service("svc" + i)
+              .port("http", 80)
+              .port("metrics", 9090)
+              .dependsOn("ops/scraper")
+              .ports("metrics")
+              .inbound());
     }
     return g.build();
   }
@@ -113,6 +118,8 @@ class PolicyPartsTest {
     Manifest full = SMALL.render(u.topology());
     assertThat(m.manifest().toYaml()).isEqualTo(full.toYaml());
     assertThat(scraperPolicies(full).size()).isLessThan(scraperPolicies(applied).size());
-    assertThat(m.diff().deletes()).extracting(k -> k.name()).anyMatch(n -> n.startsWith("scraper."));
+    assertThat(m.diff().deletes())
+        .extracting(k -> k.name())
+        .anyMatch(n -> n.startsWith("scraper."));
   }
 }

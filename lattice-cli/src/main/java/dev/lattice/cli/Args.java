@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The parsed command line of one command: its options (each at most once) and its paths.
- * {@code --name value} and {@code --name=value} both work; {@code --} ends the options.
+ * The parsed command line of one command: its options (each at most once) and its paths. {@code
+ * --name value} and {@code --name=value} both work; {@code --} ends the options.
  */
 final class Args {
   final Map<String, String> options = new LinkedHashMap<>();
@@ -54,7 +54,13 @@ final class Args {
         }
       } else {
         throw new UsageException(
-            "unknown option " + name + " for 'lattice " + command + "' (see lattice help " + command + ")");
+            "unknown option "
+                + name
+                + " for 'lattice "
+                + command
+                + "' (see lattice help "
+                + command
+                + ")");
       }
       if (out.options.put(name, value) != null) {
         throw new UsageException(name + " is given twice");

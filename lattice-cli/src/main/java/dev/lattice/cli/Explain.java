@@ -30,7 +30,8 @@ final class Explain {
     valued.addAll(List.of("--from", "--to", "--port", "--method", "--path"));
     Args args = Args.parse(argv, valued, SettingsFlags.FLAGS, "explain");
     if (!args.has("--from") || !args.has("--to")) {
-      throw new UsageException("explain needs --from and --to (e.g. --from shop/web --to shop/api)");
+      throw new UsageException(
+          "explain needs --from and --to (e.g. --from shop/web --to shop/api)");
     }
     if (args.has("--method") != args.has("--path")) {
       throw new UsageException("--method and --path go together: give both or neither");
@@ -42,8 +43,10 @@ final class Explain {
     Source source = source(args.get("--from"), topology);
     ServiceId to = serviceId(args.get("--to"), "--to");
     Service callee =
-        topology.service(to).orElseThrow(() -> new UsageException(
-            "--to " + to + " is not a service of these specs"));
+        topology
+            .service(to)
+            .orElseThrow(
+                () -> new UsageException("--to " + to + " is not a service of these specs"));
     List<Port> ports = new ArrayList<>();
     if (args.has("--port")) {
       String p = args.get("--port");
@@ -54,8 +57,12 @@ final class Explain {
       }
       if (ports.isEmpty()) {
         throw new UsageException(
-            to + " has no port " + p + " (its ports: " + callee.ports().stream()
-                .map(x -> x.name() + " " + x.port()).toList() + ")");
+            to
+                + " has no port "
+                + p
+                + " (its ports: "
+                + callee.ports().stream().map(x -> x.name() + " " + x.port()).toList()
+                + ")");
       }
     } else {
       ports.addAll(callee.ports());

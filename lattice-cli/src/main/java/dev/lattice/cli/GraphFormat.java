@@ -24,10 +24,18 @@ final class GraphFormat {
       byNamespace.computeIfAbsent(s.namespace(), k -> new java.util.ArrayList<>()).add(s);
     }
     for (Map.Entry<String, List<Service>> e : byNamespace.entrySet()) {
-      sb.append("  subgraph ").append(id("ns-" + e.getKey())).append("[\"").append(e.getKey()).append("\"]\n");
+      sb.append("  subgraph ")
+          .append(id("ns-" + e.getKey()))
+          .append("[\"")
+          .append(e.getKey())
+          .append("\"]\n");
       for (Service s : e.getValue()) {
-        sb.append("    ").append(id(s.id().toString())).append("[\"").append(s.name())
-            .append(s.isAmbient() ? "" : " (no mesh)").append("\"]\n");
+        sb.append("    ")
+            .append(id(s.id().toString()))
+            .append("[\"")
+            .append(s.name())
+            .append(s.isAmbient() ? "" : " (no mesh)")
+            .append("\"]\n");
       }
       sb.append("  end\n");
     }
@@ -41,13 +49,18 @@ final class GraphFormat {
       }
     }
     for (String x : extra) {
-      sb.append("  ").append(id(x)).append("[\"").append(x.equals("*") ? "any service" : x + " (unknown)")
+      sb.append("  ")
+          .append(id(x))
+          .append("[\"")
+          .append(x.equals("*") ? "any service" : x + " (unknown)")
           .append("\"]\n");
     }
     for (Edge e : t.edges()) {
       String label = label(e, agreements.get(e.caller() + " " + e.callee()));
       String arrow =
-          (e.status() == Edge.Status.AGREED ? " -->|\"" : " -.->|\"") + label.replace("\"", "#quot;") + "\"| ";
+          (e.status() == Edge.Status.AGREED ? " -->|\"" : " -.->|\"")
+              + label.replace("\"", "#quot;")
+              + "\"| ";
       sb.append("  ").append(id(e.caller())).append(arrow).append(id(e.callee())).append('\n');
     }
     return sb.toString();
@@ -60,22 +73,40 @@ final class GraphFormat {
       byNamespace.computeIfAbsent(s.namespace(), k -> new java.util.ArrayList<>()).add(s);
     }
     for (Map.Entry<String, List<Service>> e : byNamespace.entrySet()) {
-      sb.append("  subgraph \"cluster_").append(e.getKey()).append("\" {\n    label=\"").append(e.getKey())
+      sb.append("  subgraph \"cluster_")
+          .append(e.getKey())
+          .append("\" {\n    label=\"")
+          .append(e.getKey())
           .append("\";\n");
       for (Service s : e.getValue()) {
-        sb.append("    \"").append(s.id()).append("\" [label=\"").append(s.name())
-            .append(s.isAmbient() ? "" : "\\n(no mesh)").append("\"];\n");
+        sb.append("    \"")
+            .append(s.id())
+            .append("\" [label=\"")
+            .append(s.name())
+            .append(s.isAmbient() ? "" : "\\n(no mesh)")
+            .append("\"];\n");
       }
       sb.append("  }\n");
     }
     Map<String, Agreement> agreements = agreementsByEdge(t);
     for (Edge e : t.edges()) {
       String style =
-          e.status() == Edge.Status.AGREED ? "solid" : e.status() == Edge.Status.WILDCARD ? "dotted" : "dashed";
-      String color = e.status() == Edge.Status.AGREED || e.status() == Edge.Status.WILDCARD ? "black" : "red";
-      sb.append("  \"").append(e.caller()).append("\" -> \"").append(e.callee()).append("\" [label=\"")
+          e.status() == Edge.Status.AGREED
+              ? "solid"
+              : e.status() == Edge.Status.WILDCARD ? "dotted" : "dashed";
+      String color =
+          e.status() == Edge.Status.AGREED || e.status() == Edge.Status.WILDCARD ? "black" : "red";
+      sb.append("  \"")
+          .append(e.caller())
+          .append("\" -> \"")
+          .append(e.callee())
+          .append("\" [label=\"")
           .append(label(e, agreements.get(e.caller() + " " + e.callee())).replace("\"", "\\\""))
-          .append("\", style=").append(style).append(", color=").append(color).append("];\n");
+          .append("\", style=")
+          .append(style)
+          .append(", color=")
+          .append(color)
+          .append("];\n");
     }
     return sb.append("}\n").toString();
   }
@@ -90,14 +121,19 @@ final class GraphFormat {
 
   private static String label(Edge e, Agreement a) {
     switch (e.status()) {
-      case AGREED: {
-        String ports = a == null ? "" : a.ports().stream().map(Port::name).collect(Collectors.joining(","));
-        String rules =
-            e.httpRules().isEmpty()
-                ? ""
-                : " " + e.httpRules().stream().map(HttpRule::toString).collect(Collectors.joining("; "));
-        return ports + rules;
-      }
+      case AGREED:
+        {
+          String ports =
+              a == null ? "" : a.ports().stream().map(Port::name).collect(Collectors.joining(","));
+          String rules =
+              e.httpRules().isEmpty()
+                  ? ""
+                  : " "
+                      + e.httpRules().stream()
+                          .map(HttpRule::toString)
+                          .collect(Collectors.joining("; "));
+          return ports + rules;
+        }
       case ONE_SIDED:
         return "one-sided";
       case UNKNOWN_PEER:

@@ -36,9 +36,9 @@ import java.util.stream.Stream;
  * lattice graph   [--format mermaid|dot] [settings] PATH...
  * }</pre>
  *
- * <p>Exit codes: 0 success, 1 errors in the specs (diagnostics on stderr as {@code
- * file:line:col: error[code]: message}, nothing on stdout), 2 usage errors. {@link #run} runs a
- * command in-process.
+ * <p>Exit codes: 0 success, 1 errors in the specs (diagnostics on stderr as {@code file:line:col:
+ * error[code]: message}, nothing on stdout), 2 usage errors. {@link #run} runs a command
+ * in-process.
  */
 public final class Main {
   static final int OK = 0;
@@ -50,8 +50,14 @@ public final class Main {
 
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out),
+            false,
+            StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
     int code = run(args, out, err);
     out.flush();
     err.flush();
@@ -94,7 +100,8 @@ public final class Main {
           out.println("lattice " + version());
           return OK;
         default:
-          throw new UsageException("unknown command '" + command + "' (commands: render, check, explain, graph, help)");
+          throw new UsageException(
+              "unknown command '" + command + "' (commands: render, check, explain, graph, help)");
       }
     } catch (UsageException e) {
       err.println("lattice: " + e.getMessage());
@@ -106,8 +113,8 @@ public final class Main {
   }
 
   /**
-   * An I/O failure in words: Java's messages for file-system errors are often just the path
-   * ({@code /proc/x}), which says nothing about what went wrong.
+   * An I/O failure in words: Java's messages for file-system errors are often just the path ({@code
+   * /proc/x}), which says nothing about what went wrong.
    */
   static String describe(Exception e) {
     Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
@@ -177,7 +184,10 @@ public final class Main {
         throw new UsageException("cannot write " + describe(e));
       }
       err.println(
-          "wrote " + manifest.resources().size() + " resources to " + outDir
+          "wrote "
+              + manifest.resources().size()
+              + " resources to "
+              + outDir
               + (deleted.isEmpty() ? "" : ", removed " + deleted.size() + " stale"));
       return OK;
     }
@@ -203,7 +213,10 @@ public final class Main {
       return SPEC_ERRORS;
     }
     err.println(
-        "ok: " + topology.services().size() + " services, " + topology.agreements().size()
+        "ok: "
+            + topology.services().size()
+            + " services, "
+            + topology.agreements().size()
             + " agreements");
     return OK;
   }
@@ -231,8 +244,8 @@ public final class Main {
   // ---------------------------------------------------------------- shared
 
   /**
-   * Loads and resolves the specs at the command's paths, printing every diagnostic to {@code
-   * err}; returns null when there are errors (or warnings, when {@code strict}).
+   * Loads and resolves the specs at the command's paths, printing every diagnostic to {@code err};
+   * returns null when there are errors (or warnings, when {@code strict}).
    *
    * @throws UsageException when a spec file could not be read (exit 2, like a named path)
    */
@@ -286,8 +299,9 @@ public final class Main {
   private static boolean hasYaml(Path dir) throws UsageException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.anyMatch(
-          f -> Files.isRegularFile(f)
-              && (f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")));
+          f ->
+              Files.isRegularFile(f)
+                  && (f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")));
     } catch (IOException | UncheckedIOException e) {
       throw new UsageException("cannot read " + dir + ": " + e.getMessage());
     }

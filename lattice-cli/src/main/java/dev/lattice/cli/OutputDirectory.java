@@ -15,11 +15,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Writes a manifest as one file per resource, {@code DIR/<namespace or _cluster>/<kind>-<name>.yaml}.
- * Every file is written to a temporary sibling and moved into place, so a reader never sees half a
- * file; files an earlier render wrote (listed in {@code DIR/.lattice-files}) that this render no
- * longer produces are deleted; files Lattice did not write are never touched. The caller renders
- * fully before calling, so a failed render never gets here and leaves DIR as it was.
+ * Writes a manifest as one file per resource, {@code DIR/<namespace or
+ * _cluster>/<kind>-<name>.yaml}. Every file is written to a temporary sibling and moved into place,
+ * so a reader never sees half a file; files an earlier render wrote (listed in {@code
+ * DIR/.lattice-files}) that this render no longer produces are deleted; files Lattice did not write
+ * are never touched. The caller renders fully before calling, so a failed render never gets here
+ * and leaves DIR as it was.
  */
 final class OutputDirectory {
   static final String INDEX = ".lattice-files";
@@ -63,7 +64,8 @@ final class OutputDirectory {
         }
       }
     }
-    writeAtomically(dir.resolve(INDEX), String.join("\n", written) + (written.isEmpty() ? "" : "\n"));
+    writeAtomically(
+        dir.resolve(INDEX), String.join("\n", written) + (written.isEmpty() ? "" : "\n"));
     return deleted;
   }
 
@@ -90,7 +92,8 @@ final class OutputDirectory {
     try {
       Files.write(tmp, bytes);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -90,7 +90,10 @@ final class SettingsFlags {
       try {
         b.waypointScope(WaypointScope.valueOf(s));
       } catch (IllegalArgumentException e) {
-        throw new UsageException("--waypoint-scope is namespace or service, got \"" + args.get("--waypoint-scope") + "\"");
+        throw new UsageException(
+            "--waypoint-scope is namespace or service, got \""
+                + args.get("--waypoint-scope")
+                + "\"");
       }
     }
     if (args.has("--no-waypoint-gateways")) {
@@ -126,8 +129,8 @@ final class SettingsFlags {
   }
 
   /**
-   * The trimmed, non-empty value of {@code name}, which must pass {@code check}: Settings takes
-   * any string, and a bad one would only show later, as documents the API server rejects.
+   * The trimmed, non-empty value of {@code name}, which must pass {@code check}: Settings takes any
+   * string, and a bad one would only show later, as documents the API server rejects.
    */
   private static String valid(Args args, String name, Check check) throws UsageException {
     String value = nonEmpty(args, name);

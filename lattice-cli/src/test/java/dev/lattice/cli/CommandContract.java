@@ -93,7 +93,11 @@ abstract class CommandContract {
         .allMatch(d -> d.path("apiVersion").asText().equals("cilium.io/v2"));
     assertThat(documents(istio.out()))
         .isNotEmpty()
-        .allMatch(d -> d.path("apiVersion").asText().matches(".*(istio|gateway\\.networking\\.k8s)\\.io/.*"));
+        .allMatch(
+            d ->
+                d.path("apiVersion")
+                    .asText()
+                    .matches(".*(istio|gateway\\.networking\\.k8s)\\.io/.*"));
     assertThat(documents(all.out()))
         .containsExactlyInAnyOrderElementsOf(
             concat(documents(cilium.out()), documents(istio.out())));
@@ -156,7 +160,8 @@ abstract class CommandContract {
             "shop/gateway-waypoint.yaml",
             "data/ciliumnetworkpolicy-db.yaml");
     List<String> files = tree.keySet().stream().filter(f -> !f.equals(".lattice-files")).toList();
-    assertThat(files).allMatch(f -> RESOURCE_FILE.matcher(f).matches(), "DIR/<ns>/<kind>-<name>.yaml");
+    assertThat(files)
+        .allMatch(f -> RESOURCE_FILE.matcher(f).matches(), "DIR/<ns>/<kind>-<name>.yaml");
     assertThat(files).hasSize(stream.size());
 
     // each file holds exactly the document its path names, as the stream has it
@@ -238,7 +243,8 @@ abstract class CommandContract {
     Path clean = root.resolve("clean");
     lattice("render", "-o", clean, specs).exits(Main.OK);
     Map<String, String> expected = new TreeMap<>(Fixtures.fingerprint(clean));
-    expected.put("shop/ciliumnetworkpolicy-legacy.yaml", tree.get("shop/ciliumnetworkpolicy-legacy.yaml"));
+    expected.put(
+        "shop/ciliumnetworkpolicy-legacy.yaml", tree.get("shop/ciliumnetworkpolicy-legacy.yaml"));
     expected.put("README.md", tree.get("README.md"));
     assertThat(tree).isEqualTo(expected);
   }
@@ -269,9 +275,11 @@ abstract class CommandContract {
     run.showsNoStackTrace();
     assertThat(run.errLines())
         .containsExactly(
-            type + ":8:22: error[spec-type]: port must be an integer (a port number such as 8080),"
+            type
+                + ":8:22: error[spec-type]: port must be an integer (a port number such as 8080),"
                 + " got the text \"eighty\"",
-            typo + ":7:13: error[spec-unknown-field]: unknown field \"direciton\" in resource"
+            typo
+                + ":7:13: error[spec-unknown-field]: unknown field \"direciton\" in resource"
                 + " \"api\"; did you mean direction? Known fields: type, direction, namespace, id,"
                 + " params, class, metadata");
     assertThat(run.errLines()).allMatch(l -> LOCATED_ERROR.matcher(l).matches());
@@ -293,11 +301,14 @@ abstract class CommandContract {
         .hasSize(2)
         .first()
         .asString()
-        .startsWith(file + ":10:7: warning[one-sided]: shop/web calls shop/api, but shop/api does"
-            + " not declare shop/web inbound");
+        .startsWith(
+            file
+                + ":10:7: warning[one-sided]: shop/web calls shop/api, but shop/api does"
+                + " not declare shop/web inbound");
     Run strict = lattice("check", "--strict", file).exits(Main.SPEC_ERRORS).printsNothing();
     assertThat(strict.errLines())
-        .containsExactly(lenient.errLines().get(0).replace("warning[one-sided]", "error[one-sided]"));
+        .containsExactly(
+            lenient.errLines().get(0).replace("warning[one-sided]", "error[one-sided]"));
     assertThat(strict.errLines()).allMatch(l -> LOCATED_ERROR.matcher(l).matches());
   }
 
@@ -362,14 +373,36 @@ abstract class CommandContract {
   @Test
   void explainsARequestOnlyTheHttpRulesRefuse() {
     Run granted =
-        lattice("explain", "--from", "shop/web", "--to", "shop/api", "--port", "http",
-                "--method", "GET", "--path", "/api/orders", specs)
+        lattice(
+                "explain",
+                "--from",
+                "shop/web",
+                "--to",
+                "shop/api",
+                "--port",
+                "http",
+                "--method",
+                "GET",
+                "--path",
+                "/api/orders",
+                specs)
             .exits(Main.OK);
     assertThat(granted.out().lines().findFirst())
         .hasValue("shop/web -> shop/api:80 GET /api/orders: ALLOWED");
     Run refused =
-        lattice("explain", "--from", "shop/web", "--to", "shop/api", "--port", "http",
-                "--method", "DELETE", "--path", "/api/orders", specs)
+        lattice(
+                "explain",
+                "--from",
+                "shop/web",
+                "--to",
+                "shop/api",
+                "--port",
+                "http",
+                "--method",
+                "DELETE",
+                "--path",
+                "/api/orders",
+                specs)
             .exits(Main.OK);
     assertThat(refused.out().lines().findFirst())
         .hasValue("shop/web -> shop/api:80 DELETE /api/orders: DENIED");
@@ -407,7 +440,8 @@ abstract class CommandContract {
     assertThat(lattice("graph", file).exits(Main.OK).out())
         .contains("  n_shop_2f_web -.->|\"one-sided\"| n_shop_2f_api\n");
     assertThat(lattice("graph", "--format", "dot", file).exits(Main.OK).out())
-        .contains("  \"shop/web\" -> \"shop/api\" [label=\"one-sided\", style=dashed, color=red];\n");
+        .contains(
+            "  \"shop/web\" -> \"shop/api\" [label=\"one-sided\", style=dashed, color=red];\n");
   }
 
   @Test
@@ -425,58 +459,162 @@ abstract class CommandContract {
     assertThat(lattice("graph", "--format", "dot", file).exits(Main.OK).out())
         .contains("    \"batch/job\" [label=\"job\\n(no mesh)\"];\n")
         .contains("  \"ops/scraper\" -> \"*\" [label=\"wildcard\", style=dotted, color=black];\n")
-        .contains("  \"ops/scraper\" -> \"ops/ghost\" [label=\"unknown peer\", style=dashed,"
-            + " color=red];\n");
+        .contains(
+            "  \"ops/scraper\" -> \"ops/ghost\" [label=\"unknown peer\", style=dashed,"
+                + " color=red];\n");
   }
 
   // ---------------------------------------------------------------- usage
 
-  /** Usage errors: {@code {specs}}, {@code {missing}}, {@code {empty}}, {@code {file}} are filled in. */
+  /**
+   * Usage errors: {@code {specs}}, {@code {missing}}, {@code {empty}}, {@code {file}} are filled
+   * in.
+   */
   static Stream<Arguments> usageErrors() {
     return Stream.of(
         usage("unknown command", "unknown command 'frob'", "frob", "{specs}"),
-        usage("unknown flag", "unknown option --bogus for 'lattice render'",
-            "render", "--bogus", "{specs}"),
-        usage("unknown flag of check", "unknown option --layer for 'lattice check'",
-            "check", "--layer", "cilium", "{specs}"),
+        usage(
+            "unknown flag",
+            "unknown option --bogus for 'lattice render'",
+            "render",
+            "--bogus",
+            "{specs}"),
+        usage(
+            "unknown flag of check",
+            "unknown option --layer for 'lattice check'",
+            "check",
+            "--layer",
+            "cilium",
+            "{specs}"),
         usage("render without a path", "no PATH given", "render"),
         usage("check without a path", "no PATH given", "check", "--strict"),
         usage("graph without a path", "no PATH given", "graph"),
-        usage("explain without a path", "no PATH given",
-            "explain", "--from", "shop/web", "--to", "shop/api"),
+        usage(
+            "explain without a path",
+            "no PATH given",
+            "explain",
+            "--from",
+            "shop/web",
+            "--to",
+            "shop/api"),
         usage("nonexistent path", "no such file or directory: {missing}", "render", "{missing}"),
-        usage("one nonexistent path of two", "no such file or directory: {missing}",
-            "check", "{specs}", "{missing}"),
-        usage("empty directory", "directory {empty} holds no .yaml or .yml files",
-            "check", "{empty}"),
-        usage("bad --layer", "--layer is cilium, istio or all, got \"l7\"",
-            "render", "--layer", "l7", "{specs}"),
-        usage("bad --format of render", "--format is yaml or json, got \"xml\"",
-            "render", "--format", "xml", "{specs}"),
-        usage("bad --format of graph", "--format is mermaid or dot, got \"png\"",
-            "graph", "--format", "png", "{specs}"),
-        usage("bad --waypoint-scope", "--waypoint-scope is namespace or service, got \"pod\"",
-            "render", "--waypoint-scope", "pod", "{specs}"),
-        usage("malformed --trust-domain", "--trust-domain \"a b\" is not a DNS-1123 subdomain",
-            "render", "--trust-domain", "a b", "{specs}"),
-        usage("malformed --probe-sources", "--probe-sources: \"nope\" is not a CIDR",
-            "check", "--probe-sources", "nope", "{specs}"),
+        usage(
+            "one nonexistent path of two",
+            "no such file or directory: {missing}",
+            "check",
+            "{specs}",
+            "{missing}"),
+        usage(
+            "empty directory",
+            "directory {empty} holds no .yaml or .yml files",
+            "check",
+            "{empty}"),
+        usage(
+            "bad --layer",
+            "--layer is cilium, istio or all, got \"l7\"",
+            "render",
+            "--layer",
+            "l7",
+            "{specs}"),
+        usage(
+            "bad --format of render",
+            "--format is yaml or json, got \"xml\"",
+            "render",
+            "--format",
+            "xml",
+            "{specs}"),
+        usage(
+            "bad --format of graph",
+            "--format is mermaid or dot, got \"png\"",
+            "graph",
+            "--format",
+            "png",
+            "{specs}"),
+        usage(
+            "bad --waypoint-scope",
+            "--waypoint-scope is namespace or service, got \"pod\"",
+            "render",
+            "--waypoint-scope",
+            "pod",
+            "{specs}"),
+        usage(
+            "malformed --trust-domain",
+            "--trust-domain \"a b\" is not a DNS-1123 subdomain",
+            "render",
+            "--trust-domain",
+            "a b",
+            "{specs}"),
+        usage(
+            "malformed --probe-sources",
+            "--probe-sources: \"nope\" is not a CIDR",
+            "check",
+            "--probe-sources",
+            "nope",
+            "{specs}"),
         usage("option without its value", "-o needs a value", "render", "{specs}", "-o"),
-        usage("option given twice", "--layer is given twice",
-            "render", "--layer", "cilium", "--layer=istio", "{specs}"),
+        usage(
+            "option given twice",
+            "--layer is given twice",
+            "render",
+            "--layer",
+            "cilium",
+            "--layer=istio",
+            "{specs}"),
         usage("flag given a value", "--strict takes no value", "check", "--strict=yes", "{specs}"),
-        usage("-o naming a file", "-o {file} is a file, not a directory",
-            "render", "-o", "{file}", "{specs}"),
-        usage("explain without --to", "explain needs --from and --to",
-            "explain", "--from", "shop/web", "{specs}"),
-        usage("explain of an unknown service", "--to shop/cart is not a service of these specs",
-            "explain", "--from", "shop/web", "--to", "shop/cart", "{specs}"),
-        usage("explain of a name without namespace", "--from takes NAMESPACE/NAME, got \"web\"",
-            "explain", "--from", "web", "--to", "shop/api", "{specs}"),
-        usage("explain of an unknown port", "shop/api has no port 81",
-            "explain", "--from", "shop/web", "--to", "shop/api", "--port", "81", "{specs}"),
-        usage("explain with --method but no --path", "--method and --path go together",
-            "explain", "--from", "shop/web", "--to", "shop/api", "--method", "GET", "{specs}"),
+        usage(
+            "-o naming a file",
+            "-o {file} is a file, not a directory",
+            "render",
+            "-o",
+            "{file}",
+            "{specs}"),
+        usage(
+            "explain without --to",
+            "explain needs --from and --to",
+            "explain",
+            "--from",
+            "shop/web",
+            "{specs}"),
+        usage(
+            "explain of an unknown service",
+            "--to shop/cart is not a service of these specs",
+            "explain",
+            "--from",
+            "shop/web",
+            "--to",
+            "shop/cart",
+            "{specs}"),
+        usage(
+            "explain of a name without namespace",
+            "--from takes NAMESPACE/NAME, got \"web\"",
+            "explain",
+            "--from",
+            "web",
+            "--to",
+            "shop/api",
+            "{specs}"),
+        usage(
+            "explain of an unknown port",
+            "shop/api has no port 81",
+            "explain",
+            "--from",
+            "shop/web",
+            "--to",
+            "shop/api",
+            "--port",
+            "81",
+            "{specs}"),
+        usage(
+            "explain with --method but no --path",
+            "--method and --path go together",
+            "explain",
+            "--from",
+            "shop/web",
+            "--to",
+            "shop/api",
+            "--method",
+            "GET",
+            "{specs}"),
         usage("help on an unknown command", "no help for 'frob'", "help", "frob"));
   }
 
@@ -527,8 +665,11 @@ abstract class CommandContract {
     Fixtures.write(dir, "data.yaml", Fixtures.DATA);
     Run found = latticeWithoutReadOverride(strings("render", dir)).isUsageError();
     assertThat(found.errLines())
-        .contains(dir.resolve("locked.yaml") + ": error[io-error]: " + dir.resolve("locked.yaml")
-            + " cannot be read: permission denied");
+        .contains(
+            dir.resolve("locked.yaml")
+                + ": error[io-error]: "
+                + dir.resolve("locked.yaml")
+                + " cannot be read: permission denied");
   }
 
   /** Clears every permission bit of {@code file}; aborts where the file system has none. */
@@ -561,8 +702,10 @@ abstract class CommandContract {
   static List<JsonNode> documents(String yaml) {
     try {
       List<JsonNode> out = new ArrayList<>();
-      new YAMLMapper().readerFor(JsonNode.class).readValues(yaml).forEachRemaining(
-          d -> out.add((JsonNode) d));
+      new YAMLMapper()
+          .readerFor(JsonNode.class)
+          .readValues(yaml)
+          .forEachRemaining(d -> out.add((JsonNode) d));
       return out;
     } catch (IOException e) {
       throw new AssertionError("not a YAML stream: " + e.getMessage() + "\n" + yaml, e);

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Spec repositories the command tests write into a temporary directory, and a way to fingerprint
- * a directory tree. The specs are small on purpose: each one exists for a behaviour of the command.
+ * Spec repositories the command tests write into a temporary directory, and a way to fingerprint a
+ * directory tree. The specs are small on purpose: each one exists for a behaviour of the command.
  */
 final class Fixtures {
   private Fixtures() {}

@@ -30,7 +30,9 @@ class LatticeJarTest extends CommandContract {
 
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
-  /** util-linux's setpriv, found on the PATH: drops the capabilities that let root read any file. */
+  /**
+   * util-linux's setpriv, found on the PATH: drops the capabilities that let root read any file.
+   */
   private static final Optional<Path> SETPRIV =
       Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
           .filter(d -> !d.isEmpty())
@@ -109,7 +111,8 @@ class LatticeJarTest extends CommandContract {
   void writesUtf8WhateverTheDefaultCharset() {
     Path file =
         Fixtures.write(root, "accents.yaml", Fixtures.WRONG_TYPE.replace("eighty", "huitante-é"));
-    Run run = run(List.of(), List.of("-Dfile.encoding=ISO-8859-1"), List.of("check", file.toString()));
+    Run run =
+        run(List.of(), List.of("-Dfile.encoding=ISO-8859-1"), List.of("check", file.toString()));
     run.exits(Main.SPEC_ERRORS).printsNothing();
     assertThat(run.err()).contains("got the text \"huitante-é\"");
   }

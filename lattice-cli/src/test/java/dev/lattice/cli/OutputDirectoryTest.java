@@ -43,7 +43,8 @@ class OutputDirectoryTest {
     OutputDirectory.write(dir, manifest(policy("", "deny"), policy("shop", "api")), "yaml");
     assertThat(CommandContract.resourceFiles(dir))
         .containsExactly(
-            "_cluster/ciliumclusterwidenetworkpolicy-deny.yaml", "shop/ciliumnetworkpolicy-api.yaml");
+            "_cluster/ciliumclusterwidenetworkpolicy-deny.yaml",
+            "shop/ciliumnetworkpolicy-api.yaml");
     assertThat(Files.readString(dir.resolve("shop/ciliumnetworkpolicy-api.yaml")))
         .isEqualTo(policy("shop", "api").toYaml());
     assertThat(Files.readString(dir.resolve(OutputDirectory.INDEX)))
@@ -90,7 +91,8 @@ class OutputDirectoryTest {
     OutputDirectory.write(dir, manifest(policy("shop", "api")), "yaml");
     List<String> deleted = OutputDirectory.write(dir, manifest(policy("shop", "api")), "json");
     assertThat(deleted).containsExactly("shop/ciliumnetworkpolicy-api.yaml");
-    assertThat(CommandContract.resourceFiles(dir)).containsExactly("shop/ciliumnetworkpolicy-api.json");
+    assertThat(CommandContract.resourceFiles(dir))
+        .containsExactly("shop/ciliumnetworkpolicy-api.json");
     assertThat(Files.readString(dir.resolve("shop/ciliumnetworkpolicy-api.json")))
         .isEqualTo(Manifest.toJson(policy("shop", "api").document()));
   }

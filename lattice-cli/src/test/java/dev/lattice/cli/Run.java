@@ -14,7 +14,8 @@ record Run(String command, int code, String out, String err) {
 
   /** Asserts the exit code, showing both streams when it differs. */
   Run exits(int expected) {
-    assertThat(code).as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err)
+    assertThat(code)
+        .as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err)
         .isEqualTo(expected);
     return this;
   }
@@ -25,7 +26,9 @@ record Run(String command, int code, String out, String err) {
     return this;
   }
 
-  /** Asserts that stderr holds no Java stack trace or exception name: a user error is a sentence. */
+  /**
+   * Asserts that stderr holds no Java stack trace or exception name: a user error is a sentence.
+   */
   Run showsNoStackTrace() {
     assertThat(err)
         .as("stderr of %s", command)

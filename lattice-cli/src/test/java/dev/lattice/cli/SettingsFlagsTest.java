@@ -30,17 +30,26 @@ class SettingsFlagsTest {
   void setsEverySettingItsFlagNames() throws UsageException {
     Settings s =
         settings(
-            "--trust-domain", "prod.example.org",
-            "--cluster-domain", "cluster.example",
-            "--root-namespace", "istio-root",
-            "--system-namespaces", "kube-system, ops",
-            "--kube-dns-namespace", "dns",
-            "--kube-dns-selector", "k8s-app=coredns,tier=dns",
-            "--waypoint-name", "wp",
-            "--waypoint-scope", "Service",
+            "--trust-domain",
+            "prod.example.org",
+            "--cluster-domain",
+            "cluster.example",
+            "--root-namespace",
+            "istio-root",
+            "--system-namespaces",
+            "kube-system, ops",
+            "--kube-dns-namespace",
+            "dns",
+            "--kube-dns-selector",
+            "k8s-app=coredns,tier=dns",
+            "--waypoint-name",
+            "wp",
+            "--waypoint-scope",
+            "Service",
             "--no-waypoint-gateways",
             "--lb-preserves-source-ip",
-            "--probe-sources", "10.9.0.0/16,fd00::/8");
+            "--probe-sources",
+            "10.9.0.0/16,fd00::/8");
     assertThat(s.trustDomain()).isEqualTo("prod.example.org");
     assertThat(s.clusterDomain()).isEqualTo("cluster.example");
     assertThat(s.rootNamespace()).isEqualTo("istio-root");

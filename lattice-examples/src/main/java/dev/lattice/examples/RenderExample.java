@@ -49,8 +49,12 @@ public final class RenderExample {
             service("api")
                 .port("http", 80, 8080) // Service port 80, container port 8080
                 // api agrees that web may call it, for GET /api/* only: enforced by a waypoint
-                .dependsOn("web").http(GET, "/api/*").inbound()
-                .dependsOn("db").inNamespace("data").outbound()
+                .dependsOn("web")
+                .http(GET, "/api/*")
+                .inbound()
+                .dependsOn("db")
+                .inNamespace("data")
+                .outbound()
                 .egressTo(fqdn("api.stripe.com").port(443)))
         .add(service("db").inNamespace("data").port("pg", 5432).dependsOn("shop/api").inbound())
         .build();

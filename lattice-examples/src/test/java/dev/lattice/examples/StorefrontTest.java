@@ -41,22 +41,27 @@ class StorefrontTest {
             // the storefront is on the internet: its port is exposed to world (and so PERMISSIVE)
             .add(
                 service("web")
-                    .port("http", 80, 3000).permissive().exposedTo(world())
-                    .dependsOn("api").outbound()
-                    .dependsOn("cart").outbound())
+                    .port("http", 80, 3000)
+                    .permissive()
+                    .exposedTo(world())
+                    .dependsOn("api")
+                    .outbound()
+                    .dependsOn("cart")
+                    .outbound())
             // api lets web read the catalogue and place orders, nothing else
             .add(
                 service("api")
                     .port("http", 80, 8080)
-                    .dependsOn("web").http(GET, "/catalog/*").http(POST, "/orders").inbound()
-                    .dependsOn("db").inNamespace("data").outbound()
+                    .dependsOn("web")
+                    .http(GET, "/catalog/*")
+                    .http(POST, "/orders")
+                    .inbound()
+                    .dependsOn("db")
+                    .inNamespace("data")
+                    .outbound()
                     .egressTo(fqdn("api.stripe.com").port(443)))
             .add(service("cart").port("http", 8080).dependsOn("web").inbound())
-            .add(
-                service("db")
-                    .inNamespace("data")
-                    .port("pg", 5432)
-                    .dependsOn("shop/api").inbound())
+            .add(service("db").inNamespace("data").port("pg", 5432).dependsOn("shop/api").inbound())
             .build();
 
     Topology topology = shop.resolve().orThrow(); // throws with every diagnostic on a mistake

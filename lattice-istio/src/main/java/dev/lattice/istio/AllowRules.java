@@ -73,11 +73,11 @@ final class AllowRules {
   }
 
   /**
-   * The documents of the policy: one, or several when the rules exceed {@link #MAX_RULES} or
-   * about {@link #MAX_DOCUMENT_BYTES} of YAML (ALLOW policies are a union, I1, so splitting them
-   * changes nothing). Each gets its spec from {@code target} (selector or targetRefs) and the
-   * {@code action} and {@code rules} from here; the second and later are named {@code name-2},
-   * {@code name-3}, ...
+   * The documents of the policy: one, or several when the rules exceed {@link #MAX_RULES} or about
+   * {@link #MAX_DOCUMENT_BYTES} of YAML (ALLOW policies are a union, I1, so splitting them changes
+   * nothing). Each gets its spec from {@code target} (selector or targetRefs) and the {@code
+   * action} and {@code rules} from here; the second and later are named {@code name-2}, {@code
+   * name-3}, ...
    */
   List<Resource> policies(
       String namespace, String name, String service, Consumer<ObjectNode> target) {

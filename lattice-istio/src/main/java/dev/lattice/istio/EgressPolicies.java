@@ -34,9 +34,9 @@ import java.util.TreeSet;
  * terminating.
  *
  * <p>The mesh route needs ztunnel DNS capture and ServiceEntry address allocation ({@code
- * PILOT_ENABLE_IP_AUTOALLOCATE}; both on by default), so clients resolve the host to a mesh
- * address that ztunnel sends to the waypoint. A client that connects to the host's real address bypasses the waypoint; only the L4
- * layer's per-caller rule governs that route (DESIGN §9, limit 4).
+ * PILOT_ENABLE_IP_AUTOALLOCATE}; both on by default), so clients resolve the host to a mesh address
+ * that ztunnel sends to the waypoint. A client that connects to the host's real address bypasses
+ * the waypoint; only the L4 layer's per-caller rule governs that route (DESIGN §9, limit 4).
  */
 final class EgressPolicies {
   private EgressPolicies() {}

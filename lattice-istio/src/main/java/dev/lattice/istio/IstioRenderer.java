@@ -131,10 +131,10 @@ public final class IstioRenderer {
   /**
    * Brings {@code previous}, this renderer's output for {@code update.previous()}, up to date with
    * {@code update.topology()}: it re-renders only the resources the change can touch and splices
-   * them in. The manifest (labels included) equals {@code render(update.topology())} byte for
-   * byte, and the diff equals {@code ManifestDiff.between(previous, render(update.topology()))};
-   * the cost follows the change, not the cluster. {@code previous} may also hold other layers'
-   * resources (it touches only Istio and Gateway API ones).
+   * them in. The manifest (labels included) equals {@code render(update.topology())} byte for byte,
+   * and the diff equals {@code ManifestDiff.between(previous, render(update.topology()))}; the cost
+   * follows the change, not the cluster. {@code previous} may also hold other layers' resources (it
+   * touches only Istio and Gateway API ones).
    *
    * <pre>{@code
    * TopologyUpdate t = topology.update(List.of(changedService), List.of());

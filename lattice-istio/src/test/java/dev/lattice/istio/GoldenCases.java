@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The graphs behind the golden files, built with the DSL. Each case shows one feature of
- * DESIGN §7; its expected output is {@code golden/<case>/istio.yaml}.
+ * The graphs behind the golden files, built with the DSL. Each case shows one feature of DESIGN §7;
+ * its expected output is {@code golden/<case>/istio.yaml}.
  */
 final class GoldenCases {
   private GoldenCases() {}
@@ -64,8 +64,8 @@ final class GoldenCases {
   }
 
   /**
-   * Callers of store on different subsets of its ports: a and b share {http, grpc}, c has
-   * {http}, d {metrics}; e runs as a's service account, so its principal joins a's.
+   * Callers of store on different subsets of its ports: a and b share {http, grpc}, c has {http}, d
+   * {metrics}; e runs as a's service account, so its principal joins a's.
    */
   static Topology portSets() {
     return ServiceGraph.builder()
@@ -75,11 +75,21 @@ final class GoldenCases {
                 .port("http", 8080)
                 .port("grpc", 9090)
                 .port("metrics", 9100)
-                .dependsOn("a").ports("http", "grpc").inbound()
-                .dependsOn("b").ports("grpc", "http").inbound()
-                .dependsOn("c").ports("http").inbound()
-                .dependsOn("monitoring/d").ports("metrics").inbound()
-                .dependsOn("e").ports("http").inbound())
+                .dependsOn("a")
+                .ports("http", "grpc")
+                .inbound()
+                .dependsOn("b")
+                .ports("grpc", "http")
+                .inbound()
+                .dependsOn("c")
+                .ports("http")
+                .inbound()
+                .dependsOn("monitoring/d")
+                .ports("metrics")
+                .inbound()
+                .dependsOn("e")
+                .ports("http")
+                .inbound())
         .add(service("a").serviceAccount("team-a").dependsOn("store").outbound())
         .add(service("b").dependsOn("store").outbound())
         .add(service("c").dependsOn("store").outbound())
@@ -91,9 +101,9 @@ final class GoldenCases {
   }
 
   /**
-   * api grants web GET on a prefix and POST on one path, admin GET/HEAD on a suffix, and batch
-   * any request; orders, behind a waypoint too, grants api one POST (under waypoint scope
-   * SERVICE: two waypoints).
+   * api grants web GET on a prefix and POST on one path, admin GET/HEAD on a suffix, and batch any
+   * request; orders, behind a waypoint too, grants api one POST (under waypoint scope SERVICE: two
+   * waypoints).
    */
   static Topology httpRules(Settings settings) {
     return ServiceGraph.builder()
@@ -101,12 +111,17 @@ final class GoldenCases {
         .add(
             service("api")
                 .port("http", 80, 8080)
-                .dependsOn("web").http(GET, "/api/*").http(POST, "/api/orders").inbound()
+                .dependsOn("web")
+                .http(GET, "/api/*")
+                .http(POST, "/api/orders")
+                .inbound()
                 .dependsOn("admin")
                 .http(HttpRule.of(List.of(HEAD, GET), List.of("*.json", "/status")))
                 .inbound()
-                .dependsOn("batch").inbound()
-                .dependsOn("orders").outbound())
+                .dependsOn("batch")
+                .inbound()
+                .dependsOn("orders")
+                .outbound())
         .add(service("orders").port("http", 8080).dependsOn("api").http(POST, "/orders").inbound())
         .add(service("web").dependsOn("api").outbound())
         .add(service("admin").dependsOn("api").outbound())
@@ -124,8 +139,10 @@ final class GoldenCases {
         .add(
             service("api")
                 .port("http", 8080)
-                .port("legacy", 9000).permissive()
-                .dependsOn("web").inbound())
+                .port("legacy", 9000)
+                .permissive()
+                .dependsOn("web")
+                .inbound())
         .build()
         .resolve()
         .orThrow();
@@ -140,9 +157,12 @@ final class GoldenCases {
         .add(
             service("api")
                 .port("http", 8080)
-                .port("legacy", 9000, 9001).permissive()
-                .dependsOn("legacy-client").inbound()
-                .dependsOn("web").inbound())
+                .port("legacy", 9000, 9001)
+                .permissive()
+                .dependsOn("legacy-client")
+                .inbound()
+                .dependsOn("web")
+                .inbound())
         .build()
         .resolve()
         .orThrow();
@@ -150,19 +170,27 @@ final class GoldenCases {
 
   /**
    * Ports exposed to the internet, the API server (a webhook), and a UDP port exposed to the
-   * internet, which Istio never sees. (A CIDR exposure would do as well, but lattice-api's
-   * resolver currently rejects every valid CIDR exposure.)
+   * internet, which Istio never sees. (A CIDR exposure would do as well, but lattice-api's resolver
+   * currently rejects every valid CIDR exposure.)
    */
   static Topology exposedPort() {
     return ServiceGraph.builder()
         .namespace("edge")
         .add(
             service("frontend")
-                .port("http", 80, 8080).permissive().exposedTo(world())
-                .port("webhook", 443, 9443).permissive().exposedTo(kubeApiserver())
-                .port("syslog", 514).udp().exposedTo(world())
+                .port("http", 80, 8080)
+                .permissive()
+                .exposedTo(world())
+                .port("webhook", 443, 9443)
+                .permissive()
+                .exposedTo(kubeApiserver())
+                .port("syslog", 514)
+                .udp()
+                .exposedTo(world())
                 .port("admin", 9000)
-                .dependsOn("ops").ports("admin").inbound())
+                .dependsOn("ops")
+                .ports("admin")
+                .inbound())
         .add(service("ops").dependsOn("frontend").ports("admin").outbound())
         .build()
         .resolve()
@@ -201,7 +229,9 @@ final class GoldenCases {
         .add(
             service("api")
                 .port("http", 8080)
-                .dependsOn("web").http(GET, "/").inbound()
+                .dependsOn("web")
+                .http(GET, "/")
+                .inbound()
                 .egressTo(fqdn("api.stripe.com").port(443)))
         .build()
         .resolve(
@@ -214,8 +244,8 @@ final class GoldenCases {
   }
 
   /**
-   * Service ports 80 that land on pod ports 8080 and 3000: ztunnel policies name the pod port,
-   * the waypoint policy the Service port.
+   * Service ports 80 that land on pod ports 8080 and 3000: ztunnel policies name the pod port, the
+   * waypoint policy the Service port.
    */
   static Topology targetPort() {
     return ServiceGraph.builder()
@@ -248,7 +278,9 @@ final class GoldenCases {
                 .port("redis", 6379)
                 .port("gossip", 7000)
                 .allowPeerTraffic()
-                .dependsOn("app").ports("redis").inbound())
+                .dependsOn("app")
+                .ports("redis")
+                .inbound())
         .add(service("app").dependsOn("cache").outbound())
         .build()
         .resolve()
@@ -262,9 +294,13 @@ final class GoldenCases {
         .add(
             service("dns")
                 .port("dns-tcp", 53)
-                .port("dns-udp", 53).udp()
-                .port("statsd", 8125).udp().permissive()
-                .dependsOn("app").inbound())
+                .port("dns-udp", 53)
+                .udp()
+                .port("statsd", 8125)
+                .udp()
+                .permissive()
+                .dependsOn("app")
+                .inbound())
         .add(service("app").dependsOn("dns").outbound())
         .build()
         .resolve()

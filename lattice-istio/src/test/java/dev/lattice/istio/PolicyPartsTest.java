@@ -13,9 +13,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * A callee that thousands of services call (a telemetry collector that admits {@code "*"}) gets
- * its principals over several rules, and its rules over several policies, so no document outgrows
- * what the API server and kubectl accept; ALLOW rules and policies are a union (I1, I3).
+ * A callee that thousands of services call (a telemetry collector that admits {@code "*"}) gets its
+ * principals over several rules, and its rules over several policies, so no document outgrows what
+ * the API server and kubectl accept; ALLOW rules and policies are a union (I1, I3).
  */
 class PolicyPartsTest {
 
@@ -31,11 +31,13 @@ class PolicyPartsTest {
 
     List<Resource> policies =
         IstioRenderer.create().render(t).resources().stream()
-            .filter(r -> r.namespace().equals("telemetry") && r.kind().equals("AuthorizationPolicy"))
+            .filter(
+                r -> r.namespace().equals("telemetry") && r.kind().equals("AuthorizationPolicy"))
             .toList();
 
     assertThat(policies).hasSizeGreaterThan(1);
-    assertThat(policies).extracting(Resource::name)
+    assertThat(policies)
+        .extracting(Resource::name)
         .startsWith("collector-ztunnel", "collector-ztunnel-2")
         .allMatch(n -> n.matches("collector-ztunnel(-\\d+)?"));
     Set<String> admitted = new TreeSet<>();
@@ -44,12 +46,15 @@ class PolicyPartsTest {
       for (JsonNode rule : r.document().path("spec").path("rules")) {
         JsonNode principals = rule.path("from").path(0).path("source").path("principals");
         assertThat(principals.size()).isLessThanOrEqualTo(AllowRules.MAX_PRINCIPALS);
-        assertThat(rule.path("to").toString()).isEqualTo("[{\"operation\":{\"ports\":[\"4317\"]}}]");
+        assertThat(rule.path("to").toString())
+            .isEqualTo("[{\"operation\":{\"ports\":[\"4317\"]}}]");
         principals.forEach(p -> admitted.add(p.asText()));
       }
     }
-    assertThat(admitted).hasSize(callers)
-        .contains("cluster.local/ns/apps/sa/caller-with-a-longish-name-0",
+    assertThat(admitted)
+        .hasSize(callers)
+        .contains(
+            "cluster.local/ns/apps/sa/caller-with-a-longish-name-0",
             "cluster.local/ns/apps/sa/caller-with-a-longish-name-5999");
   }
 }

@@ -76,7 +76,16 @@ public final class ConnectivityMatrix {
 
     @Override
     public String toString() {
-      return from + " -> " + to + ":" + port + "/" + protocol + " cilium=" + cilium() + " istio="
+      return from
+          + " -> "
+          + to
+          + ":"
+          + port
+          + "/"
+          + protocol
+          + " cilium="
+          + cilium()
+          + " istio="
           + istio();
     }
   }
@@ -87,15 +96,20 @@ public final class ConnectivityMatrix {
     this.entries = List.copyOf(entries);
   }
 
-  /** The matrix of {@code verifier}'s world: every ordered pair of services and every port of the callee. */
+  /**
+   * The matrix of {@code verifier}'s world: every ordered pair of services and every port of the
+   * callee.
+   */
   public static ConnectivityMatrix of(Verifier verifier) {
     List<Entry> out = new ArrayList<>();
     List<KubeService> services = verifier.world().services();
     for (KubeService from : services) {
       for (KubeService to : services) {
         for (KubeService.ServicePort p : to.ports()) {
-          Query q = Query.from(Source.service(from.id()))
-              .to(Destination.service(to.id(), p.port())).protocol(p.protocol());
+          Query q =
+              Query.from(Source.service(from.id()))
+                  .to(Destination.service(to.id(), p.port()))
+                  .protocol(p.protocol());
           out.add(new Entry(verifier.check(q), from.id(), to.id(), p.port(), p.protocol()));
         }
       }
@@ -125,7 +139,7 @@ public final class ConnectivityMatrix {
     return entries.stream().filter(Entry::allowed).toList();
   }
 
-  /** A table: one line per entry, {@code from -> to:port/proto  cilium  istio  verdict}. */
+  /** A table: one line per entry, {@code from -> to:port/proto cilium istio verdict}. */
   public String render() {
     int w1 = 4;
     int w2 = 2;
@@ -134,13 +148,21 @@ public final class ConnectivityMatrix {
       w2 = Math.max(w2, (e.to + ":" + e.port + "/" + e.protocol).length());
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(pad("from", w1)).append("  ").append(pad("to", w2))
+    sb.append(pad("from", w1))
+        .append("  ")
+        .append(pad("to", w2))
         .append("  cilium  istio  connection\n");
     for (Entry e : entries) {
-      sb.append(pad(e.from.toString(), w1)).append("  ")
-          .append(pad(e.to + ":" + e.port + "/" + e.protocol, w2)).append("  ")
-          .append(pad(e.cilium().name(), 6)).append("  ").append(pad(e.istio().name(), 5))
-          .append("  ").append(e.allowed() ? "allowed" : "denied").append('\n');
+      sb.append(pad(e.from.toString(), w1))
+          .append("  ")
+          .append(pad(e.to + ":" + e.port + "/" + e.protocol, w2))
+          .append("  ")
+          .append(pad(e.cilium().name(), 6))
+          .append("  ")
+          .append(pad(e.istio().name(), 5))
+          .append("  ")
+          .append(e.allowed() ? "allowed" : "denied")
+          .append('\n');
     }
     return sb.toString();
   }

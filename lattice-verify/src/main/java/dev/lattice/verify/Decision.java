@@ -6,6 +6,8 @@ public enum Decision {
   ALLOW,
   /** The layer stops it. */
   DENY,
-  /** The layer has no enforcement point on this path (e.g. Istio for UDP or a non-mesh destination). */
+  /**
+   * The layer has no enforcement point on this path (e.g. Istio for UDP or a non-mesh destination).
+   */
   N_A
 }

@@ -42,8 +42,8 @@ public final class Destination {
 
   /** The service {@code "ns/name"} on its Service port {@code servicePort}. */
   public static Destination service(String id, int servicePort) {
-    return new Destination(Kind.SERVICE, ServiceId.parse(Objects.requireNonNull(id), "default"),
-        null, servicePort);
+    return new Destination(
+        Kind.SERVICE, ServiceId.parse(Objects.requireNonNull(id), "default"), null, servicePort);
   }
 
   /** The service {@code id} on its Service port {@code servicePort}. */
@@ -70,12 +70,17 @@ public final class Destination {
     return new Destination(Kind.ADDRESS, null, ip, port);
   }
 
-  /** The Cilium entity {@code name} ({@code world}, {@code kube-apiserver}, {@code host}, {@code remote-node}, {@code cluster}) on {@code port}. */
+  /**
+   * The Cilium entity {@code name} ({@code world}, {@code kube-apiserver}, {@code host}, {@code
+   * remote-node}, {@code cluster}) on {@code port}.
+   */
   public static Destination entity(String name, int port) {
     if (!java.util.Set.of("world", "kube-apiserver", "host", "remote-node", "cluster")
         .contains(name)) {
-      throw new IllegalArgumentException("unknown entity \"" + name
-          + "\"; use world, kube-apiserver, host, remote-node or cluster");
+      throw new IllegalArgumentException(
+          "unknown entity \""
+              + name
+              + "\"; use world, kube-apiserver, host, remote-node or cluster");
     }
     return new Destination(Kind.ENTITY, null, name, port);
   }
@@ -106,7 +111,9 @@ public final class Destination {
       return false;
     }
     Destination d = (Destination) o;
-    return d.kind == kind && d.port == port && Objects.equals(d.service, service)
+    return d.kind == kind
+        && d.port == port
+        && Objects.equals(d.service, service)
         && Objects.equals(d.target, target);
   }
 

@@ -22,8 +22,8 @@ import java.util.TreeSet;
 
 /**
  * The mission's property, checked for one rendering: each layer alone allows exactly what the
- * declared graph agrees on and denies everything else, except exactly the tolerated edges of
- * DESIGN §9 — computed from the graph, never skipped:
+ * declared graph agrees on and denies everything else, except exactly the tolerated edges of DESIGN
+ * §9 — computed from the graph, never skipped:
  *
  * <ol>
  *   <li>HBONE hides ports from L4: between an ambient pair with a TCP agreement, Cilium admits the
@@ -105,8 +105,9 @@ public final class Exactness {
 
   /**
    * Each layer alone allows every agreed (caller, callee, port) and denies every other one, up to
-   * limits 1–3; Istio has a verdict exactly where it has an enforcement point (an ambient pod, TCP);
-   * requests an agreement's HTTP rules grant pass both layers and one they grant not is denied.
+   * limits 1–3; Istio has a verdict exactly where it has an enforcement point (an ambient pod,
+   * TCP); requests an agreement's HTTP rules grant pass both layers and one they grant not is
+   * denied.
    */
   public Exactness serviceToService() {
     for (Service a : topology.services()) {
@@ -136,8 +137,14 @@ public final class Exactness {
           Decision l7 = v.istio().decision();
           if (!expect.l7Applies(b.id(), p)) {
             if (l7 != Decision.N_A) {
-              problem("Istio decided " + l7 + " for " + edge + ", where it has no enforcement"
-                  + " point", v);
+              problem(
+                  "Istio decided "
+                      + l7
+                      + " for "
+                      + edge
+                      + ", where it has no enforcement"
+                      + " point",
+                  v);
             }
           } else if (l7 == Decision.N_A) {
             problem("Istio has no verdict for " + edge + " (an ambient TCP port)", v);
@@ -175,8 +182,15 @@ public final class Exactness {
     if (!Expectations.grants(ag.httpRules(), NOT_GRANTED_METHOD, NOT_GRANTED_PATH)) {
       Verdict v = verifier.check(q.request(NOT_GRANTED_METHOD, NOT_GRANTED_PATH));
       if (v.istio().decision() != Decision.DENY) {
-        problem("request " + NOT_GRANTED_METHOD + " " + NOT_GRANTED_PATH + " on " + edge
-            + " is granted by no rule but Istio does not deny it", v);
+        problem(
+            "request "
+                + NOT_GRANTED_METHOD
+                + " "
+                + NOT_GRANTED_PATH
+                + " on "
+                + edge
+                + " is granted by no rule but Istio does not deny it",
+            v);
       }
     }
   }
@@ -192,9 +206,10 @@ public final class Exactness {
     World w = verifier.world();
     List<Object[]> sources = new ArrayList<>();
     sources.add(new Object[] {Expectations.Outside.WORLD, Source.world(), w.internet().ip()});
-    sources.add(new Object[] {
-      Expectations.Outside.KUBE_APISERVER, Source.kubeApiserver(), w.kubeApiserver().ip()
-    });
+    sources.add(
+        new Object[] {
+          Expectations.Outside.KUBE_APISERVER, Source.kubeApiserver(), w.kubeApiserver().ip()
+        });
     sources.add(new Object[] {Expectations.Outside.REMOTE_NODE, Source.remoteNode(), null});
     // 198.51.100.0/24 and 2001:db8:ff::/48 (documentation ranges) stand for clients in no exposure
     Set<String> cidrs = new TreeSet<>(List.of("198.51.100.0/24", "2001:db8:ff::/48"));
@@ -216,7 +231,9 @@ public final class Exactness {
         for (Port p : b.ports()) {
           Verdict v =
               verifier.check(
-                  Query.from(source).to(Destination.service(b.id(), p.port())).protocol(p.protocol()));
+                  Query.from(source)
+                      .to(Destination.service(b.id(), p.port()))
+                      .protocol(p.protocol()));
           String edge = source + " -> " + b.id() + " port " + p;
           boolean exposed = expect.exposed(p, kind, (String) src[2]);
           if (exposed) {
@@ -237,8 +254,14 @@ public final class Exactness {
           }
           boolean plaintext = expect.plaintextPorts(b.id()).contains(p);
           if (plaintext != (l7 == Decision.ALLOW)) {
-            problem("Istio " + l7 + " for " + edge + ", expected "
-                + (plaintext ? "ALLOW (a plaintext port, limit 3)" : "DENY"), v);
+            problem(
+                "Istio "
+                    + l7
+                    + " for "
+                    + edge
+                    + ", expected "
+                    + (plaintext ? "ALLOW (a plaintext port, limit 3)" : "DENY"),
+                v);
           }
         }
       }
@@ -257,7 +280,11 @@ public final class Exactness {
     Set<Egress> targets = new LinkedHashSet<>();
     topology.services().forEach(s -> targets.addAll(s.egress()));
     targets.add(
-        Egress.builder().kind(Egress.Kind.FQDN).target("undeclared.example.org").addPorts(443).build());
+        Egress.builder()
+            .kind(Egress.Kind.FQDN)
+            .target("undeclared.example.org")
+            .addPorts(443)
+            .build());
     for (Service a : topology.services()) {
       for (Egress t : targets) {
         for (int port : t.ports().isEmpty() ? List.of(443) : t.ports()) {
@@ -306,7 +333,11 @@ public final class Exactness {
     if (route.isPresent()) {
       boolean declaredExact =
           a.egress().stream()
-              .anyMatch(x -> x.isMeshRouted() && x.target().equals(t.target()) && x.ports().contains(port));
+              .anyMatch(
+                  x ->
+                      x.isMeshRouted()
+                          && x.target().equals(t.target())
+                          && x.ports().contains(port));
       Decision want = declaredExact ? Decision.ALLOW : Decision.DENY;
       // an undeclared caller L4 already stops never reaches the waypoint: Istio's DENY stands
       if (l7 != want && !(l7 == Decision.DENY && l4 == Decision.DENY && !declaredExact)) {
@@ -319,8 +350,8 @@ public final class Exactness {
 
   /**
    * The namespace waypoint that routes {@code host}:{@code port} for {@code a}: a ServiceEntry
-   * exists in a's namespace (some ambient service there declares it, exact, TCP) and a is
-   * ambient. Empty for everything else (direct route, or not captured).
+   * exists in a's namespace (some ambient service there declares it, exact, TCP) and a is ambient.
+   * Empty for everything else (direct route, or not captured).
    */
   private Optional<Waypoint> meshRoute(Service a, String host, int port, Protocol proto) {
     if (host == null || !a.isAmbient() || proto != Protocol.TCP) {
@@ -381,7 +412,9 @@ public final class Exactness {
     return false;
   }
 
-  /** C9: cluster holds host, remote-node and kube-apiserver; the external API server is also world. */
+  /**
+   * C9: cluster holds host, remote-node and kube-apiserver; the external API server is also world.
+   */
   private static boolean entityCovers(String declared, String target) {
     if (declared.equals(target)) {
       return true;

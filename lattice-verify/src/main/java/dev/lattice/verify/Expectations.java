@@ -4,7 +4,6 @@ import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
 import dev.lattice.graph.Waypoint;
-import dev.lattice.verify.world.IpRange;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
 import dev.lattice.model.HttpRule;
@@ -13,6 +12,7 @@ import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
+import dev.lattice.verify.world.IpRange;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -108,8 +108,8 @@ final class Expectations {
   }
 
   /**
-   * Limit 3: the TCP ports of an ambient service where L7 admits identity-less (plaintext)
-   * sources: PERMISSIVE, with a non-mesh caller's agreement or an exposure.
+   * Limit 3: the TCP ports of an ambient service where L7 admits identity-less (plaintext) sources:
+   * PERMISSIVE, with a non-mesh caller's agreement or an exposure.
    */
   Set<Port> plaintextPorts(ServiceId callee) {
     Service b = service(callee);
@@ -147,19 +147,21 @@ final class Expectations {
   }
 
   /**
-   * Whether {@code port} is exposed to an outside source: world covers every external address
-   * (and, as Cilium gives the external API server the world identity too, kube-apiserver); the
-   * nodes come with world unless load balancers preserve source addresses; a CIDR covers the
-   * addresses in it.
+   * Whether {@code port} is exposed to an outside source: world covers every external address (and,
+   * as Cilium gives the external API server the world identity too, kube-apiserver); the nodes come
+   * with world unless load balancers preserve source addresses; a CIDR covers the addresses in it.
    */
   boolean exposed(Port port, Outside source, String address) {
     for (Exposure x : port.exposedTo()) {
       switch (x.kind()) {
         case WORLD:
-          if (source == Outside.WORLD || source == Outside.CIDR || source == Outside.KUBE_APISERVER) {
+          if (source == Outside.WORLD
+              || source == Outside.CIDR
+              || source == Outside.KUBE_APISERVER) {
             return true;
           }
-          if (source == Outside.REMOTE_NODE && !topology.settings().loadBalancerPreservesSourceIp()) {
+          if (source == Outside.REMOTE_NODE
+              && !topology.settings().loadBalancerPreservesSourceIp()) {
             return true;
           }
           break;
@@ -180,7 +182,10 @@ final class Expectations {
   /** Whether {@code cidr} contains the address {@code ip} (false when either does not parse). */
   static boolean contains(String cidr, String ip) {
     IpRange r = IpRange.tryParse(cidr);
-    return r != null && IpRange.isAddress(ip) && r.isV6() == (ip.indexOf(':') >= 0) && r.contains(ip);
+    return r != null
+        && IpRange.isAddress(ip)
+        && r.isV6() == (ip.indexOf(':') >= 0)
+        && r.contains(ip);
   }
 
   // ---------------------------------------------------------------- HTTP

@@ -24,7 +24,9 @@ public final class LayerVerdict {
     return decision != Decision.DENY;
   }
 
-  /** The deciding reason: the step that denied, or what allowed it, or why the layer does not apply. */
+  /**
+   * The deciding reason: the step that denied, or what allowed it, or why the layer does not apply.
+   */
   public String reason() {
     return reason;
   }

@@ -16,10 +16,10 @@ import java.util.Optional;
  * Query.from("shop/api").toEntity("kube-apiserver", 443)
  * }</pre>
  *
- * <p>The port of a service destination is the <em>Service</em> port (what clients dial); the
- * world maps it to the target port, which is what Cilium and ztunnel see. The protocol defaults to
- * the Service port's protocol (TCP for other destinations). Without a request, the waypoint's
- * verdict is existential (A5).
+ * <p>The port of a service destination is the <em>Service</em> port (what clients dial); the world
+ * maps it to the target port, which is what Cilium and ztunnel see. The protocol defaults to the
+ * Service port's protocol (TCP for other destinations). Without a request, the waypoint's verdict
+ * is existential (A5).
  */
 public final class Query {
   private final Source from;
@@ -31,7 +31,12 @@ public final class Query {
   private final boolean dnsLookup;
 
   private Query(
-      Source from, Destination to, Protocol protocol, String method, String path, String host,
+      Source from,
+      Destination to,
+      Protocol protocol,
+      String method,
+      String path,
+      String host,
       boolean dnsLookup) {
     this.from = Objects.requireNonNull(from, "from");
     this.to = Objects.requireNonNull(to, "to");
@@ -103,8 +108,14 @@ public final class Query {
 
   /** This query carrying the HTTP request {@code method} {@code path} (method case-sensitive). */
   public Query request(String method, String path) {
-    return new Query(from, to, protocol, Objects.requireNonNull(method), Objects.requireNonNull(path),
-        host, dnsLookup);
+    return new Query(
+        from,
+        to,
+        protocol,
+        Objects.requireNonNull(method),
+        Objects.requireNonNull(path),
+        host,
+        dnsLookup);
   }
 
   /** This query with the HTTP Host header {@code host} (default: the service's DNS name). */
@@ -161,9 +172,13 @@ public final class Query {
       return false;
     }
     Query q = (Query) o;
-    return q.from.equals(from) && q.to.equals(to) && q.protocol == protocol
-        && Objects.equals(q.method, method) && Objects.equals(q.path, path)
-        && Objects.equals(q.host, host) && q.dnsLookup == dnsLookup;
+    return q.from.equals(from)
+        && q.to.equals(to)
+        && q.protocol == protocol
+        && Objects.equals(q.method, method)
+        && Objects.equals(q.path, path)
+        && Objects.equals(q.host, host)
+        && q.dnsLookup == dnsLookup;
   }
 
   @Override
@@ -174,7 +189,10 @@ public final class Query {
   /** {@code shop/web -> shop/api:80 GET /api/x}. */
   @Override
   public String toString() {
-    return from + " -> " + to + (protocol == null ? "" : "/" + protocol)
+    return from
+        + " -> "
+        + to
+        + (protocol == null ? "" : "/" + protocol)
         + (method == null ? "" : " " + method + " " + path)
         + (host == null ? "" : " (Host " + host + ")");
   }

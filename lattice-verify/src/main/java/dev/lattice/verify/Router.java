@@ -72,24 +72,36 @@ final class Router {
         h = h.withRequest(request.method(), request.path(), request.host());
       }
       CiliumVerdict v = cilium.evaluate(h);
-      l4.add(new Step(Step.Kind.HOP, h.toString(), v.allowed() ? Decision.ALLOW : Decision.DENY,
-          "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(), v.reason()));
+      l4.add(
+          new Step(
+              Step.Kind.HOP,
+              h.toString(),
+              v.allowed() ? Decision.ALLOW : Decision.DENY,
+              "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(),
+              v.reason()));
     }
 
     void precondition(Peer from, Peer to, int port, String what) {
       CiliumVerdict v = cilium.evaluate(CiliumHop.of(from, to, port, Protocol.TCP));
-      l4.add(new Step(Step.Kind.PRECONDITION, what + ": " + v.hop(),
-          v.allowed() ? Decision.ALLOW : Decision.DENY,
-          "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(), v.reason()));
+      l4.add(
+          new Step(
+              Step.Kind.PRECONDITION,
+              what + ": " + v.hop(),
+              v.allowed() ? Decision.ALLOW : Decision.DENY,
+              "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(),
+              v.reason()));
     }
 
     DnsResolution lookup(Peer pod, String name, String expect, String why) {
       DnsResolution r = cilium.resolve(pod, name);
       boolean ok = r.resolved() && (expect == null || expect.equals(r.address().orElse(null)));
-      l4.add(new Step(Step.Kind.DNS, "lookup of " + name + " by " + pod.name(),
-          ok ? Decision.ALLOW : Decision.DENY,
-          (why == null ? "" : why + "\n") + r.summary() + "\n" + String.join("\n", r.steps()),
-          r.summary()));
+      l4.add(
+          new Step(
+              Step.Kind.DNS,
+              "lookup of " + name + " by " + pod.name(),
+              ok ? Decision.ALLOW : Decision.DENY,
+              (why == null ? "" : why + "\n") + r.summary() + "\n" + String.join("\n", r.steps()),
+              r.summary()));
       return r;
     }
 
@@ -129,7 +141,9 @@ final class Router {
       String reason =
           checks == 1 && last != null
               ? last.description() + ": " + last.summary()
-              : "all " + checks + " checks on the path allowed"
+              : "all "
+                  + checks
+                  + " checks on the path allowed"
                   + (last == null ? "" : " (last hop " + last.description() + ")");
       return new LayerVerdict(Decision.ALLOW, reason, l4);
     }
@@ -185,8 +199,11 @@ final class Router {
       }
     } else {
       if (dst.kind() != Destination.Kind.SERVICE) {
-        throw new IllegalArgumentException("a query from " + src + " must go to a service; "
-            + "traffic between two outside sources is not Lattice's to judge");
+        throw new IllegalArgumentException(
+            "a query from "
+                + src
+                + " must go to a service; "
+                + "traffic between two outside sources is not Lattice's to judge");
       }
       outsideToService(t, src, service(dst.serviceId().orElseThrow(), "destination"));
     }
@@ -194,18 +211,35 @@ final class Router {
   }
 
   private KubeService service(ServiceId id, String role) {
-    return world.service(id).orElseThrow(() -> new IllegalArgumentException(
-        "the " + role + " " + id + " is not a service of the world; known: "
-            + world.services().stream().map(s -> s.id().toString())
-                .collect(Collectors.joining(", "))));
+    return world
+        .service(id)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the "
+                        + role
+                        + " "
+                        + id
+                        + " is not a service of the world; known: "
+                        + world.services().stream()
+                            .map(s -> s.id().toString())
+                            .collect(Collectors.joining(", "))));
   }
 
   private KubeService.ServicePort servicePort(KubeService svc, Query q) {
     int port = q.destination().port();
     Protocol proto = q.protocolOverride().orElse(null);
-    return svc.port(port, proto).orElseThrow(() -> new IllegalArgumentException(
-        "Service " + svc.id() + " has no port " + port + (proto == null ? "" : "/" + proto)
-            + " (a query names the Service port clients dial); its ports: " + svc.ports()));
+    return svc.port(port, proto)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Service "
+                        + svc.id()
+                        + " has no port "
+                        + port
+                        + (proto == null ? "" : "/" + proto)
+                        + " (a query names the Service port clients dial); its ports: "
+                        + svc.ports()));
   }
 
   private static Request request(Query q, String defaultHost) {
@@ -229,8 +263,12 @@ final class Router {
     // the client's lookup of the Service name: answered in-pod by ztunnel for captured pods (M4)
     if (q.dnsLookup()) {
       if (p.isCaptured() && world.ztunnelDnsCapture()) {
-        t.note(t.l4, "DNS for " + host, "answered inside " + p.name()
-            + " by ztunnel (DNS capture, M4): Cilium's DNS proxy sees no lookup");
+        t.note(
+            t.l4,
+            "DNS for " + host,
+            "answered inside "
+                + p.name()
+                + " by ztunnel (DNS capture, M4): Cilium's DNS proxy sees no lookup");
       } else {
         for (String name : serviceNames(to, p.namespace())) {
           t.lookup(p, name, to.clusterIp(), null);
@@ -244,10 +282,22 @@ final class Router {
       if (w.isPresent()) {
         WaypointProxy wp = w.get();
         boolean hbone = d.isHboneCapable();
-        t.path = "ambient client, TCP, waypoint on the path: " + b.reason() + "; Cilium sees "
-            + p.name() + " -> waypoint " + wp.pod().name() + " on TCP " + HBONE + ", then the"
-            + " waypoint -> " + d.name() + (hbone ? " on TCP " + HBONE : " on TCP " + tp
-                + " in plaintext (destination not HBONE-capable)") + " (M2)";
+        t.path =
+            "ambient client, TCP, waypoint on the path: "
+                + b.reason()
+                + "; Cilium sees "
+                + p.name()
+                + " -> waypoint "
+                + wp.pod().name()
+                + " on TCP "
+                + HBONE
+                + ", then the"
+                + " waypoint -> "
+                + d.name()
+                + (hbone
+                    ? " on TCP " + HBONE
+                    : " on TCP " + tp + " in plaintext (destination not HBONE-capable)")
+                + " (M2)";
         t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
         t.precondition(wp.pod(), world.istiod(), XDS, "the waypoint needs istiod (xDS)");
         t.hop(wp.pod(), d, hbone ? HBONE : tp, Protocol.TCP, Set.of(), hbone ? null : req);
@@ -260,8 +310,17 @@ final class Router {
         return;
       }
       if (d.isHboneCapable()) {
-        t.path = "ambient -> ambient, TCP, no waypoint (" + b.reason() + "): ztunnel opens"
-            + " HBONE from " + p.name() + " to " + d.name() + " on TCP " + HBONE + " (M1)";
+        t.path =
+            "ambient -> ambient, TCP, no waypoint ("
+                + b.reason()
+                + "): ztunnel opens"
+                + " HBONE from "
+                + p.name()
+                + " to "
+                + d.name()
+                + " on TCP "
+                + HBONE
+                + " (M1)";
         t.hop(p, d, HBONE, Protocol.TCP, Set.of(), null);
         t.istio(Step.Kind.ZTUNNEL, istio.atZtunnel(d, Caller.of(p), tp));
         if (req != null) {
@@ -278,25 +337,44 @@ final class Router {
     } else {
       why = "the destination " + d.name() + " is not HBONE-capable";
     }
-    t.path = why + ": the packet goes from " + p.name() + " to " + d.name() + " on " + proto
-        + " " + tp + " in plaintext (M3)";
+    t.path =
+        why
+            + ": the packet goes from "
+            + p.name()
+            + " to "
+            + d.name()
+            + " on "
+            + proto
+            + " "
+            + tp
+            + " in plaintext (M3)";
     t.hop(p, d, tp, proto, Set.of(), req);
     if (proto != Protocol.TCP) {
-      t.notApplicable("mesh", proto + " traffic is not captured: Istio has no enforcement point,"
-          + " Cilium alone governs it (M3)");
+      t.notApplicable(
+          "mesh",
+          proto
+              + " traffic is not captured: Istio has no enforcement point,"
+              + " Cilium alone governs it (M3)");
     } else if (!d.isCaptured()) {
-      t.notApplicable("ztunnel of " + d.name(), d.name() + " is not in the ambient mesh: Istio"
-          + " does not enforce on it");
+      t.notApplicable(
+          "ztunnel of " + d.name(),
+          d.name() + " is not in the ambient mesh: Istio" + " does not enforce on it");
     } else {
       if (world.serviceWaypoint(to).waypoint().isPresent()) {
-        t.note(t.l7, "waypoint", "a client outside the mesh reaches the pod directly, not through"
-            + " the waypoint (A4, R5)");
+        t.note(
+            t.l7,
+            "waypoint",
+            "a client outside the mesh reaches the pod directly, not through"
+                + " the waypoint (A4, R5)");
       }
       t.istio(Step.Kind.ZTUNNEL, istio.atZtunnel(d, Caller.plaintext(p), tp));
     }
   }
 
-  /** The names a client uses for a Service (DESIGN §6): FQDN, name.ns, name.ns.svc, and name in its namespace. */
+  /**
+   * The names a client uses for a Service (DESIGN §6): FQDN, name.ns, name.ns.svc, and name in its
+   * namespace.
+   */
   private List<String> serviceNames(KubeService to, String clientNamespace) {
     List<String> names = new ArrayList<>();
     names.add(to.hostname(world.settings().clusterDomain()));
@@ -333,18 +411,26 @@ final class Router {
         s = world.remoteNode();
         break;
       default:
-        // ztunnel SNATs kubelet probes of ambient pods to 169.254.7.127 (C10); others come from the node
+        // ztunnel SNATs kubelet probes of ambient pods to 169.254.7.127 (C10); others come from the
+        // node
         s = d.isCaptured() ? world.probeSource() : world.host();
     }
     Request req = request(q, to.hostname(world.settings().clusterDomain()));
-    t.path = s.name() + " has no mesh identity: the packet reaches " + d.name() + " on " + proto
-        + " " + tp + " in plaintext (M3)";
+    t.path =
+        s.name()
+            + " has no mesh identity: the packet reaches "
+            + d.name()
+            + " on "
+            + proto
+            + " "
+            + tp
+            + " in plaintext (M3)";
     t.hop(s, d, tp, proto, Set.of(), req);
     if (src.kind() == Source.Kind.PROBE) {
       t.notApplicable("ztunnel of " + d.name(), "kubelet probes bypass ztunnel (M3)");
     } else if (proto != Protocol.TCP) {
-      t.notApplicable("mesh", proto + " traffic is not captured: Istio has no enforcement point"
-          + " (M3)");
+      t.notApplicable(
+          "mesh", proto + " traffic is not captured: Istio has no enforcement point" + " (M3)");
     } else if (!d.isCaptured()) {
       t.notApplicable("ztunnel of " + d.name(), d.name() + " is not in the ambient mesh");
     } else {
@@ -352,7 +438,10 @@ final class Router {
     }
   }
 
-  /** A service to an external host: through the namespace waypoint when a ServiceEntry routes it there (M4), else directly after a lookup Cilium's DNS proxy sees. */
+  /**
+   * A service to an external host: through the namespace waypoint when a ServiceEntry routes it
+   * there (M4), else directly after a lookup Cilium's DNS proxy sees.
+   */
   private void serviceToHost(Trace t, KubeService from, String host) {
     Query q = t.query;
     int port = q.destination().port();
@@ -365,47 +454,87 @@ final class Router {
       if (se.isPresent()) {
         MeshServiceEntry e = se.get();
         WaypointBinding b = world.serviceEntryWaypoint(e);
-        t.note(t.l4, "DNS for " + host, "answered inside " + p.name() + " by ztunnel: " + e
-            + " makes it known to the mesh (M4); Cilium's DNS proxy sees no lookup from "
-            + p.name());
+        t.note(
+            t.l4,
+            "DNS for " + host,
+            "answered inside "
+                + p.name()
+                + " by ztunnel: "
+                + e
+                + " makes it known to the mesh (M4); Cilium's DNS proxy sees no lookup from "
+                + p.name());
         if (b.waypoint().isPresent()) {
           WaypointProxy wp = b.waypoint().get();
-          t.path = "ambient client to a ServiceEntry host routed through " + wp + " (" + b.reason()
-              + "): HBONE to the waypoint on TCP " + HBONE + "; the waypoint resolves " + host
-              + " itself and connects to it on TCP " + port + " (M2, M4)";
+          t.path =
+              "ambient client to a ServiceEntry host routed through "
+                  + wp
+                  + " ("
+                  + b.reason()
+                  + "): HBONE to the waypoint on TCP "
+                  + HBONE
+                  + "; the waypoint resolves "
+                  + host
+                  + " itself and connects to it on TCP "
+                  + port
+                  + " (M2, M4)";
           t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
           t.precondition(wp.pod(), world.istiod(), XDS, "the waypoint needs istiod (xDS)");
-          DnsResolution r = t.lookup(wp.pod(), host, ext.ip(),
-              "the waypoint is not captured: its own lookup goes through Cilium's DNS proxy");
+          DnsResolution r =
+              t.lookup(
+                  wp.pod(),
+                  host,
+                  ext.ip(),
+                  "the waypoint is not captured: its own lookup goes through Cilium's DNS proxy");
           Set<String> learned =
               r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
           t.hop(wp.pod(), ext, port, Protocol.TCP, learned, null);
           t.istio(Step.Kind.WAYPOINT, istio.atWaypoint(wp, e, host, Caller.of(p), port, req));
           return;
         }
-        t.path = "ambient client to a ServiceEntry host without a waypoint (" + b.reason()
-            + "): ztunnel answers the lookup in-pod and " + p.name() + " connects directly;"
-            + " Cilium's DNS proxy never saw a lookup, so toFQDNs learned nothing from it (M4)";
+        t.path =
+            "ambient client to a ServiceEntry host without a waypoint ("
+                + b.reason()
+                + "): ztunnel answers the lookup in-pod and "
+                + p.name()
+                + " connects directly;"
+                + " Cilium's DNS proxy never saw a lookup, so toFQDNs learned nothing from it (M4)";
         t.hop(p, ext, port, proto, Set.of(), req);
-        t.notApplicable("egress", "no waypoint for " + e + ": Istio does not authorize egress"
-            + " at the source");
+        t.notApplicable(
+            "egress",
+            "no waypoint for " + e + ": Istio does not authorize egress" + " at the source");
         return;
       }
     }
-    String why = p.isCaptured() && world.ztunnelDnsCapture()
-        ? "ztunnel does not know " + host + " and forwards the query upstream from "
-            + p.name() + "'s address, so Cilium's DNS proxy sees it (M4)"
-        : null;
+    String why =
+        p.isCaptured() && world.ztunnelDnsCapture()
+            ? "ztunnel does not know "
+                + host
+                + " and forwards the query upstream from "
+                + p.name()
+                + "'s address, so Cilium's DNS proxy sees it (M4)"
+            : null;
     DnsResolution r = t.lookup(p, host, ext.ip(), why);
     // C13: toFQDNs matches addresses the node's DNS proxy saw for any pod there. The judge
     // credits a pod only with its own lookups (a cold node): stricter, never more permissive.
-    Set<String> learned =
-        r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
-    t.path = p.name() + " looks " + host + " up through kube-dns and connects to " + ext.ip()
-        + " on " + proto + " " + port + " directly";
+    Set<String> learned = r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
+    t.path =
+        p.name()
+            + " looks "
+            + host
+            + " up through kube-dns and connects to "
+            + ext.ip()
+            + " on "
+            + proto
+            + " "
+            + port
+            + " directly";
     t.hop(p, ext, port, proto, learned, req);
-    t.notApplicable("egress", "egress to " + host + " passes no waypoint (no ServiceEntry routes"
-        + " it through one): Istio does not authorize egress at the source ztunnel");
+    t.notApplicable(
+        "egress",
+        "egress to "
+            + host
+            + " passes no waypoint (no ServiceEntry routes"
+            + " it through one): Istio does not authorize egress at the source ztunnel");
   }
 
   /** A service to an address, a range or an entity: one direct hop; Istio does not apply. */
@@ -438,10 +567,18 @@ final class Router {
             target = world.remoteNode();
         }
     }
-    t.path = p.name() + " connects to " + target.name() + " on " + proto + " " + dst.port()
-        + " directly";
+    t.path =
+        p.name()
+            + " connects to "
+            + target.name()
+            + " on "
+            + proto
+            + " "
+            + dst.port()
+            + " directly";
     t.hop(p, target, dst.port(), proto, Set.of(), request(q, null));
-    t.notApplicable("egress", "traffic to " + target.name() + " passes no waypoint: Istio does"
-        + " not authorize it");
+    t.notApplicable(
+        "egress",
+        "traffic to " + target.name() + " passes no waypoint: Istio does" + " not authorize it");
   }
 }

@@ -1,6 +1,8 @@
 package dev.lattice.verify;
 
-/** One thing a layer checked on a connection's path: a packet hop, a DNS lookup, a proxy's decision. */
+/**
+ * One thing a layer checked on a connection's path: a packet hop, a DNS lookup, a proxy's decision.
+ */
 public final class Step {
   /** What kind of check. */
   public enum Kind {

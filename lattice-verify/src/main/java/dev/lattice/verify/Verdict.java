@@ -14,8 +14,8 @@ public final class Verdict {
   private final LayerVerdict istio;
   private final List<String> findings;
 
-  Verdict(Query query, String path, LayerVerdict cilium, LayerVerdict istio,
-      List<String> findings) {
+  Verdict(
+      Query query, String path, LayerVerdict cilium, LayerVerdict istio, List<String> findings) {
     this.query = query;
     this.path = path;
     this.cilium = cilium;
@@ -53,7 +53,9 @@ public final class Verdict {
     return cilium.decision() == Decision.ALLOW && istio.passes();
   }
 
-  /** Whether each layer that can see it denies it (Cilium denies; Istio denies or does not apply). */
+  /**
+   * Whether each layer that can see it denies it (Cilium denies; Istio denies or does not apply).
+   */
   public boolean deniedByEachLayer() {
     return cilium.decision() == Decision.DENY && istio.decision() != Decision.ALLOW;
   }
@@ -83,9 +85,16 @@ public final class Verdict {
     sb.append(name).append(": ").append(v.decision()).append(" - ").append(v.reason()).append('\n');
     int i = 1;
     for (Step s : v.steps()) {
-      String prefix = s.kind() == Step.Kind.HOP ? "hop " : s.kind() == Step.Kind.NOTE ? "note: " : "";
-      sb.append("  ").append(i++).append(". [").append(s.decision()).append("] ")
-          .append(prefix).append(s.description()).append('\n');
+      String prefix =
+          s.kind() == Step.Kind.HOP ? "hop " : s.kind() == Step.Kind.NOTE ? "note: " : "";
+      sb.append("  ")
+          .append(i++)
+          .append(". [")
+          .append(s.decision())
+          .append("] ")
+          .append(prefix)
+          .append(s.description())
+          .append('\n');
       for (String line : s.reason().split("\n")) {
         sb.append("       ").append(line).append('\n');
       }
@@ -94,7 +103,13 @@ public final class Verdict {
 
   @Override
   public String toString() {
-    return query + ": " + (allowed() ? "ALLOWED" : "DENIED") + " (cilium " + cilium.decision()
-        + ", istio " + istio.decision() + ")";
+    return query
+        + ": "
+        + (allowed() ? "ALLOWED" : "DENIED")
+        + " (cilium "
+        + cilium.decision()
+        + ", istio "
+        + istio.decision()
+        + ")";
   }
 }

@@ -93,7 +93,9 @@ public final class Verifier {
     return istio;
   }
 
-  /** What the evaluators and the world noticed: rejected policies, dropped rules, missing waypoints. */
+  /**
+   * What the evaluators and the world noticed: rejected policies, dropped rules, missing waypoints.
+   */
   public List<String> findings() {
     return router.findings();
   }
@@ -101,8 +103,8 @@ public final class Verifier {
   /**
    * The verdict on {@code query}.
    *
-   * @throws IllegalArgumentException when the query names a service or Service port the world
-   *     does not have
+   * @throws IllegalArgumentException when the query names a service or Service port the world does
+   *     not have
    */
   public Verdict check(Query query) {
     Objects.requireNonNull(query, "query");
@@ -119,7 +121,9 @@ public final class Verifier {
     return check(Query.from(from).to(to, port));
   }
 
-  /** A multi-line explanation of {@code query}'s verdict (what the CLI's {@code explain} prints). */
+  /**
+   * A multi-line explanation of {@code query}'s verdict (what the CLI's {@code explain} prints).
+   */
   public String explain(Query query) {
     return check(query).explain();
   }

@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Test helper: parses multi-document YAML (text blocks, or files under {@code verify/}) into Jackson trees. */
+/**
+ * Test helper: parses multi-document YAML (text blocks, or files under {@code verify/}) into
+ * Jackson trees.
+ */
 public final class Docs {
   private static final YAMLMapper YAML = new YAMLMapper();
 

@@ -18,8 +18,12 @@ public final class Fixtures {
   public static Topology shop() {
     return ServiceGraph.builder()
         .namespace("shop")
-        .add(service("web").port("http", 8080).dependsOn("api").outbound()
-            .egressTo(fqdn("api.stripe.com").port(443)))
+        .add(
+            service("web")
+                .port("http", 8080)
+                .dependsOn("api")
+                .outbound()
+                .egressTo(fqdn("api.stripe.com").port(443)))
         .add(service("api").port("http", 80, 8080).port("grpc", 9090).dependsOn("web").inbound())
         .add(service("legacy").port("http", 8081).notInMesh())
         .add(service("metrics").port("statsd", 8125).udp())
@@ -29,7 +33,8 @@ public final class Fixtures {
   }
 
   /** The default-deny clusterwide policy Lattice renders (DESIGN §6), as YAML. */
-  public static final String DEFAULT_DENY = """
+  public static final String DEFAULT_DENY =
+      """
       apiVersion: cilium.io/v2
       kind: CiliumClusterwideNetworkPolicy
       metadata: {name: lattice-default-deny}

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The public API: queries and their ports, verdicts and explanations, the matrix, the assertions. */
+/**
+ * The public API: queries and their ports, verdicts and explanations, the matrix, the assertions.
+ */
 class VerifierTest {
   private final Verifier verifier = PathTest.verifier(true);
 
@@ -29,7 +31,8 @@ class VerifierTest {
   @Test
   void queryPortIsTheServicePortMappedToTheTargetPort() {
     Verdict v = verifier.check("shop/legacy", "shop/api", 80);
-    assertThat(v.cilium().steps()).extracting(Step::description)
+    assertThat(v.cilium().steps())
+        .extracting(Step::description)
         .contains("shop/legacy-0 -> shop/api-0 TCP 8080");
     assertThatThrownBy(() -> verifier.check("shop/legacy", "shop/api", 8080))
         .isInstanceOf(IllegalArgumentException.class)
@@ -48,33 +51,41 @@ class VerifierTest {
   @Test
   void selfQueryIsPeerTrafficBetweenTwoPodsOfTheService() {
     Verdict v = verifier.check(Query.from("shop/web").to("shop/web", 8080).withoutDnsLookup());
-    assertThat(v.cilium().steps()).extracting(Step::description)
+    assertThat(v.cilium().steps())
+        .extracting(Step::description)
         .containsExactly("shop/web-0 -> shop/web-1 TCP 15008");
     assertThat(v.allowed()).isFalse();
   }
 
   @Test
   void verifierFromTopologyAndManifestsAppliesTheRequiredLabels() {
-    RequiredLabel label = RequiredLabel.of("Service", "shop", "api", World.USE_WAYPOINT,
-        "waypoint", "api has HTTP rules");
-    Verifier v = Verifier.of(Fixtures.shop(), manifest("shop-cilium.yaml", List.of()),
-        manifest("shop-istio.yaml", List.of(label)));
+    RequiredLabel label =
+        RequiredLabel.of(
+            "Service", "shop", "api", World.USE_WAYPOINT, "waypoint", "api has HTTP rules");
+    Verifier v =
+        Verifier.of(
+            Fixtures.shop(),
+            manifest("shop-cilium.yaml", List.of()),
+            manifest("shop-istio.yaml", List.of(label)));
     assertThat(v.world().service("shop/api").orElseThrow().labels())
         .containsEntry(World.USE_WAYPOINT, "waypoint");
-    assertThat(v.check(Query.from("shop/web").to("shop/api", 80).request("GET", "/api/v1"))
-        .allowed()).isTrue();
+    assertThat(
+            v.check(Query.from("shop/web").to("shop/api", 80).request("GET", "/api/v1")).allowed())
+        .isTrue();
   }
 
   @Test
   void explanationNamesThePathThePoliciesTheRulesAndTheDefaultDeny() {
-    String text = verifier.explain(Query.from("shop/metrics").to("shop/api", 80)
-        .request("GET", "/api/x"));
+    String text =
+        verifier.explain(Query.from("shop/metrics").to("shop/api", 80).request("GET", "/api/x"));
     assertThat(text)
         .startsWith("shop/metrics -> shop/api:80 GET /api/x: DENIED\n")
         .contains("path: ambient client, TCP, waypoint on the path")
-        .contains("L4 Cilium: DENY - shop/metrics-0 -> shop/waypoint-0 TCP 15008: no egress rule of"
-            + " CiliumClusterwideNetworkPolicy lattice-default-deny admits shop/waypoint-0")
-        .contains("is in egress default deny by CiliumClusterwideNetworkPolicy lattice-default-deny")
+        .contains(
+            "L4 Cilium: DENY - shop/metrics-0 -> shop/waypoint-0 TCP 15008: no egress rule of"
+                + " CiliumClusterwideNetworkPolicy lattice-default-deny admits shop/waypoint-0")
+        .contains(
+            "is in egress default deny by CiliumClusterwideNetworkPolicy lattice-default-deny")
         .contains("L7 Istio: DENY - waypoint shop/waypoint")
         .contains("no rule of the attached ALLOW policies")
         .contains("1. [ALLOW] note: DNS for api.shop.svc.cluster.local");
@@ -82,7 +93,8 @@ class VerifierTest {
 
   @Test
   void verdictCarriesTheFindingsOfTheEvaluators() {
-    String broken = """
+    String broken =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -92,7 +104,8 @@ class VerifierTest {
         """;
     Verifier v = Verifier.of(World.of(Fixtures.shop()), Docs.yaml(broken), List.of());
     assertThat(v.findings()).anyMatch(f -> f.contains("rejected by the Cilium agent"));
-    assertThat(v.check("shop/web", "shop/api", 80).explain()).contains("findings:")
+    assertThat(v.check("shop/web", "shop/api", 80).explain())
+        .contains("findings:")
         .contains("combining fromEndpoints and fromEntities");
   }
 
@@ -101,16 +114,20 @@ class VerifierTest {
     ConnectivityMatrix m = verifier.matrix();
     int ports = verifier.world().services().stream().mapToInt(s -> s.ports().size()).sum();
     assertThat(m.entries()).hasSize(verifier.world().services().size() * ports);
-    assertThat(m.entry("shop/legacy", "shop/api", 80)).get()
-        .satisfies(e -> {
-          assertThat(e.cilium()).isEqualTo(Decision.ALLOW);
-          assertThat(e.istio()).isEqualTo(Decision.ALLOW);
-        });
-    assertThat(m.entry("shop/web", "shop/metrics", 8125)).get()
+    assertThat(m.entry("shop/legacy", "shop/api", 80))
+        .get()
+        .satisfies(
+            e -> {
+              assertThat(e.cilium()).isEqualTo(Decision.ALLOW);
+              assertThat(e.istio()).isEqualTo(Decision.ALLOW);
+            });
+    assertThat(m.entry("shop/web", "shop/metrics", 8125))
+        .get()
         .satisfies(e -> assertThat(e.istio()).isEqualTo(Decision.N_A));
-    assertThat(m.allowed()).extracting(e -> e.from() + "->" + e.to() + ":" + e.port())
-        .containsExactlyInAnyOrder("shop/legacy->shop/api:80", "shop/web->shop/api:80",
-            "shop/web->shop/metrics:8125");
+    assertThat(m.allowed())
+        .extracting(e -> e.from() + "->" + e.to() + ":" + e.port())
+        .containsExactlyInAnyOrder(
+            "shop/legacy->shop/api:80", "shop/web->shop/api:80", "shop/web->shop/metrics:8125");
     assertThat(m.render()).contains("shop/metrics:8125/UDP  ALLOW   N_A    allowed");
   }
 
@@ -127,14 +144,18 @@ class VerifierTest {
         .denies("shop/web", "shop/api", 80, "POST", "/api/x")
         .deniesAtEachLayer("shop/metrics", "shop/api", 80)
         .decides(Layer.ISTIO, Decision.N_A, Query.from("shop/web").to("shop/metrics", 8125));
-    assertThatThrownBy(() -> LatticeAssertions.assertThat(verifier)
-        .allows("shop/web", "shop/api", 80, "DELETE", "/api/x"))
+    assertThatThrownBy(
+            () ->
+                LatticeAssertions.assertThat(verifier)
+                    .allows("shop/web", "shop/api", 80, "DELETE", "/api/x"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("expected shop/web -> shop/api:80 DELETE /api/x to be allowed")
         .hasMessageContaining("L4 Cilium: ALLOW")
         .hasMessageContaining("L7 Istio: DENY");
-    assertThatThrownBy(() -> LatticeAssertions.assertThat(verifier)
-        .deniesAtEachLayer(Query.from(Source.world()).to("shop/api", 80)))
+    assertThatThrownBy(
+            () ->
+                LatticeAssertions.assertThat(verifier)
+                    .deniesAtEachLayer(Query.from(Source.world()).to("shop/api", 80)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("cilium says DENY and istio ALLOW");
   }
@@ -142,8 +163,9 @@ class VerifierTest {
   @Test
   void queriesAreValuesAndPrintReadably() {
     Query a = Query.from("shop/web").to("shop/api", 80).request("GET", "/x");
-    Query b = Query.of(Source.service(ServiceId.of("shop", "web")),
-        Destination.service("shop/api", 80)).request("GET", "/x");
+    Query b =
+        Query.of(Source.service(ServiceId.of("shop", "web")), Destination.service("shop/api", 80))
+            .request("GET", "/x");
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     assertThat(a).hasToString("shop/web -> shop/api:80 GET /x");
     assertThat(Query.from(Source.address("10.20.0.5")).to("shop/api", 80))

@@ -41,7 +41,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx3g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class PipelineBenchmark {
@@ -56,8 +58,10 @@ public class PipelineBenchmark {
   private Manifest istioManifest;
   private Manifest manifest;
   private Manifest changedManifest;
+
   /** Two versions of one ordinary service: a rollout's pod label, on and off. */
   private Service[] versions;
+
   private int flip;
 
   @Setup

@@ -59,10 +59,10 @@ import java.util.TreeSet;
  *       app.kubernetes.io/managed-by: lattice}; anything else in the cluster is left alone.
  * </ul>
  *
- * <p>What it recomputes: each file is parsed again only when its text changed, and the merged
- * graph is resolved to find errors and what changed; then {@link Topology#update} re-resolves only
- * the changed services' neighbourhood, the renderers' {@code update} re-render only what that
- * touches and splice it into the last render, and the diff keeps the writes to what changed.
+ * <p>What it recomputes: each file is parsed again only when its text changed, and the merged graph
+ * is resolved to find errors and what changed; then {@link Topology#update} re-resolves only the
+ * changed services' neighbourhood, the renderers' {@code update} re-render only what that touches
+ * and splice it into the last render, and the diff keeps the writes to what changed.
  */
 public final class Reconciler {
   private final SpecStore store;
@@ -161,8 +161,15 @@ public final class Reconciler {
     if (desired == null) {
       // nothing has ever compiled: there is no known-good state to converge to
       return new Pass(
-          compiledGeneration, recompiled, false, diagnostics, affected, removed, List.of(),
-          List.of(), List.of());
+          compiledGeneration,
+          recompiled,
+          false,
+          diagnostics,
+          affected,
+          removed,
+          List.of(),
+          List.of(),
+          List.of());
     }
     ManifestDiff diff = ManifestDiff.between(cluster.contents(), desired);
     diff.upserts().forEach(cluster::apply);
@@ -189,8 +196,8 @@ public final class Reconciler {
   private record Compiled(Topology topology, List<Diagnostic> diagnostics) {}
 
   /**
-   * Parses each file (again only if its text changed), merges them into one graph and resolves
-   * it; the topology is null when any diagnostic is an error.
+   * Parses each file (again only if its text changed), merges them into one graph and resolves it;
+   * the topology is null when any diagnostic is an error.
    */
   private Compiled compile(Map<String, String> files) {
     parsed.keySet().retainAll(files.keySet());
@@ -236,8 +243,7 @@ public final class Reconciler {
     }
     Topology topology = graph.resolve(settings);
     // resolution repeats the diagnostics of loading that the graph carries
-    return new Compiled(
-        topology.hasErrors() ? null : topology, sorted(topology.diagnostics()));
+    return new Compiled(topology.hasErrors() ? null : topology, sorted(topology.diagnostics()));
   }
 
   private static List<Diagnostic> sorted(List<Diagnostic> diagnostics) {
@@ -281,8 +287,8 @@ public final class Reconciler {
 
   /**
    * Simulates a few changes to a small shop and prints what each pass applied: the first sync, an
-   * HTTP rule (a waypoint appears), a new service, a typo (refused, nothing applied), its fix
-   * with the new service removed again, and a policy someone deleted by hand (put back).
+   * HTTP rule (a waypoint appears), a new service, a typo (refused, nothing applied), its fix with
+   * the new service removed again, and a policy someone deleted by hand (put back).
    */
   public static void main(String[] args) {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -296,29 +302,54 @@ public final class Reconciler {
     cluster.apply(Resource.of(deployment()));
     Reconciler reconciler = create(store, cluster, Settings.defaults());
 
-    step(out, "first sync: web -> api -> db", reconciler, () -> {
-      store.put("shop.yaml", Example.SHOP);
-      store.put("data.yaml", Example.DATA);
-    });
-    step(out, "api grants web GET /api/* only (an HTTP rule: a waypoint)", reconciler,
+    step(
+        out,
+        "first sync: web -> api -> db",
+        reconciler,
+        () -> {
+          store.put("shop.yaml", Example.SHOP);
+          store.put("data.yaml", Example.DATA);
+        });
+    step(
+        out,
+        "api grants web GET /api/* only (an HTTP rule: a waypoint)",
+        reconciler,
         () -> store.put("shop.yaml", Example.SHOP_WITH_HTTP_RULE));
-    step(out, "a new service: cart, called by web", reconciler, () -> {
-      store.put("cart.yaml", Example.CART);
-      store.put("shop.yaml", Example.SHOP_WITH_HTTP_RULE_AND_CART);
-    });
-    step(out, "a typo in data.yaml (refused: the cluster keeps its policies)", reconciler,
+    step(
+        out,
+        "a new service: cart, called by web",
+        reconciler,
+        () -> {
+          store.put("cart.yaml", Example.CART);
+          store.put("shop.yaml", Example.SHOP_WITH_HTTP_RULE_AND_CART);
+        });
+    step(
+        out,
+        "a typo in data.yaml (refused: the cluster keeps its policies)",
+        reconciler,
         () -> store.put("data.yaml", Example.DATA.replace("direction:", "direciton:")));
-    step(out, "the typo fixed, cart retired", reconciler, () -> {
-      store.put("data.yaml", Example.DATA);
-      store.remove("cart.yaml");
-      store.put("shop.yaml", Example.SHOP_WITH_HTTP_RULE);
-    });
+    step(
+        out,
+        "the typo fixed, cart retired",
+        reconciler,
+        () -> {
+          store.put("data.yaml", Example.DATA);
+          store.remove("cart.yaml");
+          store.put("shop.yaml", Example.SHOP_WITH_HTTP_RULE);
+        });
     ResourceKey web = ResourceKey.of("cilium.io", "CiliumNetworkPolicy", "shop", "web");
-    step(out, "someone deletes shop/web's policy by hand (drift, no spec change)", reconciler,
+    step(
+        out,
+        "someone deletes shop/web's policy by hand (drift, no spec change)",
+        reconciler,
         () -> cluster.delete(web));
     step(out, "nothing changed", reconciler, () -> {});
-    out.println("cluster: " + cluster.managed().size() + " managed objects, "
-        + (cluster.objects().size() - cluster.managed().size()) + " other");
+    out.println(
+        "cluster: "
+            + cluster.managed().size()
+            + " managed objects, "
+            + (cluster.objects().size() - cluster.managed().size())
+            + " other");
     return cluster;
   }
 

@@ -43,8 +43,7 @@ class ReconcilerTest {
   private Cluster cluster;
   private Reconciler reconciler;
 
-  private static final ResourceKey DEPLOYMENT =
-      ResourceKey.of("apps", "Deployment", "shop", "web");
+  private static final ResourceKey DEPLOYMENT = ResourceKey.of("apps", "Deployment", "shop", "web");
 
   @BeforeEach
   void start() {
@@ -87,7 +86,8 @@ class ReconcilerTest {
       change.run();
       Reconciler.Pass pass = reconciler.reconcile();
       assertThat(pass.accepted()).as("pass %s: %s", pass.generation(), pass.diagnostics()).isTrue();
-      assertThat(managed()).as("cluster after generation %s", pass.generation())
+      assertThat(managed())
+          .as("cluster after generation %s", pass.generation())
           .isEqualTo(fullRender());
       assertThat(cluster.get(DEPLOYMENT)).hasValue(deployment());
     }
@@ -130,8 +130,9 @@ class ReconcilerTest {
         kept.remove(i);
         store.put(file.getKey(), kept.isEmpty() ? "# nothing left\n" : String.join("---\n", kept));
         Reconciler.Pass pass = reconciler.reconcile();
-        assertThat(pass.accepted()).as("%s without document %s: %s", file.getKey(), i,
-            pass.diagnostics()).isTrue();
+        assertThat(pass.accepted())
+            .as("%s without document %s: %s", file.getKey(), i, pass.diagnostics())
+            .isTrue();
         Manifest after = fullRenderManifest();
         assertThat(managed()).isEqualTo(documents(after));
         assertWritesBelongToTouchedServices(pass, before, after);
@@ -171,14 +172,16 @@ class ReconcilerTest {
     assertThat(typo.accepted()).isFalse();
     assertThat(typo.isNoOp()).isTrue();
     assertThat(typo.diagnostics())
-        .anySatisfy(d -> assertThat(d.toString()).startsWith("data.yaml:10:30: error[spec-unknown-field]"));
+        .anySatisfy(
+            d -> assertThat(d.toString()).startsWith("data.yaml:10:30: error[spec-unknown-field]"));
     assertThat(cluster.objects()).isEqualTo(good);
 
     // a graph that loads but does not resolve is refused the same way
     store.put("data.yaml", Example.DATA.replace("5432", "70000"));
     Reconciler.Pass range = reconciler.reconcile();
     assertThat(range.accepted()).isFalse();
-    assertThat(range.diagnostics()).anySatisfy(d -> assertThat(d.code().id()).isEqualTo("port-out-of-range"));
+    assertThat(range.diagnostics())
+        .anySatisfy(d -> assertThat(d.code().id()).isEqualTo("port-out-of-range"));
     assertThat(cluster.objects()).isEqualTo(good);
 
     // so is an empty store: far likelier a mistake than a wish to drop every policy
@@ -224,7 +227,8 @@ class ReconcilerTest {
     Map<ResourceKey, ObjectNode> good = cluster.objects();
 
     ResourceKey web = ResourceKey.of("cilium.io", "CiliumNetworkPolicy", "shop", "web");
-    ResourceKey db = ResourceKey.of("security.istio.io", "AuthorizationPolicy", "data", "db-ztunnel");
+    ResourceKey db =
+        ResourceKey.of("security.istio.io", "AuthorizationPolicy", "data", "db-ztunnel");
     cluster.delete(web);
     cluster.edit(db, o -> ((ObjectNode) o.path("spec")).put("action", "DENY"));
     Reconciler.Pass pass = reconciler.reconcile();

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Traffic from outside the graph (DESIGN §3 exposures, §6, §7), as YAML a user writes and the
- * whole output of both renderers: {@code src/test/resources/golden/<case>/{input.yaml, cilium.yaml,
+ * Traffic from outside the graph (DESIGN §3 exposures, §6, §7), as YAML a user writes and the whole
+ * output of both renderers: {@code src/test/resources/golden/<case>/{input.yaml, cilium.yaml,
  * istio.yaml}}, regenerated with {@code -Dlattice.golden.update=true}. Every document passes its
  * CRD, the evaluators agree that exactly the declared sources get in, and each case's defining
  * rules are asserted by name below, so a reviewer of a golden diff knows what must not change.
@@ -85,10 +85,12 @@ class ExternalTrafficGoldenTest {
   @MethodSource("cases")
   void exactlyTheDeclaredSourcesGetIn(String name) {
     for (Settings settings :
-        List.of(Settings.defaults(), Settings.builder().loadBalancerPreservesSourceIp(true).build())) {
+        List.of(
+            Settings.defaults(), Settings.builder().loadBalancerPreservesSourceIp(true).build())) {
       Topology t = topology(name, settings);
       Manifest m = cilium(t).plus(istio(t));
-      Judge judge = new Judge(t, documents(m), m.requiredLabels()).serviceToService().outsideSources();
+      Judge judge =
+          new Judge(t, documents(m), m.requiredLabels()).serviceToService().outsideSources();
       assertThat(judge.verifier.findings()).isEmpty();
       assertThat(judge.problems()).as("%s with %s", name, settings).isEmpty();
     }
@@ -101,14 +103,18 @@ class ExternalTrafficGoldenTest {
     Topology t = topology("load-balancer");
     assertThat(t.diagnostics())
         .extracting(Diagnostic::severity, d -> d.code().id())
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(Severity.INFO, "load-balancer-exposed"));
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Severity.INFO, "load-balancer-exposed"));
     JsonNode frontend = only(cilium(t), "CiliumNetworkPolicy", "shop", "frontend");
     assertThat(frontend.at("/spec/ingress/0/fromEntities").toString())
         .isEqualTo("[\"host\",\"remote-node\",\"world\"]");
-    assertThat(ports(frontend.at("/spec/ingress/0/toPorts/0/ports"))).containsExactly("8080", "8443");
+    assertThat(ports(frontend.at("/spec/ingress/0/toPorts/0/ports")))
+        .containsExactly("8080", "8443");
     // the platform makes the ports PERMISSIVE, with a plaintext rule on both
-    assertThat(only(istio(t), "PeerAuthentication", "shop", "frontend-mtls").at("/spec/portLevelMtls")
-            .toString())
+    assertThat(
+            only(istio(t), "PeerAuthentication", "shop", "frontend-mtls")
+                .at("/spec/portLevelMtls")
+                .toString())
         .isEqualTo("{\"8080\":{\"mode\":\"PERMISSIVE\"},\"8443\":{\"mode\":\"PERMISSIVE\"}}");
     assertThat(only(istio(t), "AuthorizationPolicy", "shop", "frontend-ztunnel").toString())
         .contains("\"notPrincipals\":[\"*\"]");
@@ -121,8 +127,10 @@ class ExternalTrafficGoldenTest {
     // when load balancers keep client addresses, the nodes are not admitted
     Topology preserved =
         topology("load-balancer", Settings.builder().loadBalancerPreservesSourceIp(true).build());
-    assertThat(only(cilium(preserved), "CiliumNetworkPolicy", "shop", "frontend")
-            .at("/spec/ingress/0/fromEntities").toString())
+    assertThat(
+            only(cilium(preserved), "CiliumNetworkPolicy", "shop", "frontend")
+                .at("/spec/ingress/0/fromEntities")
+                .toString())
         .isEqualTo("[\"world\"]");
   }
 
@@ -131,20 +139,29 @@ class ExternalTrafficGoldenTest {
     Topology t = topology("cidr-exposure");
     JsonNode admin = only(cilium(t), "CiliumNetworkPolicy", "ops", "admin");
     List<JsonNode> cidrRules = new ArrayList<>();
-    admin.path("spec").path("ingress").forEach(r -> {
-      if (r.has("fromCIDRSet")) {
-        cidrRules.add(r);
-      }
-    });
-    assertThat(cidrRules).singleElement().satisfies(r -> {
-      assertThat(r.path("fromCIDRSet").toString()).isEqualTo("[{\"cidr\":\"10.20.0.0/16\"}]");
-      assertThat(ports(r.at("/toPorts/0/ports"))).containsExactly("8080");
-      // one peer kind per element (SEMANTICS R1)
-      assertThat(r.has("fromEndpoints") || r.has("fromEntities")).isFalse();
-    });
+    admin
+        .path("spec")
+        .path("ingress")
+        .forEach(
+            r -> {
+              if (r.has("fromCIDRSet")) {
+                cidrRules.add(r);
+              }
+            });
+    assertThat(cidrRules)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.path("fromCIDRSet").toString())
+                  .isEqualTo("[{\"cidr\":\"10.20.0.0/16\"}]");
+              assertThat(ports(r.at("/toPorts/0/ports"))).containsExactly("8080");
+              // one peer kind per element (SEMANTICS R1)
+              assertThat(r.has("fromEndpoints") || r.has("fromEntities")).isFalse();
+            });
     JsonNode ztunnel = only(istio(t), "AuthorizationPolicy", "ops", "admin-ztunnel");
     assertThat(ztunnel.toString())
-        .contains("{\"from\":[{\"source\":{\"notPrincipals\":[\"*\"]}}],\"to\":[{\"operation\":{\"ports\":[\"8080\"]}}]}");
+        .contains(
+            "{\"from\":[{\"source\":{\"notPrincipals\":[\"*\"]}}],\"to\":[{\"operation\":{\"ports\":[\"8080\"]}}]}");
     assertThat(t.diagnostics()).isEmpty();
   }
 
@@ -152,11 +169,15 @@ class ExternalTrafficGoldenTest {
   void aWebhookPortAdmitsTheApiServerOnly() {
     Topology t = topology("webhook");
     JsonNode webhook = only(cilium(t), "CiliumNetworkPolicy", "platform", "policy-webhook");
-    assertThat(webhook.path("spec").path("ingress")).singleElement().satisfies(r -> {
-      assertThat(r.path("fromEntities").toString()).isEqualTo("[\"kube-apiserver\"]");
-      assertThat(ports(r.at("/toPorts/0/ports"))).containsExactly("9443");
-    });
-    assertThat(only(istio(t), "AuthorizationPolicy", "platform", "policy-webhook-ztunnel").toString())
+    assertThat(webhook.path("spec").path("ingress"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.path("fromEntities").toString()).isEqualTo("[\"kube-apiserver\"]");
+              assertThat(ports(r.at("/toPorts/0/ports"))).containsExactly("9443");
+            });
+    assertThat(
+            only(istio(t), "AuthorizationPolicy", "platform", "policy-webhook-ztunnel").toString())
         .contains("\"notPrincipals\":[\"*\"]")
         .contains("\"9443\"");
   }
@@ -169,22 +190,29 @@ class ExternalTrafficGoldenTest {
     // identity-less sources
     List<JsonNode> shop = documentsOf(cilium(t).plus(istio), "shop");
     assertThat(shop).isNotEmpty();
-    assertThat(shop.toString()).doesNotContain("notPrincipals").doesNotContain("PERMISSIVE")
+    assertThat(shop.toString())
+        .doesNotContain("notPrincipals")
+        .doesNotContain("PERMISSIVE")
         .doesNotContain("world");
-    assertThat(istio.resources()).noneMatch(r -> r.kind().equals("PeerAuthentication")
-        && r.namespace().equals("storefront"));
+    assertThat(istio.resources())
+        .noneMatch(
+            r -> r.kind().equals("PeerAuthentication") && r.namespace().equals("storefront"));
     JsonNode ztunnel = only(istio, "AuthorizationPolicy", "storefront", "shop-ztunnel");
     assertThat(ztunnel.at("/spec/rules/0/from/0/source/principals").toString())
         .isEqualTo("[\"cluster.local/ns/istio-ingress/sa/istio-ingressgateway\"]");
     assertThat(ztunnel.at("/spec/rules/0/to/0/operation/ports").toString()).isEqualTo("[\"3000\"]");
     // at L4 the shop admits the gateway's pods (HBONE), and the gateway may leave for the shop
-    assertThat(only(cilium(t), "CiliumNetworkPolicy", "storefront", "shop").at("/spec/ingress/0")
-            .toString())
+    assertThat(
+            only(cilium(t), "CiliumNetworkPolicy", "storefront", "shop")
+                .at("/spec/ingress/0")
+                .toString())
         .contains("\"istio\":\"ingressgateway\"")
         .contains("\"k8s:io.kubernetes.pod.namespace\":\"istio-ingress\"")
         .contains("\"15008\"");
     // the gateway itself is what the internet reaches
-    assertThat(only(istio, "AuthorizationPolicy", "istio-ingress", "ingress-gateway-ztunnel").toString())
+    assertThat(
+            only(istio, "AuthorizationPolicy", "istio-ingress", "ingress-gateway-ztunnel")
+                .toString())
         .contains("\"notPrincipals\":[\"*\"]");
   }
 
@@ -200,7 +228,8 @@ class ExternalTrafficGoldenTest {
   private static List<JsonNode> documentsOf(Manifest m, String name) {
     List<JsonNode> out = new ArrayList<>();
     for (Resource r : m.resources()) {
-      if (name.equals(r.document().path("metadata").path("labels").path(Labels.SERVICE).asText(null))) {
+      if (name.equals(
+          r.document().path("metadata").path("labels").path(Labels.SERVICE).asText(null))) {
         out.add(r.document());
       }
     }
@@ -210,7 +239,11 @@ class ExternalTrafficGoldenTest {
   private static JsonNode only(Manifest m, String kind, String namespace, String name) {
     Optional<Resource> r =
         m.resources().stream()
-            .filter(x -> x.kind().equals(kind) && x.namespace().equals(namespace) && x.name().equals(name))
+            .filter(
+                x ->
+                    x.kind().equals(kind)
+                        && x.namespace().equals(namespace)
+                        && x.name().equals(name))
             .findFirst();
     assertThat(r).as("%s %s/%s in %s", kind, namespace, name, m.resources()).isPresent();
     return r.get().document();

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Golden files, compared whole; {@code -Dlattice.golden.update=true} rewrites them instead (then
- * review the diff by hand). Also reads YAML streams and checks documents against the upstream
- * CRDs.
+ * review the diff by hand). Also reads YAML streams and checks documents against the upstream CRDs.
  */
 final class Golden {
   /** Whether to rewrite the golden files rather than compare. */
@@ -40,8 +39,10 @@ final class Golden {
           .as("golden file %s is missing; create it with -Dlattice.golden.update=true", file)
           .exists();
       assertThat(actual)
-          .as("%s differs; if the change is intended, run with -Dlattice.golden.update=true and"
-              + " review the diff", file)
+          .as(
+              "%s differs; if the change is intended, run with -Dlattice.golden.update=true and"
+                  + " review the diff",
+              file)
           .isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -80,7 +81,9 @@ final class Golden {
       Path dir = CrdConformance.defaultDirectory();
       if (!Files.isDirectory(dir)) {
         String why =
-            "SKIPPED: CRD directory " + dir + " is missing; set -Dlattice.crds=DIR (or the"
+            "SKIPPED: CRD directory "
+                + dir
+                + " is missing; set -Dlattice.crds=DIR (or the"
                 + " LATTICE_CRDS environment variable) to check documents against the CRDs";
         System.err.println(why);
         Assumptions.abort(why);
@@ -97,8 +100,15 @@ final class Golden {
     for (JsonNode d : documents) {
       for (Violation v : c.validate(d)) {
         out.add(
-            where + ": " + d.path("kind").asText() + " " + d.path("metadata").path("namespace")
-                .asText("") + "/" + d.path("metadata").path("name").asText() + ": " + v);
+            where
+                + ": "
+                + d.path("kind").asText()
+                + " "
+                + d.path("metadata").path("namespace").asText("")
+                + "/"
+                + d.path("metadata").path("name").asText()
+                + ": "
+                + v);
       }
     }
     return out;

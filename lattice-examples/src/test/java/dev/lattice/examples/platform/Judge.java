@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Judges documents (as rendered, or as checked in) against the declared graph with
- * lattice-verify's {@link Exactness}: every (caller, callee, port) and every (outside source,
- * port) must get, from each layer, the verdict the agreements and exposures call for, up to the
- * tolerated limits of DESIGN §9.
+ * Judges documents (as rendered, or as checked in) against the declared graph with lattice-verify's
+ * {@link Exactness}: every (caller, callee, port) and every (outside source, port) must get, from
+ * each layer, the verdict the agreements and exposures call for, up to the tolerated limits of
+ * DESIGN §9.
  */
 final class Judge {
   final Topology topology;

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The platform-tooling example: a repository of specs ({@code specs/storefront}, 20 services in
- * six namespaces) whose rendered policies are checked in next to it ({@code golden/storefront}),
+ * The platform-tooling example: a repository of specs ({@code specs/storefront}, 20 services in six
+ * namespaces) whose rendered policies are checked in next to it ({@code golden/storefront}),
  * written by the {@code lattice} command itself:
  *
  * <pre>
@@ -42,8 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * keeps the two honest: the tree is byte for byte what the command writes today ({@code
  * -Dlattice.golden.update=true} rewrites it, pruning what is no longer rendered), every document
  * passes its upstream CRD, and — judged by lattice-verify's independent evaluators, from the
- * checked-in documents alone — each layer allows exactly the agreed calls and denies the rest, up to
- * the limits DESIGN §9 names.
+ * checked-in documents alone — each layer allows exactly the agreed calls and denies the rest, up
+ * to the limits DESIGN §9 names.
  */
 class StorefrontRepositoryTest {
   static final Path SPECS = Path.of("specs", "storefront");
@@ -63,7 +63,8 @@ class StorefrontRepositoryTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = Main.run(Stream.of(args).map(String::valueOf).toArray(String[]::new), o, e);
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @BeforeAll
@@ -85,8 +86,7 @@ class StorefrontRepositoryTest {
   private static Judge judge() {
     // the labels Lattice asks for on Services it does not own are not in the tree (the command
     // prints them); the world applies them, as the operator would
-    return new Judge(
-        topology, documents, IstioRenderer.create().render(topology).requiredLabels());
+    return new Judge(topology, documents, IstioRenderer.create().render(topology).requiredLabels());
   }
 
   // ---------------------------------------------------------------- the tree
@@ -136,7 +136,9 @@ class StorefrontRepositoryTest {
     assertThat(judge.seen().getOrDefault("not agreed", 0)).isGreaterThan(600);
     assertThat(judge.seen())
         .containsKeys(
-            "HTTP agreements", "L4 tolerated, limit 1", "L4 tolerated, limit 2",
+            "HTTP agreements",
+            "L4 tolerated, limit 1",
+            "L4 tolerated, limit 2",
             "L7 tolerated, limit 3");
   }
 
@@ -155,7 +157,8 @@ class StorefrontRepositoryTest {
   void egressIsAllowedExactlyAsDeclared() {
     Judge judge = judge().egress();
     assertThat(judge.problems()).isEmpty();
-    // stripe and the SMTP relay (mesh route), the bucket wildcard, the API server, the report upload
+    // stripe and the SMTP relay (mesh route), the bucket wildcard, the API server, the report
+    // upload
     assertThat(judge.seen().getOrDefault("egress declared", 0)).isGreaterThanOrEqualTo(5);
   }
 
@@ -163,8 +166,11 @@ class StorefrontRepositoryTest {
     return Stream.of(
         Settings.builder().waypointScope(WaypointScope.SERVICE).build(),
         Settings.builder().loadBalancerPreservesSourceIp(true).build(),
-        Settings.builder().trustDomain("prod.example.org").clusterDomain("example.internal")
-            .waypointName("wp").build());
+        Settings.builder()
+            .trustDomain("prod.example.org")
+            .clusterDomain("example.internal")
+            .waypointName("wp")
+            .build());
   }
 
   /** The same specs rendered for clusters set up differently stay exact too (fresh renders). */

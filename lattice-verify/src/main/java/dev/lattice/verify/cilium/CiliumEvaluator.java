@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (C1, C2); rules only allow and their union counts, deny rules win (C4); selectors see identity
  * labels (C5, C6) scoped as the agent scopes them (C7, C8); entities, CIDRs, FQDNs, ports as
  * C9–C13; DNS lookups obey {@code rules.dns} (C13, C14); the local host reaches local pods (C15).
- * Replies need no rule (R8): only the initiating direction is evaluated. A policy the agent
- * would reject (R1, an invalid port, ...) is left out and reported in {@link #findings()}.
+ * Replies need no rule (R8): only the initiating direction is evaluated. A policy the agent would
+ * reject (R1, an invalid port, ...) is left out and reported in {@link #findings()}.
  *
  * <pre>{@code
  * CiliumEvaluator cilium = CiliumEvaluator.of(ciliumDocuments, world);
@@ -51,16 +51,19 @@ public final class CiliumEvaluator {
         notes.addAll(p.notes);
         if (p.rejection != null) {
           rej.add(p);
-          notes.add(p.ref + " is rejected by the Cilium agent and enforced nowhere: "
-              + p.rejection);
+          notes.add(
+              p.ref + " is rejected by the Cilium agent and enforced nowhere: " + p.rejection);
         } else {
           rs.addAll(p.rules);
         }
       } else if ("NetworkPolicy".equals(d.path("kind").asText())
           && d.path("apiVersion").asText("").startsWith("networking.k8s.io/")) {
-        notes.add("NetworkPolicy " + d.path("metadata").path("namespace").asText("default") + "/"
-            + d.path("metadata").path("name").asText()
-            + " is not evaluated (C16 not modelled): the judge may allow more than Cilium does");
+        notes.add(
+            "NetworkPolicy "
+                + d.path("metadata").path("namespace").asText("default")
+                + "/"
+                + d.path("metadata").path("name").asText()
+                + " is not evaluated (C16 not modelled): the judge may allow more than Cilium does");
       }
     }
     this.rules = List.copyOf(rs);
@@ -69,8 +72,8 @@ public final class CiliumEvaluator {
   }
 
   /**
-   * An evaluator of the Cilium policies among {@code documents} (other kinds are skipped) in
-   * {@code world}.
+   * An evaluator of the Cilium policies among {@code documents} (other kinds are skipped) in {@code
+   * world}.
    */
   public static CiliumEvaluator of(Collection<? extends JsonNode> documents, World world) {
     return new CiliumEvaluator(documents, world);
@@ -81,7 +84,10 @@ public final class CiliumEvaluator {
     return world;
   }
 
-  /** What the evaluator noticed: rejected policies (R1, ...), unmodelled features, deprecated fields. */
+  /**
+   * What the evaluator noticed: rejected policies (R1, ...), unmodelled features, deprecated
+   * fields.
+   */
   public List<String> findings() {
     return findings;
   }
@@ -118,11 +124,14 @@ public final class CiliumEvaluator {
           new CiliumVerdict.Side(
               CiliumVerdict.Outcome.NOT_ENFORCED,
               dst.name() + " is not a Cilium endpoint: only the sender's egress applies (C3)");
-    } else if (src.kind() == Peer.Kind.HOST && world.policyEnforcement() != PolicyEnforcement.NEVER) {
+    } else if (src.kind() == Peer.Kind.HOST
+        && world.policyEnforcement() != PolicyEnforcement.NEVER) {
       ingress =
           new CiliumVerdict.Side(
               CiliumVerdict.Outcome.ALLOWED,
-              "ingress of " + dst.name() + " from the local host: always allowed"
+              "ingress of "
+                  + dst.name()
+                  + " from the local host: always allowed"
                   + " (allow-localhost=always, C15)");
     } else {
       ingress = side(subject(dst), true, src, hop);
@@ -143,13 +152,22 @@ public final class CiliumEvaluator {
     String what = describePeer(peer) + " on " + hop.protocol() + " " + hop.port();
     // C4: a matching deny rule wins over every allow
     for (Selected sel : d.denies) {
-      String pm = sel.element.peerMatch(peer, d.requirements, hop.learnedNames(), world.dns(),
-          world.clusterName());
+      String pm =
+          sel.element.peerMatch(
+              peer, d.requirements, hop.learnedNames(), world.dns(), world.clusterName());
       if (pm != null && sel.element.portMatch(hop.port(), hop.protocol(), dstPod) != null) {
         return new CiliumVerdict.Side(
             CiliumVerdict.Outcome.DENIED,
-            who + " denied: " + sel.rule.ref() + " " + sel.element.label + " (" + pm
-                + ") matches " + what + "; deny rules take precedence (C4)");
+            who
+                + " denied: "
+                + sel.rule.ref()
+                + " "
+                + sel.element.label
+                + " ("
+                + pm
+                + ") matches "
+                + what
+                + "; deny rules take precedence (C4)");
       }
     }
     boolean defaultDeny = world.policyEnforcement() == PolicyEnforcement.ALWAYS || d.defaultDeny;
@@ -161,8 +179,9 @@ public final class CiliumEvaluator {
       if (port == null) {
         continue;
       }
-      String pm = sel.element.peerMatch(peer, d.requirements, hop.learnedNames(), world.dns(),
-          world.clusterName());
+      String pm =
+          sel.element.peerMatch(
+              peer, d.requirements, hop.learnedNames(), world.dns(), world.clusterName());
       if (pm != null) {
         matching.add(sel);
         how.add(pm);
@@ -171,23 +190,37 @@ public final class CiliumEvaluator {
     }
     if (!defaultDeny) {
       String base =
-          who + ": not in " + dir + " default deny (no rule selecting it has an " + dir
+          who
+              + ": not in "
+              + dir
+              + " default deny (no rule selecting it has an "
+              + dir
               + " section"
               + (d.additiveOnly.isEmpty() ? "" : "; " + d.additiveOnly + " only add, R3")
               + "), so allowed";
       return new CiliumVerdict.Side(CiliumVerdict.Outcome.ALLOWED, base + s.rejectedNote());
     }
     if (matching.isEmpty()) {
-      String selecting =
-          d.sections.isEmpty() ? "no policy" : String.join(", ", d.sections);
+      String selecting = d.sections.isEmpty() ? "no policy" : String.join(", ", d.sections);
       String why =
           world.policyEnforcement() == PolicyEnforcement.ALWAYS
               ? "policy enforcement is 'always' (C2)"
               : "default deny by " + String.join(", ", d.defaultDenyBy);
       return new CiliumVerdict.Side(
           CiliumVerdict.Outcome.DENIED,
-          "no " + dir + " rule of " + selecting + " admits " + what + "; " + s.pod.name()
-              + " is in " + dir + " " + why + s.rejectedNote());
+          "no "
+              + dir
+              + " rule of "
+              + selecting
+              + " admits "
+              + what
+              + "; "
+              + s.pod.name()
+              + " is in "
+              + dir
+              + " "
+              + why
+              + s.rejectedNote());
     }
     // L7: a plain L4 match on the same port and peer lifts the L7 restriction (C14)
     int plain = -1;
@@ -207,7 +240,12 @@ public final class CiliumEvaluator {
       if (http && hop.isHbone()) {
         return new CiliumVerdict.Side(
             CiliumVerdict.Outcome.DENIED,
-            who + ": " + sel.rule.ref() + " " + sel.element.label + " puts HTTP rules on HBONE"
+            who
+                + ": "
+                + sel.rule.ref()
+                + " "
+                + sel.element.label
+                + " puts HTTP rules on HBONE"
                 + " traffic; Cilium's proxy cannot parse mTLS, the connection breaks (R2)");
       }
       if (http && hop.method() != null) {
@@ -220,48 +258,82 @@ public final class CiliumEvaluator {
             if (m.matches(hop.method(), hop.path() == null ? "/" : hop.path(), hop.host())) {
               return new CiliumVerdict.Side(
                   CiliumVerdict.Outcome.ALLOWED,
-                  who + " allowed by " + matching.get(i).rule.ref() + " "
-                      + matching.get(i).element.label + " (" + how.get(i) + ", "
-                      + ports.get(i) + "): HTTP rule " + m + " matches (C14)");
+                  who
+                      + " allowed by "
+                      + matching.get(i).rule.ref()
+                      + " "
+                      + matching.get(i).element.label
+                      + " ("
+                      + how.get(i)
+                      + ", "
+                      + ports.get(i)
+                      + "): HTTP rule "
+                      + m
+                      + " matches (C14)");
             }
           }
         }
         return new CiliumVerdict.Side(
             CiliumVerdict.Outcome.DENIED,
-            who + ": the connection is allowed at L4 by " + sel.rule.ref() + " "
-                + sel.element.label + ", but no HTTP rule matches " + hop.method() + " "
-                + hop.path() + ": Cilium's proxy answers 403 (C14)");
+            who
+                + ": the connection is allowed at L4 by "
+                + sel.rule.ref()
+                + " "
+                + sel.element.label
+                + ", but no HTTP rule matches "
+                + hop.method()
+                + " "
+                + hop.path()
+                + ": Cilium's proxy answers 403 (C14)");
       }
       return new CiliumVerdict.Side(
           CiliumVerdict.Outcome.ALLOWED,
-          who + " allowed by " + sel.rule.ref() + " " + sel.element.label + " (" + how.get(0)
-              + ", " + pm + ")" + (http ? "; requests are filtered by Cilium's HTTP rules (C14)"
-                  : ""));
+          who
+              + " allowed by "
+              + sel.rule.ref()
+              + " "
+              + sel.element.label
+              + " ("
+              + how.get(0)
+              + ", "
+              + pm
+              + ")"
+              + (http ? "; requests are filtered by Cilium's HTTP rules (C14)" : ""));
     }
     Selected sel = matching.get(plain);
     return new CiliumVerdict.Side(
         CiliumVerdict.Outcome.ALLOWED,
-        who + " allowed by " + sel.rule.ref() + " " + sel.element.label + " (" + how.get(plain)
-            + ", " + ports.get(plain) + ")");
+        who
+            + " allowed by "
+            + sel.rule.ref()
+            + " "
+            + sel.element.label
+            + " ("
+            + how.get(plain)
+            + ", "
+            + ports.get(plain)
+            + ")");
   }
 
   /** A peer and the identity labels a selector would look at, compactly. */
   private static String describePeer(Peer p) {
     java.util.List<String> parts = new java.util.ArrayList<>();
-    p.identity().forEach((k, v) -> {
-      String key = k;
-      if (k.startsWith("k8s:io.cilium.k8s.namespace.labels.")) {
-        return; // namespace labels: long, and rarely the point
-      }
-      if (k.equals("k8s:io.kubernetes.pod.namespace")) {
-        key = "ns";
-      } else if (k.equals("k8s:io.cilium.k8s.policy.serviceaccount")) {
-        key = "sa";
-      } else if (k.equals("k8s:io.cilium.k8s.policy.cluster")) {
-        return;
-      }
-      parts.add(v.isEmpty() ? key : key + "=" + v);
-    });
+    p.identity()
+        .forEach(
+            (k, v) -> {
+              String key = k;
+              if (k.startsWith("k8s:io.cilium.k8s.namespace.labels.")) {
+                return; // namespace labels: long, and rarely the point
+              }
+              if (k.equals("k8s:io.kubernetes.pod.namespace")) {
+                key = "ns";
+              } else if (k.equals("k8s:io.cilium.k8s.policy.serviceaccount")) {
+                key = "sa";
+              } else if (k.equals("k8s:io.cilium.k8s.policy.cluster")) {
+                return;
+              }
+              parts.add(v.isEmpty() ? key : key + "=" + v);
+            });
     return p.name() + " {" + String.join(", ", parts) + "}";
   }
 
@@ -270,9 +342,9 @@ public final class CiliumEvaluator {
   /**
    * One DNS query of {@code queryName} from {@code pod} to kube-dns on UDP 53: whether it gets
    * through at L4, whether Cilium's DNS proxy intercepts it (some rule on port 53 to kube-dns has
-   * {@code rules.dns}), and whether the name is allowed (a matching DNS rule, or a plain L4 rule
-   * on the same port and peer, which lifts the filter, C14). A proxied query for a name no rule
-   * allows is answered REFUSED.
+   * {@code rules.dns}), and whether the name is allowed (a matching DNS rule, or a plain L4 rule on
+   * the same port and peer, which lifts the filter, C14). A proxied query for a name no rule allows
+   * is answered REFUSED.
    */
   public DnsQuery query(Peer pod, String queryName) {
     Peer dns = world.kubeDns();
@@ -309,26 +381,39 @@ public final class CiliumEvaluator {
       } else if (!pm.rule.hasL7()) {
         wildcard = true;
         if (allowedBy == null) {
-          allowedBy = sel.rule.ref() + " " + sel.element.label
-              + " (a plain L4 rule on port 53: the DNS name filter is lifted, C14)";
+          allowedBy =
+              sel.rule.ref()
+                  + " "
+                  + sel.element.label
+                  + " (a plain L4 rule on port 53: the DNS name filter is lifted, C14)";
         }
       }
     }
     if (!specific) {
-      return new DnsQuery(queryName, true, false, true,
-          "allowed at L4 without a DNS rule on port 53: not proxied");
+      return new DnsQuery(
+          queryName, true, false, true, "allowed at L4 without a DNS rule on port 53: not proxied");
     }
     if (!d.defaultDeny && world.policyEnforcement() != PolicyEnforcement.ALWAYS) {
       // R3: L7 rules of an endpoint not in default deny are wildcarded
-      return new DnsQuery(queryName, true, proxied, true,
+      return new DnsQuery(
+          queryName,
+          true,
+          proxied,
+          true,
           "egress not in default deny: DNS rules are wildcarded (R3)");
     }
     if (wildcard || allowedBy != null) {
       return new DnsQuery(queryName, true, proxied, true, "allowed by " + allowedBy);
     }
-    return new DnsQuery(queryName, true, true, false,
-        "Cilium's DNS proxy answers REFUSED: no rules.dns entry of " + pod.name()
-            + "'s egress to kube-dns matches " + queryName);
+    return new DnsQuery(
+        queryName,
+        true,
+        true,
+        false,
+        "Cilium's DNS proxy answers REFUSED: no rules.dns entry of "
+            + pod.name()
+            + "'s egress to kube-dns matches "
+            + queryName);
   }
 
   /** One DNS query and what Cilium did with it. */
@@ -374,9 +459,9 @@ public final class CiliumEvaluator {
   }
 
   /**
-   * {@code pod}'s resolver resolving {@code name}: each query of its search list in turn (ndots
-   * 5), until one is answered. A dropped query fails the lookup; a REFUSED one ends it too when
-   * the world's resolver stops at REFUSED (musl, c-ares), else the walk goes on; NXDOMAIN goes on.
+   * {@code pod}'s resolver resolving {@code name}: each query of its search list in turn (ndots 5),
+   * until one is answered. A dropped query fails the lookup; a REFUSED one ends it too when the
+   * world's resolver stops at REFUSED (musl, c-ares), else the walk goes on; NXDOMAIN goes on.
    */
   public DnsResolution resolve(Peer pod, String name) {
     List<String> steps = new ArrayList<>();
@@ -384,13 +469,18 @@ public final class CiliumEvaluator {
       DnsQuery r = query(pod, q);
       if (!r.reachesKubeDns()) {
         steps.add(q + ": dropped (" + r.reason() + ")");
-        return new DnsResolution(name, null, null, false, steps,
-            "the query for " + q + " is dropped: " + r.reason());
+        return new DnsResolution(
+            name, null, null, false, steps, "the query for " + q + " is dropped: " + r.reason());
       }
       if (!r.nameAllowed()) {
         steps.add(q + ": REFUSED (" + r.reason() + ")");
         if (world.resolverStopsAtRefused()) {
-          return new DnsResolution(name, null, null, false, steps,
+          return new DnsResolution(
+              name,
+              null,
+              null,
+              false,
+              steps,
               "REFUSED for " + q + " ends the search-list walk (musl, c-ares): " + r.reason());
         }
         continue;
@@ -473,8 +563,8 @@ public final class CiliumEvaluator {
         d.defaultDeny = true;
         d.defaultDenyBy.add(r.ref());
       } else if (r.hasSection(in)) {
-        d.additiveOnly.add(r.ref() + " (enableDefaultDeny." + (in ? "ingress" : "egress")
-            + ": false)");
+        d.additiveOnly.add(
+            r.ref() + " (enableDefaultDeny." + (in ? "ingress" : "egress") + ": false)");
       }
     }
 
@@ -482,7 +572,10 @@ public final class CiliumEvaluator {
       if (rejectedSelecting.isEmpty()) {
         return "";
       }
-      return "; note: " + String.join(", ", rejectedSelecting) + " would select " + pod.name()
+      return "; note: "
+          + String.join(", ", rejectedSelecting)
+          + " would select "
+          + pod.name()
           + " but the agent rejects it (see findings)";
     }
   }

@@ -8,8 +8,8 @@ import java.util.TreeSet;
 
 /**
  * One L3/L4 hop as Cilium sees it: a packet from {@code source} to {@code destination} on a port
- * (after service translation: the pod's target port, C11) with a protocol, plus the DNS names
- * whose answers the DNS proxy saw resolve to the destination (for {@code toFQDNs}, C13).
+ * (after service translation: the pod's target port, C11) with a protocol, plus the DNS names whose
+ * answers the DNS proxy saw resolve to the destination (for {@code toFQDNs}, C13).
  *
  * <pre>{@code
  * CiliumHop hop = CiliumHop.of(web, api, 15008, Protocol.TCP);
@@ -104,7 +104,9 @@ public final class CiliumHop {
     return host;
   }
 
-  /** Whether this is HBONE: TCP 15008 from a captured pod or waypoint to an HBONE-capable pod (R2). */
+  /**
+   * Whether this is HBONE: TCP 15008 from a captured pod or waypoint to an HBONE-capable pod (R2).
+   */
   public boolean isHbone() {
     return protocol == Protocol.TCP
         && port == 15008
@@ -137,7 +139,14 @@ public final class CiliumHop {
 
   @Override
   public int hashCode() {
-    return Objects.hash(source.name(), destination.name(), destination.ip(), port, protocol,
-        learnedNames, method, path);
+    return Objects.hash(
+        source.name(),
+        destination.name(),
+        destination.ip(),
+        port,
+        protocol,
+        learnedNames,
+        method,
+        path);
   }
 }

@@ -1,8 +1,8 @@
 package dev.lattice.verify.cilium;
 
 /**
- * Cilium's decision on one hop: the sender's egress side and the receiver's ingress side, each
- * with the reason, and the hop passes only when both allow it (SEMANTICS C3).
+ * Cilium's decision on one hop: the sender's egress side and the receiver's ingress side, each with
+ * the reason, and the hop passes only when both allow it (SEMANTICS C3).
  */
 public final class CiliumVerdict {
   /** How one side decided. */

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A pod's resolver resolving one name through kube-dns, query by query along its search list,
- * under Cilium's DNS policy (SEMANTICS C13, C14): whether it got an address, whether Cilium's DNS
- * proxy saw the answer (so {@code toFQDNs} learned it), and what happened to each query.
+ * A pod's resolver resolving one name through kube-dns, query by query along its search list, under
+ * Cilium's DNS policy (SEMANTICS C13, C14): whether it got an address, whether Cilium's DNS proxy
+ * saw the answer (so {@code toFQDNs} learned it), and what happened to each query.
  */
 public final class DnsResolution {
   private final String name;
@@ -51,7 +51,9 @@ public final class DnsResolution {
     return Optional.ofNullable(address);
   }
 
-  /** Whether Cilium's DNS proxy saw the answer, so {@code toFQDNs} selectors learned the address. */
+  /**
+   * Whether Cilium's DNS proxy saw the answer, so {@code toFQDNs} selectors learned the address.
+   */
   public boolean observedByProxy() {
     return observed;
   }
@@ -69,7 +71,12 @@ public final class DnsResolution {
   /** A one-line summary. */
   public String summary() {
     if (resolved()) {
-      return "lookup of " + name + " answered for " + answeredName + " = " + address
+      return "lookup of "
+          + name
+          + " answered for "
+          + answeredName
+          + " = "
+          + address
           + (observed ? " (seen by Cilium's DNS proxy)" : " (not proxied)");
     }
     return "lookup of " + name + " failed: " + failure;

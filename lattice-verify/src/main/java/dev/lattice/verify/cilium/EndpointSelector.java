@@ -55,7 +55,9 @@ final class EndpointSelector {
       }
     }
 
-    /** The label's value in {@code identity} ({@code source:key} keys); any source for {@code any}. */
+    /**
+     * The label's value in {@code identity} ({@code source:key} keys); any source for {@code any}.
+     */
     private String lookup(Map<String, String> identity) {
       if ("any".equals(source)) {
         for (Map.Entry<String, String> e : identity.entrySet()) {
@@ -99,8 +101,8 @@ final class EndpointSelector {
   }
 
   /**
-   * Parses a label selector as the agent unmarshals it: each key becomes {@code source.key}
-   * ({@code k8s:app} → k8s, {@code app} → any, {@code $host} and {@code reserved.x} → reserved).
+   * Parses a label selector as the agent unmarshals it: each key becomes {@code source.key} ({@code
+   * k8s:app} → k8s, {@code app} → any, {@code $host} and {@code reserved.x} → reserved).
    *
    * @throws IllegalArgumentException for an operator or value list Kubernetes would reject
    */
@@ -112,7 +114,8 @@ final class EndpointSelector {
       java.util.LinkedHashMap<String, Requirement> byKey = new java.util.LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : ml.properties()) {
         String[] sk = sourceAndKey(e.getKey());
-        byKey.put(sk[0] + "." + sk[1],
+        byKey.put(
+            sk[0] + "." + sk[1],
             new Requirement(sk[0], sk[1], Op.IN, Set.of(e.getValue().asText("")), true));
       }
       reqs.addAll(byKey.values());
@@ -222,11 +225,11 @@ final class EndpointSelector {
   }
 
   /**
-   * The subject selector of a rule (utils.go {@code ParseToCiliumRule}): for a
-   * CiliumNetworkPolicy, {@code k8s:io.kubernetes.pod.namespace=<ns>} is added as a match label,
-   * replacing any {@code k8s:}-prefixed namespace match label ("illegal namespace match ... removing");
-   * a namespace term of another source or in matchExpressions stays and is ANDed. A clusterwide
-   * policy's subject is used as written.
+   * The subject selector of a rule (utils.go {@code ParseToCiliumRule}): for a CiliumNetworkPolicy,
+   * {@code k8s:io.kubernetes.pod.namespace=<ns>} is added as a match label, replacing any {@code
+   * k8s:}-prefixed namespace match label ("illegal namespace match ... removing"); a namespace term
+   * of another source or in matchExpressions stays and is ANDed. A clusterwide policy's subject is
+   * used as written.
    */
   EndpointSelector asSubject(String policyNamespace) {
     if (policyNamespace.isEmpty()) {
@@ -257,7 +260,10 @@ final class EndpointSelector {
     return scoped(policyNamespace, subjectMatchesInit);
   }
 
-  /** A {@code fromRequires}/{@code toRequires} selector: scoped like a peer, reserved keys included (addK8sPrefix false). */
+  /**
+   * A {@code fromRequires}/{@code toRequires} selector: scoped like a peer, reserved keys included
+   * (addK8sPrefix false).
+   */
   EndpointSelector asRequirement(String policyNamespace, boolean subjectMatchesInit) {
     return scoped(policyNamespace, subjectMatchesInit);
   }

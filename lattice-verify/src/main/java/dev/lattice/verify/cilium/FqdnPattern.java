@@ -53,7 +53,9 @@ final class FqdnPattern {
     if (!PATTERN_CHARS.matcher(p).matches()) {
       throw new IllegalArgumentException(
           "only alphanumeric ASCII characters, the hyphen \"-\", \".\" and \"*\" are allowed in"
-              + " a matchPattern, got \"" + pattern + "\"");
+              + " a matchPattern, got \""
+              + pattern
+              + "\"");
     }
     return new FqdnPattern("matchPattern " + pattern, true, null, Pattern.compile(toRegex(p)));
   }

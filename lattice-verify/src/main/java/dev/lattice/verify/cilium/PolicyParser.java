@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Turns {@code CiliumNetworkPolicy} and {@code CiliumClusterwideNetworkPolicy} documents into
- * {@link PolicyRule}s the way the agent does ({@code ParseToCiliumRule}, then {@code Sanitize}):
- * a rule the agent would reject makes the whole policy rejected (R1, C11).
+ * {@link PolicyRule}s the way the agent does ({@code ParseToCiliumRule}, then {@code Sanitize}): a
+ * rule the agent would reject makes the whole policy rejected (R1, C11).
  */
 final class PolicyParser {
   /** A parsed policy: its rules, or why the agent rejects it. */
@@ -19,6 +19,7 @@ final class PolicyParser {
     final List<PolicyRule> rules;
     final String rejection;
     final List<String> notes;
+
     /** Subject selectors of a rejected policy, to say which endpoints it would have selected. */
     final List<EndpointSelector> rejectedSubjects;
 
@@ -97,8 +98,10 @@ final class PolicyParser {
     boolean hasEs = spec.has("endpointSelector") && !spec.path("endpointSelector").isNull();
     boolean hasNs = spec.has("nodeSelector") && !spec.path("nodeSelector").isNull();
     if (hasEs == hasNs) {
-      throw new Rejected(where + ": rule must have one of EndpointSelector or NodeSelector, not "
-          + (hasEs ? "both" : "neither"));
+      throw new Rejected(
+          where
+              + ": rule must have one of EndpointSelector or NodeSelector, not "
+              + (hasEs ? "both" : "neither"));
     }
     if (hasNs) {
       notes.add(ref + " " + where + ": a host policy (nodeSelector); not modelled (A6), ignored");
@@ -111,26 +114,73 @@ final class PolicyParser {
     List<EndpointSelector> fromRequires = new ArrayList<>();
     List<EndpointSelector> toRequires = new ArrayList<>();
     List<RuleElement> ingress =
-        elements(spec.path("ingress"), where + ".ingress", true, false, ns, matchesInit,
-            fromRequires, notes, ref);
+        elements(
+            spec.path("ingress"),
+            where + ".ingress",
+            true,
+            false,
+            ns,
+            matchesInit,
+            fromRequires,
+            notes,
+            ref);
     List<RuleElement> ingressDeny =
-        elements(spec.path("ingressDeny"), where + ".ingressDeny", true, true, ns, matchesInit,
-            fromRequires, notes, ref);
+        elements(
+            spec.path("ingressDeny"),
+            where + ".ingressDeny",
+            true,
+            true,
+            ns,
+            matchesInit,
+            fromRequires,
+            notes,
+            ref);
     List<RuleElement> egress =
-        elements(spec.path("egress"), where + ".egress", false, false, ns, matchesInit,
-            toRequires, notes, ref);
+        elements(
+            spec.path("egress"),
+            where + ".egress",
+            false,
+            false,
+            ns,
+            matchesInit,
+            toRequires,
+            notes,
+            ref);
     List<RuleElement> egressDeny =
-        elements(spec.path("egressDeny"), where + ".egressDeny", false, true, ns, matchesInit,
-            toRequires, notes, ref);
+        elements(
+            spec.path("egressDeny"),
+            where + ".egressDeny",
+            false,
+            true,
+            ns,
+            matchesInit,
+            toRequires,
+            notes,
+            ref);
     JsonNode dd = spec.path("enableDefaultDeny");
     Boolean ddi = dd.path("ingress").isBoolean() ? dd.path("ingress").booleanValue() : null;
     Boolean dde = dd.path("egress").isBoolean() ? dd.path("egress").booleanValue() : null;
     if (!fromRequires.isEmpty() || !toRequires.isEmpty()) {
-      notes.add(ref + " " + where + ": uses fromRequires/toRequires (C17): honoured as in"
-          + " Cilium 1.18, but removed in 1.19");
+      notes.add(
+          ref
+              + " "
+              + where
+              + ": uses fromRequires/toRequires (C17): honoured as in"
+              + " Cilium 1.18, but removed in 1.19");
     }
-    return new PolicyRule(ref, where, clusterwide, subject, ingress, ingressDeny, egress,
-        egressDeny, ddi, dde, fromRequires, toRequires);
+    return new PolicyRule(
+        ref,
+        where,
+        clusterwide,
+        subject,
+        ingress,
+        ingressDeny,
+        egress,
+        egressDeny,
+        ddi,
+        dde,
+        fromRequires,
+        toRequires);
   }
 
   private static EndpointSelector selector(JsonNode node, String where) {
@@ -154,8 +204,8 @@ final class PolicyParser {
     List<RuleElement> out = new ArrayList<>();
     int i = 0;
     for (JsonNode e : list) {
-      out.add(element(e, where + "[" + i + "]", ingress, deny, ns, matchesInit, requires, notes,
-          ref));
+      out.add(
+          element(e, where + "[" + i + "]", ingress, deny, ns, matchesInit, requires, notes, ref));
       i++;
     }
     return out;
@@ -177,30 +227,41 @@ final class PolicyParser {
     String[] fields =
         ingress
             ? new String[] {"Endpoints", "CIDR", "CIDRSet", "Entities", "Nodes", "Groups"}
-            : new String[] {"Endpoints", "CIDR", "CIDRSet", "Entities", "Services", "FQDNs",
-                "Groups", "Nodes"};
+            : new String[] {
+              "Endpoints", "CIDR", "CIDRSet", "Entities", "Services", "FQDNs", "Groups", "Nodes"
+            };
     for (String f : fields) {
       JsonNode v = e.get(p + f);
       l3.put(p + f, v == null || v.isNull() ? -1 : v.size());
     }
     List<String> present = new ArrayList<>();
-    l3.forEach((k, v) -> {
-      if (v > 0) {
-        present.add(k);
-      }
-    });
+    l3.forEach(
+        (k, v) -> {
+          if (v > 0) {
+            present.add(k);
+          }
+        });
     // Rule.Sanitize validates only Ingress and Egress elements: the agent does not reject deny
     // elements that mix peer kinds (they select the union), a detail SEMANTICS R1 leaves open.
     if (present.size() > 1 && !deny) {
       // R1: pkg/policy/api/rule_validation.go rejects the whole policy
-      throw new Rejected(where + ": combining " + present.get(0) + " and " + present.get(1)
-          + " is not supported (one kind of L3 peer per rule element, R1)");
+      throw new Rejected(
+          where
+              + ": combining "
+              + present.get(0)
+              + " and "
+              + present.get(1)
+              + " is not supported (one kind of L3 peer per rule element, R1)");
     }
     // fromNodes/toNodes: rule_validation.go returns ErrFromToNodesRequiresNodeSelectorOption, so
     // with the default agent flags the whole policy is rejected (not only an R1 matter)
     if (!deny && (l3.get(p + "Nodes") > 0)) {
-      throw new Rejected(where + ": " + p + "Nodes rules can only be applied when the"
-          + " enable-node-selector-labels flag is set (off by default)");
+      throw new Rejected(
+          where
+              + ": "
+              + p
+              + "Nodes rules can only be applied when the"
+              + " enable-node-selector-labels flag is set (off by default)");
     }
     if (!ingress && !deny && l3.get("toServices") > 0 && e.path("toPorts").size() > 0) {
       throw new Rejected(where + ": combining ToServices and ToPorts is not supported");
@@ -217,7 +278,8 @@ final class PolicyParser {
     List<EndpointSelector> selectors = new ArrayList<>();
     int k = 0;
     for (JsonNode s : e.path(p + "Endpoints")) {
-      selectors.add(selector(s, where + "." + p + "Endpoints[" + k++ + "]").asPeer(ns, matchesInit));
+      selectors.add(
+          selector(s, where + "." + p + "Endpoints[" + k++ + "]").asPeer(ns, matchesInit));
     }
     List<RuleElement.Cidr> cidrs = new ArrayList<>();
     for (JsonNode c : e.path(p + "CIDR")) {
@@ -229,8 +291,12 @@ final class PolicyParser {
     }
     for (JsonNode c : e.path(p + "CIDRSet")) {
       if (c.has("cidrGroupRef") || c.has("cidrGroupSelector")) {
-        notes.add(ref + " " + where + ": a CIDR group reference is not modelled (A6); it"
-            + " selects nothing here");
+        notes.add(
+            ref
+                + " "
+                + where
+                + ": a CIDR group reference is not modelled (A6); it"
+                + " selects nothing here");
         continue;
       }
       String text = c.path("cidr").asText("");
@@ -242,8 +308,12 @@ final class PolicyParser {
       for (JsonNode x : c.path("except")) {
         IpRange xr = IpRange.tryParse(x.asText(""));
         if (xr == null || !r.covers(xr)) {
-          throw new Rejected(where + ": allow CIDR prefix " + text
-              + " does not contain exclude CIDR prefix " + x.asText(""));
+          throw new Rejected(
+              where
+                  + ": allow CIDR prefix "
+                  + text
+                  + " does not contain exclude CIDR prefix "
+                  + x.asText(""));
         }
         except.add(xr);
       }
@@ -310,11 +380,27 @@ final class PolicyParser {
         default:
           kind = RuleElement.PeerKind.UNMODELLED;
           unmodelled = present.get(0);
-          notes.add(ref + " " + where + ": " + present.get(0) + " is not modelled (A6); it"
-              + " selects nothing here");
+          notes.add(
+              ref
+                  + " "
+                  + where
+                  + ": "
+                  + present.get(0)
+                  + " is not modelled (A6); it"
+                  + " selects nothing here");
       }
     }
-    return new RuleElement(where.substring(where.lastIndexOf('.') + 1), ingress, deny, kind,
-        selectors, cidrs, entities, fqdns, toPorts, icmp, unmodelled);
+    return new RuleElement(
+        where.substring(where.lastIndexOf('.') + 1),
+        ingress,
+        deny,
+        kind,
+        selectors,
+        cidrs,
+        entities,
+        fqdns,
+        toPorts,
+        icmp,
+        unmodelled);
   }
 }

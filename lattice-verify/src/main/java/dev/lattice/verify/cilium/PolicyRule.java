@@ -10,18 +10,23 @@ import java.util.List;
 final class PolicyRule {
   /** {@code CiliumNetworkPolicy shop/api} or {@code CiliumClusterwideNetworkPolicy name}. */
   final String policy;
+
   /** {@code spec} or {@code specs[i]}. */
   final String where;
+
   final boolean clusterwide;
   final EndpointSelector subject;
   final List<RuleElement> ingress;
   final List<RuleElement> ingressDeny;
   final List<RuleElement> egress;
   final List<RuleElement> egressDeny;
+
   /** The explicit {@code enableDefaultDeny.ingress}, or null. */
   final Boolean defaultDenyIngress;
+
   /** The explicit {@code enableDefaultDeny.egress}, or null. */
   final Boolean defaultDenyEgress;
+
   final List<EndpointSelector> fromRequires;
   final List<EndpointSelector> toRequires;
 

@@ -37,7 +37,9 @@ final class PortRule {
       return protocol.equals("ANY") || protocol.equals(p.name());
     }
 
-    /** Whether it covers {@code port}/{@code proto} at {@code dstPod} (named ports resolve there). */
+    /**
+     * Whether it covers {@code port}/{@code proto} at {@code dstPod} (named ports resolve there).
+     */
     boolean matches(int p, Protocol proto, Peer dstPod) {
       if (!protocolMatches(proto)) {
         return false;
@@ -60,7 +62,9 @@ final class PortRule {
 
     /** Whether it names port {@code p} itself (not port 0, the wildcard). */
     boolean isSpecificTo(int p, Protocol proto) {
-      return number != 0 && !isNamed() && protocolMatches(proto)
+      return number != 0
+          && !isNamed()
+          && protocolMatches(proto)
           && (endPort > number ? p >= number && p <= endPort : p == number);
     }
 
@@ -82,8 +86,11 @@ final class PortRule {
       this.method = method.isEmpty() ? null : Pattern.compile(method);
       this.path = path.isEmpty() ? null : Pattern.compile(path);
       this.host = host.isEmpty() ? null : Pattern.compile(host, Pattern.CASE_INSENSITIVE);
-      this.text = (method.isEmpty() ? "*" : method) + " " + (path.isEmpty() ? "*" : path)
-          + (host.isEmpty() ? "" : " host " + host);
+      this.text =
+          (method.isEmpty() ? "*" : method)
+              + " "
+              + (path.isEmpty() ? "*" : path)
+              + (host.isEmpty() ? "" : " host " + host);
     }
 
     boolean matches(String m, String p, String h) {
@@ -99,10 +106,13 @@ final class PortRule {
   }
 
   final List<PortProtocol> ports;
+
   /** DNS rules, or null when the entry has none. */
   final List<FqdnPattern> dns;
+
   /** HTTP rules, or null when the entry has none. */
   final List<HttpMatch> http;
+
   /** Whether it has Kafka or other L7 rules (not modelled). */
   final boolean otherL7;
 
@@ -156,10 +166,12 @@ final class PortRule {
       l7Types++;
       otherL7 = true;
     } else if (rules.has("l7")) {
-      throw new IllegalArgumentException("'l7' may only be specified when a 'l7proto' is also specified");
+      throw new IllegalArgumentException(
+          "'l7' may only be specified when a 'l7proto' is also specified");
     }
     if (l7Types > 1) {
-      throw new IllegalArgumentException("multiple L7 protocol rule types specified in single rule");
+      throw new IllegalArgumentException(
+          "multiple L7 protocol rule types specified in single rule");
     }
     boolean hasDns = dns != null && !dns.isEmpty();
     boolean hasRules = dns != null || http != null || otherL7;
@@ -217,9 +229,13 @@ final class PortRule {
     return new PortProtocol(port, n, endPort, proto);
   }
 
-  /** {@code iana.IsSvcName}: 1-15 characters of a-z, 0-9 and inner single hyphens, with a letter. */
+  /**
+   * {@code iana.IsSvcName}: 1-15 characters of a-z, 0-9 and inner single hyphens, with a letter.
+   */
   static boolean isSvcName(String s) {
-    return SVC_NAME.matcher(s).matches() && !s.contains("--") && s.chars().anyMatch(Character::isLetter);
+    return SVC_NAME.matcher(s).matches()
+        && !s.contains("--")
+        && s.chars().anyMatch(Character::isLetter);
   }
 
   /** {@code ParseL4Proto}: empty is ANY; case is fixed up. */
@@ -242,7 +258,10 @@ final class PortRule {
     }
   }
 
-  /** The port entry covering {@code port}/{@code proto}, or null. With no ports but L7 rules: all ports. */
+  /**
+   * The port entry covering {@code port}/{@code proto}, or null. With no ports but L7 rules: all
+   * ports.
+   */
   PortProtocol covering(int port, Protocol proto, Peer dstPod) {
     if (ports.isEmpty()) {
       return hasL7() ? new PortProtocol("0", 0, 0, "ANY") : null;

@@ -69,8 +69,10 @@ final class RuleElement {
   final List<String> entities;
   final List<FqdnPattern> fqdns;
   final List<PortRule> toPorts;
+
   /** Whether it has {@code icmps} (and so, without {@code toPorts}, allows only ICMP). */
   final boolean icmp;
+
   final String unmodelled;
 
   RuleElement(
@@ -131,7 +133,11 @@ final class RuleElement {
           }
         }
         if (req) {
-          return (ingress ? "fromEndpoints" : "toEndpoints") + "[" + i + "] " + s
+          return (ingress ? "fromEndpoints" : "toEndpoints")
+              + "["
+              + i
+              + "] "
+              + s
               + (requirements.isEmpty() ? "" : " with requirements " + requirements);
         }
       }
@@ -153,7 +159,12 @@ final class RuleElement {
       for (FqdnPattern f : fqdns) {
         for (String name : learned) {
           if (f.matches(name) && dns.resolve(name).map(peer.ip()::equals).orElse(false)) {
-            return "toFQDNs " + f + " (" + name + " resolved to " + peer.ip()
+            return "toFQDNs "
+                + f
+                + " ("
+                + name
+                + " resolved to "
+                + peer.ip()
                 + " through the DNS proxy)";
           }
         }

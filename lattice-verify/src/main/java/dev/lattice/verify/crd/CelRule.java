@@ -60,8 +60,8 @@ final class CelRule {
   }
 
   /**
-   * Parses a Kubernetes {@code fieldPath} ({@code .spec.ports}, {@code .labels['a.b/c']},
-   * {@code .items[0]}); null when it is malformed.
+   * Parses a Kubernetes {@code fieldPath} ({@code .spec.ports}, {@code .labels['a.b/c']}, {@code
+   * .items[0]}); null when it is malformed.
    */
   static List<Segment> parseFieldPath(String text) {
     List<Segment> out = new java.util.ArrayList<>();

@@ -15,9 +15,9 @@ import java.util.Map;
  * the API server prunes them before validation; arrays become lists; integers become {@code int}
  * ({@code long}), also for an integral JSON number like {@code 80.0} under {@code type: integer};
  * values under {@code type: number} become {@code double}; {@code x-kubernetes-int-or-string}
- * values stay an {@code int} or a {@code string}. Strings with {@code format: date-time} or
- * {@code duration} stay strings (Kubernetes would give timestamps/durations; no rule in the
- * checked CRDs uses them).
+ * values stay an {@code int} or a {@code string}. Strings with {@code format: date-time} or {@code
+ * duration} stay strings (Kubernetes would give timestamps/durations; no rule in the checked CRDs
+ * uses them).
  */
 final class CelValues {
   private CelValues() {}

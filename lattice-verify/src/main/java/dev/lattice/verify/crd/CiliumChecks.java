@@ -6,18 +6,25 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What the Cilium agent rejects although the CRD schema lets it through (Cilium 1.18,
- * {@code pkg/policy/api/rule_validation.go}: {@code Rule.Sanitize} and the {@code sanitize}
- * methods of ingress/egress rules, port rules and port protocols). A rejected rule makes the agent
- * drop the whole policy, so each of these is as fatal as a schema error. Reported with rule
- * {@code controller-check}; the list is in {@link CrdConformance}.
+ * What the Cilium agent rejects although the CRD schema lets it through (Cilium 1.18, {@code
+ * pkg/policy/api/rule_validation.go}: {@code Rule.Sanitize} and the {@code sanitize} methods of
+ * ingress/egress rules, port rules and port protocols). A rejected rule makes the agent drop the
+ * whole policy, so each of these is as fatal as a schema error. Reported with rule {@code
+ * controller-check}; the list is in {@link CrdConformance}.
  */
 final class CiliumChecks {
   private static final List<String> INGRESS_PEERS =
-      List.of("fromEndpoints", "fromCIDR", "fromCIDRSet", "fromEntities", "fromNodes", "fromGroups");
+      List.of(
+          "fromEndpoints", "fromCIDR", "fromCIDRSet", "fromEntities", "fromNodes", "fromGroups");
   private static final List<String> EGRESS_PEERS =
       List.of(
-          "toEndpoints", "toCIDR", "toCIDRSet", "toEntities", "toServices", "toFQDNs", "toGroups",
+          "toEndpoints",
+          "toCIDR",
+          "toCIDRSet",
+          "toEntities",
+          "toServices",
+          "toFQDNs",
+          "toGroups",
           "toNodes");
 
   /** RFC 6335 service name, as Cilium's {@code iana.IsSvcName}: 1..15 chars, a letter, no "--". */
@@ -30,8 +37,11 @@ final class CiliumChecks {
   static void check(JsonNode doc, Report r) {
     JsonNode spec = doc.get("spec");
     JsonNode rules = doc.get("specs");
-    if ((spec == null || spec.isNull()) && (rules == null || !rules.isArray() || rules.size() == 0)) {
-      r.add(FieldPath.ROOT.field("spec"), Report.CONTROLLER,
+    if ((spec == null || spec.isNull())
+        && (rules == null || !rules.isArray() || rules.size() == 0)) {
+      r.add(
+          FieldPath.ROOT.field("spec"),
+          Report.CONTROLLER,
           "a Cilium policy needs spec or specs; the agent rejects it (\"Invalid CiliumNetworkPolicy spec(s): "
               + "empty policy\")");
     }
@@ -59,7 +69,13 @@ final class CiliumChecks {
   }
 
   private static void section(
-      JsonNode rule, String name, boolean ingress, boolean allow, boolean hostPolicy, FieldPath p, Report r) {
+      JsonNode rule,
+      String name,
+      boolean ingress,
+      boolean allow,
+      boolean hostPolicy,
+      FieldPath p,
+      Report r) {
     JsonNode list = rule.get(name);
     if (list == null || !list.isArray()) {
       return;
@@ -73,7 +89,13 @@ final class CiliumChecks {
   }
 
   private static void element(
-      JsonNode e, String section, boolean ingress, boolean allow, boolean hostPolicy, FieldPath p, Report r) {
+      JsonNode e,
+      String section,
+      boolean ingress,
+      boolean allow,
+      boolean hostPolicy,
+      FieldPath p,
+      Report r) {
     JsonNode toPorts = e.get("toPorts");
     boolean hasPorts = toPorts != null && toPorts.isArray() && toPorts.size() > 0;
     if (allow) {
@@ -85,22 +107,38 @@ final class CiliumChecks {
       }
       if (peers.size() > 1) {
         String combined = String.join(" and ", peers);
-        String fqdn = peers.contains("toFQDNs")
-            ? " toFQDNs cannot be combined with any other L3 field (SEMANTICS.md C13)."
-            : "";
-        r.add(p, Report.CONTROLLER,
-            "one " + section + " rule combines " + combined + "; Cilium rejects the whole policy "
-                + "(\"Combining " + peers.get(0) + " and " + peers.get(1) + " is not supported yet\")."
-                + fqdn + " Emit one rule element per kind of peer (SEMANTICS.md R1).");
+        String fqdn =
+            peers.contains("toFQDNs")
+                ? " toFQDNs cannot be combined with any other L3 field (SEMANTICS.md C13)."
+                : "";
+        r.add(
+            p,
+            Report.CONTROLLER,
+            "one "
+                + section
+                + " rule combines "
+                + combined
+                + "; Cilium rejects the whole policy "
+                + "(\"Combining "
+                + peers.get(0)
+                + " and "
+                + peers.get(1)
+                + " is not supported yet\")."
+                + fqdn
+                + " Emit one rule element per kind of peer (SEMANTICS.md R1).");
       }
       if (!ingress && nonEmptyArray(e.get("toServices")) && hasPorts) {
-        r.add(p, Report.CONTROLLER,
+        r.add(
+            p,
+            Report.CONTROLLER,
             "toServices cannot be combined with toPorts; Cilium rejects the policy "
                 + "(\"Combining ToServices and ToPorts is not supported yet\")");
       }
     }
     if (nonEmptyArray(e.get("icmps")) && hasPorts) {
-      r.add(p, Report.CONTROLLER,
+      r.add(
+          p,
+          Report.CONTROLLER,
           "icmps and toPorts in one rule; Cilium rejects the policy (\"The ICMPs block may only be "
               + "present without ToPorts. Define a separate rule to use ToPorts.\")");
     }
@@ -138,49 +176,72 @@ final class CiliumChecks {
       }
       Formats.Prefix ex = Formats.parseCidr(x.textValue());
       if (ex == null) {
-        r.add(p.field("except").index(i), Report.CONTROLLER,
-            "expected a CIDR prefix, found " + Json.quote(x.textValue()) + "; Cilium rejects the policy");
+        r.add(
+            p.field("except").index(i),
+            Report.CONTROLLER,
+            "expected a CIDR prefix, found "
+                + Json.quote(x.textValue())
+                + "; Cilium rejects the policy");
       } else if (!allow.contains(ex)) {
-        r.add(p.field("except").index(i), Report.CONTROLLER,
-            "except prefix " + x.textValue() + " is not inside cidr " + c.get("cidr").textValue()
+        r.add(
+            p.field("except").index(i),
+            Report.CONTROLLER,
+            "except prefix "
+                + x.textValue()
+                + " is not inside cidr "
+                + c.get("cidr").textValue()
                 + "; Cilium rejects the policy (\"allow CIDR prefix does not contain exclude CIDR prefix\")");
       }
     }
   }
 
-  private static void portRule(JsonNode pr, boolean ingress, boolean hostPolicy, FieldPath p, Report r) {
+  private static void portRule(
+      JsonNode pr, boolean ingress, boolean hostPolicy, FieldPath p, Report r) {
     JsonNode rules = pr.get("rules");
     boolean dns = rules != null && nonEmptyArray(rules.get("dns"));
-    boolean l7 = rules != null
-        && (nonEmptyArray(rules.get("http"))
-            || nonEmptyArray(rules.get("kafka"))
-            || dns
-            || (textual(rules.get("l7proto")) && !rules.get("l7proto").textValue().isEmpty())
-            || nonEmptyArray(rules.get("l7")));
+    boolean l7 =
+        rules != null
+            && (nonEmptyArray(rules.get("http"))
+                || nonEmptyArray(rules.get("kafka"))
+                || dns
+                || (textual(rules.get("l7proto")) && !rules.get("l7proto").textValue().isEmpty())
+                || nonEmptyArray(rules.get("l7")));
     FieldPath rulesPath = p.field("rules");
     if (ingress && dns) {
-      r.add(rulesPath.field("dns"), Report.CONTROLLER,
+      r.add(
+          rulesPath.field("dns"),
+          Report.CONTROLLER,
           "DNS rules are not allowed on ingress; Cilium rejects the policy");
     }
     JsonNode serverNames = pr.get("serverNames");
     if (serverNames != null && serverNames.isArray()) {
       for (int i = 0; i < serverNames.size(); i++) {
         if (serverNames.get(i).isTextual() && serverNames.get(i).textValue().isEmpty()) {
-          r.add(p.field("serverNames").index(i), Report.CONTROLLER,
+          r.add(
+              p.field("serverNames").index(i),
+              Report.CONTROLLER,
               "empty server name; Cilium rejects the policy (\"Empty server name is not allowed\")");
         }
       }
       if (serverNames.size() > 0 && l7 && !present(pr.get("terminatingTLS"))) {
-        r.add(p.field("serverNames"), Report.CONTROLLER,
+        r.add(
+            p.field("serverNames"),
+            Report.CONTROLLER,
             "serverNames with L7 rules need terminatingTLS; Cilium rejects the policy");
       }
     }
     if (present(pr.get("listener"))) {
       if (ingress) {
-        r.add(p.field("listener"), Report.CONTROLLER, "a listener is not allowed on ingress; Cilium rejects the policy");
+        r.add(
+            p.field("listener"),
+            Report.CONTROLLER,
+            "a listener is not allowed on ingress; Cilium rejects the policy");
       }
       if (l7) {
-        r.add(p.field("listener"), Report.CONTROLLER, "a listener is not allowed with L7 rules; Cilium rejects the policy");
+        r.add(
+            p.field("listener"),
+            Report.CONTROLLER,
+            "a listener is not allowed with L7 rules; Cilium rejects the policy");
       }
     }
     boolean haveZeroPort = false;
@@ -195,42 +256,64 @@ final class CiliumChecks {
       haveZeroPort |= portProtocol(pp, dns, at, r);
       // L7 rules other than DNS need TCP; a missing protocol means ANY.
       if (l7 && !dns) {
-        String protocol = textual(pp.get("protocol")) && !pp.get("protocol").textValue().isEmpty()
-            ? pp.get("protocol").textValue() : "ANY";
+        String protocol =
+            textual(pp.get("protocol")) && !pp.get("protocol").textValue().isEmpty()
+                ? pp.get("protocol").textValue()
+                : "ANY";
         if (!protocol.equalsIgnoreCase("TCP")) {
-          r.add(at.field("protocol"), Report.CONTROLLER,
-              "L7 rules need protocol TCP, found " + protocol + (pp.has("protocol") ? "" : " (protocol unset)")
-                  + "; Cilium rejects the policy (\"L7 rules can only apply to TCP (not " + protocol
+          r.add(
+              at.field("protocol"),
+              Report.CONTROLLER,
+              "L7 rules need protocol TCP, found "
+                  + protocol
+                  + (pp.has("protocol") ? "" : " (protocol unset)")
+                  + "; Cilium rejects the policy (\"L7 rules can only apply to TCP (not "
+                  + protocol
                   + ") except for DNS rules\")");
         }
       }
     }
     if (l7) {
       if (haveZeroPort) {
-        r.add(rulesPath, Report.CONTROLLER,
+        r.add(
+            rulesPath,
+            Report.CONTROLLER,
             "L7 rules on a port entry with port \"0\" (all ports); Cilium rejects the policy "
                 + "(\"L7 rules can not be used when a port is 0\")");
       }
       if (dns && portCount == 0) {
-        r.add(rulesPath.field("dns"), Report.CONTROLLER,
+        r.add(
+            rulesPath.field("dns"),
+            Report.CONTROLLER,
             "DNS rules need an explicit port (53); Cilium rejects the policy (\"Port 53 must be specified for DNS rules\")");
       }
       if (hostPolicy) {
-        r.add(rulesPath, Report.CONTROLLER,
+        r.add(
+            rulesPath,
+            Report.CONTROLLER,
             "a host policy (nodeSelector) cannot carry L7 rules; Cilium rejects the policy");
       }
     }
-    if (rules != null && rules.isObject() && present(rules.get("l7"))
+    if (rules != null
+        && rules.isObject()
+        && present(rules.get("l7"))
         && !(textual(rules.get("l7proto")) && !rules.get("l7proto").textValue().isEmpty())) {
-      r.add(rulesPath.field("l7"), Report.CONTROLLER, "'l7' needs 'l7proto'; Cilium rejects the policy");
+      r.add(
+          rulesPath.field("l7"),
+          Report.CONTROLLER,
+          "'l7' needs 'l7proto'; Cilium rejects the policy");
     }
   }
 
   /** Checks one {@code ports[]} entry; returns true when its port is "0" (all ports). */
   private static boolean portProtocol(JsonNode pp, boolean dns, FieldPath p, Report r) {
     JsonNode portNode = pp.get("port");
-    if (portNode == null || portNode.isNull() || (portNode.isTextual() && portNode.textValue().isEmpty())) {
-      r.add(p.field("port"), Report.CONTROLLER,
+    if (portNode == null
+        || portNode.isNull()
+        || (portNode.isTextual() && portNode.textValue().isEmpty())) {
+      r.add(
+          p.field("port"),
+          Report.CONTROLLER,
           "a port entry without port; Cilium rejects the whole policy (\"Port must be specified\")");
       return false;
     }
@@ -242,21 +325,32 @@ final class CiliumChecks {
       return false; // a named container port; endPort is ignored for it
     }
     if (!Formats.allDigits(port)) {
-      r.add(p.field("port"), Report.CONTROLLER,
+      r.add(
+          p.field("port"),
+          Report.CONTROLLER,
           "expected a port number 0..65535 or an IANA service name (1-15 letters, digits and single '-', "
-              + "with a letter), found " + Json.quote(port) + "; Cilium rejects the whole policy");
+              + "with a letter), found "
+              + Json.quote(port)
+              + "; Cilium rejects the whole policy");
       return false;
     }
     if (port.length() > 1 && port.charAt(0) == '0') {
-      r.add(p.field("port"), Report.CONTROLLER,
-          "port " + Json.quote(port) + " has a leading zero; Cilium parses it with base prefix (octal), "
+      r.add(
+          p.field("port"),
+          Report.CONTROLLER,
+          "port "
+              + Json.quote(port)
+              + " has a leading zero; Cilium parses it with base prefix (octal), "
               + "not as the decimal port you meant");
       return false;
     }
     long value = port.length() > 6 ? Long.MAX_VALUE : Long.parseLong(port);
     if (value > 65535) {
-      r.add(p.field("port"), Report.CONTROLLER,
-          "expected a port 1..65535 (or \"0\" for all ports), found " + Json.quote(port)
+      r.add(
+          p.field("port"),
+          Report.CONTROLLER,
+          "expected a port 1..65535 (or \"0\" for all ports), found "
+              + Json.quote(port)
               + "; Cilium rejects the whole policy (\"Unable to parse port\")");
       return false;
     }
@@ -264,12 +358,24 @@ final class CiliumChecks {
     if (endPort != null && endPort.isNumber() && Json.isWholeNumber(endPort)) {
       long end = endPort.longValue();
       if (end != 0 && end < value) {
-        r.add(p.field("endPort"), Report.CONTROLLER,
-            "endPort " + end + " is lower than port " + value + "; a port range must end at or after its start");
+        r.add(
+            p.field("endPort"),
+            Report.CONTROLLER,
+            "endPort "
+                + end
+                + " is lower than port "
+                + value
+                + "; a port range must end at or after its start");
       }
       if (dns && end > value) {
-        r.add(p.field("endPort"), Report.CONTROLLER,
-            "DNS rules do not support port ranges (endPort " + end + " > port " + value + "); Cilium rejects the policy");
+        r.add(
+            p.field("endPort"),
+            Report.CONTROLLER,
+            "DNS rules do not support port ranges (endPort "
+                + end
+                + " > port "
+                + value
+                + "); Cilium rejects the policy");
       }
     }
     return value == 0;

@@ -41,22 +41,22 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>The document: a JSON object ({@code type}); {@code apiVersion} and {@code kind} present
  *       ({@code required}); a CRD for the apiVersion's group and the kind ({@code unknown-kind});
- *       the apiVersion's version served by it ({@code unserved-version}); no {@code status}
- *       ({@code forbidden}: rendered documents carry no status).
+ *       the apiVersion's version served by it ({@code unserved-version}); no {@code status} ({@code
+ *       forbidden}: rendered documents carry no status).
  *   <li>{@code metadata}, as the API server validates ObjectMeta ({@code metadata}, {@code
  *       required}, {@code type}, {@code unknown-field}): {@code name} required, a DNS-1123
  *       subdomain of at most 253 characters; {@code namespace} required on namespaced kinds and a
- *       DNS-1123 label, forbidden on cluster-scoped kinds such as
- *       CiliumClusterwideNetworkPolicy ({@code forbidden}); label keys and annotation keys
- *       qualified names, label values at most 63 characters of {@code [A-Za-z0-9_.-]} starting and
- *       ending alphanumeric; annotations at most 256 KiB.
- *   <li>The served version's structural schema: {@code type} (integer vs number; an integral
- *       {@code 80.0} counts as integer, as Kubernetes decodes it), {@code required}, unknown
- *       fields ({@code unknown-field}, as with {@code kubectl}'s strict field validation) unless
- *       {@code x-kubernetes-preserve-unknown-fields} or {@code additionalProperties} allows them,
- *       {@code additionalProperties}, {@code items}, {@code enum}, {@code pattern} (RE2 semantics
- *       and unanchored search, exactly as Go's regexp, which Kubernetes uses), {@code
- *       minLength}/{@code maxLength} (in code points), {@code minimum}/{@code maximum}/{@code
+ *       DNS-1123 label, forbidden on cluster-scoped kinds such as CiliumClusterwideNetworkPolicy
+ *       ({@code forbidden}); label keys and annotation keys qualified names, label values at most
+ *       63 characters of {@code [A-Za-z0-9_.-]} starting and ending alphanumeric; annotations at
+ *       most 256 KiB.
+ *   <li>The served version's structural schema: {@code type} (integer vs number; an integral {@code
+ *       80.0} counts as integer, as Kubernetes decodes it), {@code required}, unknown fields
+ *       ({@code unknown-field}, as with {@code kubectl}'s strict field validation) unless {@code
+ *       x-kubernetes-preserve-unknown-fields} or {@code additionalProperties} allows them, {@code
+ *       additionalProperties}, {@code items}, {@code enum}, {@code pattern} (RE2 semantics and
+ *       unanchored search, exactly as Go's regexp, which Kubernetes uses), {@code minLength}/{@code
+ *       maxLength} (in code points), {@code minimum}/{@code maximum}/{@code
  *       exclusiveMinimum}/{@code exclusiveMaximum}, {@code multipleOf}, {@code minItems}/{@code
  *       maxItems}, {@code minProperties}/{@code maxProperties}, {@code uniqueItems}, {@code
  *       allOf}/{@code anyOf}/{@code oneOf}/{@code not} (in general, not only over {@code
@@ -70,40 +70,38 @@ import java.util.stream.Stream;
  *       {@code self} bound to the value at its schema node; the message is the rule's {@code
  *       messageExpression}, else its {@code message}, else {@code failed rule: <rule>}, and the
  *       path honours {@code fieldPath}. Transition rules (those that use {@code oldSelf}) are
- *       compiled but not evaluated: there is no old object on create. As in Kubernetes, a
- *       {@code type}, {@code required}, {@code enum}, {@code maxLength}, {@code maxItems} or
- *       {@code maxProperties} error anywhere blocks all CEL rules (one note at the document says
- *       so), and a rule whose evaluation fails (e.g. it reads an absent field) rejects the object
- *       too.
+ *       compiled but not evaluated: there is no old object on create. As in Kubernetes, a {@code
+ *       type}, {@code required}, {@code enum}, {@code maxLength}, {@code maxItems} or {@code
+ *       maxProperties} error anywhere blocks all CEL rules (one note at the document says so), and
+ *       a rule whose evaluation fails (e.g. it reads an absent field) rejects the object too.
  *   <li>Controller-side checks ({@code controller-check}) that the schema lets through but the
  *       controller rejects. Cilium agent (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy;
- *       {@code spec} and every {@code specs[]} entry): neither {@code spec} nor {@code specs}
- *       (an empty policy), a port that is neither {@code "0"}..{@code
- *       "65535"} nor an IANA service name ({@code "70000"}; {@code "0"} means all ports and a named
- *       port is fine), a port with a leading zero (parsed as octal), a port entry without {@code
- *       port}, {@code endPort} lower than {@code port}, two kinds of L3 peer in one ingress/egress
- *       element ({@code fromEndpoints} + {@code fromCIDRSet}, ...; SEMANTICS.md R1), {@code
- *       toFQDNs} with another L3 field (C13), {@code toServices} with {@code toPorts}, {@code
- *       icmps} with {@code toPorts}, L7 {@code rules} on a port entry whose protocol is not TCP
- *       (unset means ANY; DNS rules excepted) or whose port is {@code "0"} (C11), DNS rules on
- *       ingress, DNS rules without a port or with a port range, L7 rules in a host policy
- *       ({@code nodeSelector}), {@code l7} without {@code l7proto}, a listener on ingress or with
- *       L7 rules, empty or L7-without-TLS {@code serverNames}, an {@code except} prefix outside its
- *       {@code cidr}. Istio webhook: on an AuthorizationPolicy, {@code selector} together with
- *       {@code targetRef}/{@code targetRefs} (also caught by the CRD's CEL rule), a targetRef
- *       without name, with a namespace, or to a kind other than Gateway, GatewayClass, Service or
- *       ServiceEntry, a wildcard or empty key in {@code selector.matchLabels}, empty strings in any
- *       source or operation list (an empty principal, namespace, port, method, path, host, ...),
- *       ports outside 1..65535 in {@code to.operation.ports}/{@code notPorts} and in a {@code
- *       destination.port} condition, malformed IPs/CIDRs in {@code ipBlocks}-like fields and IP
- *       conditions, malformed {@code serviceAccounts}, {@code serviceAccounts} combined with
- *       principals/namespaces, an empty {@code from}/{@code to} list, a {@code from} without
- *       source or with an empty one, a {@code to} without operation or with an empty one,
- *       unsupported path templates, condition keys istiod does not know or without values, DENY or
- *       CUSTOM without rules, CUSTOM without {@code provider.name}, {@code provider} on a
- *       non-CUSTOM policy; on a PeerAuthentication, {@code portLevelMtls} without a {@code
- *       selector} with matchLabels, an empty {@code portLevelMtls}, keys outside 1..65535, and the
- *       same selector checks.
+ *       {@code spec} and every {@code specs[]} entry): neither {@code spec} nor {@code specs} (an
+ *       empty policy), a port that is neither {@code "0"}..{@code "65535"} nor an IANA service name
+ *       ({@code "70000"}; {@code "0"} means all ports and a named port is fine), a port with a
+ *       leading zero (parsed as octal), a port entry without {@code port}, {@code endPort} lower
+ *       than {@code port}, two kinds of L3 peer in one ingress/egress element ({@code
+ *       fromEndpoints} + {@code fromCIDRSet}, ...; SEMANTICS.md R1), {@code toFQDNs} with another
+ *       L3 field (C13), {@code toServices} with {@code toPorts}, {@code icmps} with {@code
+ *       toPorts}, L7 {@code rules} on a port entry whose protocol is not TCP (unset means ANY; DNS
+ *       rules excepted) or whose port is {@code "0"} (C11), DNS rules on ingress, DNS rules without
+ *       a port or with a port range, L7 rules in a host policy ({@code nodeSelector}), {@code l7}
+ *       without {@code l7proto}, a listener on ingress or with L7 rules, empty or L7-without-TLS
+ *       {@code serverNames}, an {@code except} prefix outside its {@code cidr}. Istio webhook: on
+ *       an AuthorizationPolicy, {@code selector} together with {@code targetRef}/{@code targetRefs}
+ *       (also caught by the CRD's CEL rule), a targetRef without name, with a namespace, or to a
+ *       kind other than Gateway, GatewayClass, Service or ServiceEntry, a wildcard or empty key in
+ *       {@code selector.matchLabels}, empty strings in any source or operation list (an empty
+ *       principal, namespace, port, method, path, host, ...), ports outside 1..65535 in {@code
+ *       to.operation.ports}/{@code notPorts} and in a {@code destination.port} condition, malformed
+ *       IPs/CIDRs in {@code ipBlocks}-like fields and IP conditions, malformed {@code
+ *       serviceAccounts}, {@code serviceAccounts} combined with principals/namespaces, an empty
+ *       {@code from}/{@code to} list, a {@code from} without source or with an empty one, a {@code
+ *       to} without operation or with an empty one, unsupported path templates, condition keys
+ *       istiod does not know or without values, DENY or CUSTOM without rules, CUSTOM without {@code
+ *       provider.name}, {@code provider} on a non-CUSTOM policy; on a PeerAuthentication, {@code
+ *       portLevelMtls} without a {@code selector} with matchLabels, an empty {@code portLevelMtls},
+ *       keys outside 1..65535, and the same selector checks.
  * </ul>
  *
  * <h2>What is deliberately not checked</h2>
@@ -123,7 +121,8 @@ public final class CrdConformance {
   private final int ruleCount;
   private final int transitionRuleCount;
 
-  private CrdConformance(Path directory, Map<String, Crd> crds, int ruleCount, int transitionRuleCount) {
+  private CrdConformance(
+      Path directory, Map<String, Crd> crds, int ruleCount, int transitionRuleCount) {
     this.directory = directory;
     this.crds = Collections.unmodifiableMap(new TreeMap<>(crds));
     this.ruleCount = ruleCount;
@@ -131,8 +130,8 @@ public final class CrdConformance {
   }
 
   /**
-   * The CRD directory: system property {@code lattice.crds}, else {@code ../shared/crds}
-   * relative to the working directory.
+   * The CRD directory: system property {@code lattice.crds}, else {@code ../shared/crds} relative
+   * to the working directory.
    */
   public static Path defaultDirectory() {
     String configured = System.getProperty(CRDS_PROPERTY);
@@ -152,17 +151,26 @@ public final class CrdConformance {
     Objects.requireNonNull(crdDir, "crdDir");
     Path dir = crdDir.toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("CRD directory " + dir + " does not exist (system property "
-          + CRDS_PROPERTY + " names it; default " + DEFAULT_CRDS + ")");
+      throw new IllegalArgumentException(
+          "CRD directory "
+              + dir
+              + " does not exist (system property "
+              + CRDS_PROPERTY
+              + " names it; default "
+              + DEFAULT_CRDS
+              + ")");
     }
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(f -> {
-            String n = f.getFileName().toString();
-            return Files.isRegularFile(f) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
-          })
-          .sorted()
-          .collect(Collectors.toList());
+      files =
+          s.filter(
+                  f -> {
+                    String n = f.getFileName().toString();
+                    return Files.isRegularFile(f)
+                        && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+                  })
+              .sorted()
+              .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list CRD directory " + dir, e);
     }
@@ -173,11 +181,15 @@ public final class CrdConformance {
     for (Path file : files) {
       String name = file.getFileName().toString();
       int index = 0;
-      try (MappingIterator<JsonNode> docs = yaml.readerFor(JsonNode.class).readValues(file.toFile())) {
+      try (MappingIterator<JsonNode> docs =
+          yaml.readerFor(JsonNode.class).readValues(file.toFile())) {
         while (docs.hasNextValue()) {
           JsonNode doc = docs.nextValue();
           String where = name + (index++ > 0 ? "#" + index : "");
-          if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isObject() && doc.isEmpty())) {
+          if (doc == null
+              || doc.isNull()
+              || doc.isMissingNode()
+              || (doc.isObject() && doc.isEmpty())) {
             continue;
           }
           Crd crd = readCrd(doc, where, compiler);
@@ -197,9 +209,15 @@ public final class CrdConformance {
       throw new IllegalArgumentException("no CustomResourceDefinition found in " + dir);
     }
     if (!errors.isEmpty()) {
-      throw new IllegalStateException("cannot check against the CRDs in " + dir + " faithfully ("
-          + errors.size() + " problem" + (errors.size() == 1 ? "" : "s") + "):\n  "
-          + String.join("\n  ", errors));
+      throw new IllegalStateException(
+          "cannot check against the CRDs in "
+              + dir
+              + " faithfully ("
+              + errors.size()
+              + " problem"
+              + (errors.size() == 1 ? "" : "s")
+              + "):\n  "
+              + String.join("\n  ", errors));
     }
     return new CrdConformance(dir, crds, compiler.ruleCount(), compiler.transitionRuleCount());
   }
@@ -208,15 +226,19 @@ public final class CrdConformance {
     List<String> errors = compiler.errors();
     if (!"CustomResourceDefinition".equals(doc.path("kind").asText())
         || !doc.path("apiVersion").asText().startsWith("apiextensions.k8s.io/")) {
-      errors.add(where + ": not a CustomResourceDefinition (kind " + Json.describe(doc.get("kind")) + ")");
+      errors.add(
+          where + ": not a CustomResourceDefinition (kind " + Json.describe(doc.get("kind")) + ")");
       return null;
     }
     JsonNode spec = doc.path("spec");
     String group = spec.path("group").asText("");
     String kind = spec.path("names").path("kind").asText("");
     String scope = spec.path("scope").asText("");
-    if (group.isEmpty() || kind.isEmpty() || !(scope.equals("Namespaced") || scope.equals("Cluster"))) {
-      errors.add(where + ": CRD without spec.group, spec.names.kind or a Namespaced/Cluster spec.scope");
+    if (group.isEmpty()
+        || kind.isEmpty()
+        || !(scope.equals("Namespaced") || scope.equals("Cluster"))) {
+      errors.add(
+          where + ": CRD without spec.group, spec.names.kind or a Namespaced/Cluster spec.scope");
       return null;
     }
     Map<String, Schema> served = new LinkedHashMap<>();
@@ -247,7 +269,10 @@ public final class CrdConformance {
     Report r = Report.collecting();
     FieldPath root = FieldPath.ROOT;
     if (!document.isObject()) {
-      r.add(root, Report.TYPE, "expected a Kubernetes object (a JSON object), found " + Json.describe(document));
+      r.add(
+          root,
+          Report.TYPE,
+          "expected a Kubernetes object (a JSON object), found " + Json.describe(document));
       return List.copyOf(r.list());
     }
     JsonNode apiVersion = document.get("apiVersion");
@@ -261,21 +286,41 @@ public final class CrdConformance {
     String version = av.substring(slash + 1);
     Crd crd = crds.get(Crd.key(group, kind.textValue()));
     if (crd == null) {
-      r.add(root.field("kind"), Report.UNKNOWN_KIND, "no CRD in " + directory + " defines kind "
-          + Json.quote(kind.textValue()) + " in group " + Json.quote(group) + " (apiVersion " + Json.quote(av)
-          + "); known: " + String.join(", ", crds.keySet()));
+      r.add(
+          root.field("kind"),
+          Report.UNKNOWN_KIND,
+          "no CRD in "
+              + directory
+              + " defines kind "
+              + Json.quote(kind.textValue())
+              + " in group "
+              + Json.quote(group)
+              + " (apiVersion "
+              + Json.quote(av)
+              + "); known: "
+              + String.join(", ", crds.keySet()));
       return List.copyOf(r.list());
     }
     Schema schema = crd.served.get(version);
     if (schema == null) {
-      r.add(root.field("apiVersion"), Report.UNSERVED_VERSION, crd.kind + " (" + crd.group + ") serves versions "
-          + crd.served.keySet().stream().sorted().collect(Collectors.toList()) + ", found " + Json.quote(version)
-          + (crd.allVersions.contains(version) ? " (defined but not served)" : ""));
+      r.add(
+          root.field("apiVersion"),
+          Report.UNSERVED_VERSION,
+          crd.kind
+              + " ("
+              + crd.group
+              + ") serves versions "
+              + crd.served.keySet().stream().sorted().collect(Collectors.toList())
+              + ", found "
+              + Json.quote(version)
+              + (crd.allVersions.contains(version) ? " (defined but not served)" : ""));
       return List.copyOf(r.list());
     }
     ObjectMetaCheck.check(document.get("metadata"), crd.namespaced, crd.kind, r);
     if (document.has("status")) {
-      r.add(root.field("status"), Report.FORBIDDEN,
+      r.add(
+          root.field("status"),
+          Report.FORBIDDEN,
           "rendered documents must not carry status (the controller writes it), found "
               + Json.describe(document.get("status")));
     }
@@ -305,11 +350,17 @@ public final class CrdConformance {
 
   private static boolean identity(JsonNode value, String field, Report r) {
     if (value == null || value.isNull()) {
-      r.add(FieldPath.ROOT.field(field), Report.REQUIRED, "required field '" + field + "' is missing");
+      r.add(
+          FieldPath.ROOT.field(field),
+          Report.REQUIRED,
+          "required field '" + field + "' is missing");
       return false;
     }
     if (!value.isTextual() || value.textValue().isEmpty()) {
-      r.add(FieldPath.ROOT.field(field), Report.TYPE, "expected a non-empty string, found " + Json.describe(value));
+      r.add(
+          FieldPath.ROOT.field(field),
+          Report.TYPE,
+          "expected a non-empty string, found " + Json.describe(value));
       return false;
     }
     return true;
@@ -319,8 +370,8 @@ public final class CrdConformance {
    * The document as the schema walk sees it. {@code apiVersion}, {@code kind} and {@code metadata}
    * are part of every Kubernetes object whether or not the CRD's schema declares them (Istio's do
    * not): they are kept only where the schema declares them, with ObjectMeta replaced by {@code {}}
-   * because it is checked separately (a CRD schema may only say {@code type: object} for it). Status
-   * is reported as forbidden and not walked (nor defaulted).
+   * because it is checked separately (a CRD schema may only say {@code type: object} for it).
+   * Status is reported as forbidden and not walked (nor defaulted).
    */
   private static JsonNode schemaView(Schema schema, JsonNode doc) {
     ObjectNode view = JsonNodeFactory.instance.objectNode();
@@ -362,7 +413,9 @@ public final class CrdConformance {
     return ruleCount;
   }
 
-  /** Of those, the transition rules (using {@code oldSelf}), which are never evaluated on create. */
+  /**
+   * Of those, the transition rules (using {@code oldSelf}), which are never evaluated on create.
+   */
   int transitionRuleCount() {
     return transitionRuleCount;
   }

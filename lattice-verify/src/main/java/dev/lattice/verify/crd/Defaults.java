@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * Structural defaulting, as the API server applies it before validation: a property with a
- * {@code default} that is absent (or a null where the property is not nullable) gets a copy of
- * the default; then defaulting recurses into every present field, item and map value, including
- * the defaults just inserted. Rules such as the Gateway's {@code self.mode == 'Terminate'} rely on
- * it. The document's top-level {@code status} is never inserted from its default: rendered
- * documents carry no status, and on create the API server resets it anyway.
+ * Structural defaulting, as the API server applies it before validation: a property with a {@code
+ * default} that is absent (or a null where the property is not nullable) gets a copy of the
+ * default; then defaulting recurses into every present field, item and map value, including the
+ * defaults just inserted. Rules such as the Gateway's {@code self.mode == 'Terminate'} rely on it.
+ * The document's top-level {@code status} is never inserted from its default: rendered documents
+ * carry no status, and on create the API server resets it anyway.
  */
 final class Defaults {
   private Defaults() {}

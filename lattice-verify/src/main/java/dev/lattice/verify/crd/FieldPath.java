@@ -1,8 +1,8 @@
 package dev.lattice.verify.crd;
 
 /**
- * An immutable, lazily rendered field path: a chain of segments that is only turned into a
- * string when a violation is reported, so walking a valid document allocates little.
+ * An immutable, lazily rendered field path: a chain of segments that is only turned into a string
+ * when a violation is reported, so walking a valid document allocates little.
  */
 final class FieldPath {
   static final FieldPath ROOT = new FieldPath(null, null, -1, Kind.ROOT);
@@ -36,7 +36,10 @@ final class FieldPath {
     return new FieldPath(this, null, i, Kind.INDEX);
   }
 
-  /** {@code parent[key]}: a map entry (an {@code additionalProperties} value), as Kubernetes prints it. */
+  /**
+   * {@code parent[key]}: a map entry (an {@code additionalProperties} value), as Kubernetes prints
+   * it.
+   */
   FieldPath key(String key) {
     return new FieldPath(this, key, -1, Kind.KEY);
   }

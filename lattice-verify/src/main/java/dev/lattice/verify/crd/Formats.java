@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
  * The string {@code format}s the Kubernetes API server checks for CRDs (kube-openapi's {@code
  * strfmt} registry), restricted to those a conformance check can decide exactly: {@code ipv4},
  * {@code ipv6}, {@code cidr}, {@code date-time}, {@code date} and {@code uuid}. IP addresses are
- * parsed the "sloppy" way Kubernetes does for backward compatibility (IPv4 octets may carry
- * leading zeros). Every other format name (e.g. {@code idn-hostname}, which the registry does not
- * know, or {@code byte}, {@code uri}) is accepted without a check: being conservative means never
- * rejecting what the API server accepts.
+ * parsed the "sloppy" way Kubernetes does for backward compatibility (IPv4 octets may carry leading
+ * zeros). Every other format name (e.g. {@code idn-hostname}, which the registry does not know, or
+ * {@code byte}, {@code uri}) is accepted without a check: being conservative means never rejecting
+ * what the API server accepts.
  */
 final class Formats {
   private static final Pattern UUID =
-      Pattern.compile("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$");
+      Pattern.compile(
+          "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$");
 
   private Formats() {}
 
@@ -26,7 +27,10 @@ final class Formats {
     return format.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
   }
 
-  /** Null when {@code value} conforms to {@code format} (or the format is not checked), else what is wrong. */
+  /**
+   * Null when {@code value} conforms to {@code format} (or the format is not checked), else what is
+   * wrong.
+   */
   static String check(String normalizedFormat, String value) {
     switch (normalizedFormat) {
       case "ipv4":
@@ -80,8 +84,8 @@ final class Formats {
   }
 
   /**
-   * A prefix: its address bytes (4 or 16) and its length in bits; IPv4-mapped IPv6 addresses
-   * stay 16 bytes, as in Go.
+   * A prefix: its address bytes (4 or 16) and its length in bits; IPv4-mapped IPv6 addresses stay
+   * 16 bytes, as in Go.
    */
   static final class Prefix {
     final byte[] address;

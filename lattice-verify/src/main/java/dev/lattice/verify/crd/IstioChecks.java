@@ -8,18 +8,28 @@ import java.util.Set;
 
 /**
  * What istiod's validating webhook rejects although the CRD schema lets it through (Istio 1.30,
- * {@code pkg/config/validation/validation.go}: {@code ValidateAuthorizationPolicy},
- * {@code ValidatePeerAuthentication}; {@code pkg/config/security/security.go}). Reported with rule
- * {@code controller-check}; the list is in {@link CrdConformance}.
+ * {@code pkg/config/validation/validation.go}: {@code ValidateAuthorizationPolicy}, {@code
+ * ValidatePeerAuthentication}; {@code pkg/config/security/security.go}). Reported with rule {@code
+ * controller-check}; the list is in {@link CrdConformance}.
  */
 final class IstioChecks {
   private static final List<String> SOURCE_FIELDS =
       List.of(
-          "principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals", "namespaces",
-          "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks",
-          "serviceAccounts", "notServiceAccounts");
+          "principals",
+          "notPrincipals",
+          "requestPrincipals",
+          "notRequestPrincipals",
+          "namespaces",
+          "notNamespaces",
+          "ipBlocks",
+          "notIpBlocks",
+          "remoteIpBlocks",
+          "notRemoteIpBlocks",
+          "serviceAccounts",
+          "notServiceAccounts");
   private static final List<String> OPERATION_FIELDS =
-      List.of("ports", "notPorts", "methods", "notMethods", "paths", "notPaths", "hosts", "notHosts");
+      List.of(
+          "ports", "notPorts", "methods", "notMethods", "paths", "notPaths", "hosts", "notHosts");
   private static final Set<String> IP_FIELDS =
       Set.of("ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks");
 
@@ -49,16 +59,28 @@ final class IstioChecks {
     JsonNode provider = spec.get("provider");
     if (action.equals("CUSTOM")) {
       if (noRules) {
-        r.add(p.field("rules"), Report.CONTROLLER,
+        r.add(
+            p.field("rules"),
+            Report.CONTROLLER,
             "a CUSTOM policy without rules never triggers; add an empty rule {} to trigger on every request");
-      } else if (provider == null || !provider.isObject() || text(provider.get("name"), "").isEmpty()) {
-        r.add(p.field("provider").field("name"), Report.CONTROLLER, "a CUSTOM policy needs provider.name");
+      } else if (provider == null
+          || !provider.isObject()
+          || text(provider.get("name"), "").isEmpty()) {
+        r.add(
+            p.field("provider").field("name"),
+            Report.CONTROLLER,
+            "a CUSTOM policy needs provider.name");
       }
     } else if (provider != null && !provider.isNull()) {
-      r.add(p.field("provider"), Report.CONTROLLER, "provider is only allowed with action CUSTOM, found " + action);
+      r.add(
+          p.field("provider"),
+          Report.CONTROLLER,
+          "provider is only allowed with action CUSTOM, found " + action);
     }
     if (action.equals("DENY") && noRules) {
-      r.add(p.field("rules"), Report.CONTROLLER,
+      r.add(
+          p.field("rules"),
+          Report.CONTROLLER,
           "a DENY policy without rules never triggers; add an empty rule {} to deny every request");
     }
     if (rules == null || !rules.isArray()) {
@@ -93,20 +115,35 @@ final class IstioChecks {
       }
       FieldPath sp = fp.field("source");
       boolean any =
-          textValues(source, SOURCE_FIELDS, sp, r, (field, value, at) -> {
-            if (IP_FIELDS.contains(field)) {
-              ip(value, at, r);
-            } else if (field.endsWith("erviceAccounts")) {
-              serviceAccount(value, at, r);
-            }
-          });
+          textValues(
+              source,
+              SOURCE_FIELDS,
+              sp,
+              r,
+              (field, value, at) -> {
+                if (IP_FIELDS.contains(field)) {
+                  ip(value, at, r);
+                } else if (field.endsWith("erviceAccounts")) {
+                  serviceAccount(value, at, r);
+                }
+              });
       if (!any) {
-        r.add(sp, Report.CONTROLLER, "'from.source' must not be empty; omit the 'from' entry to match any source");
+        r.add(
+            sp,
+            Report.CONTROLLER,
+            "'from.source' must not be empty; omit the 'from' entry to match any source");
       }
-      boolean identity = nonEmpty(source, "principals") || nonEmpty(source, "notPrincipals")
-          || nonEmpty(source, "namespaces") || nonEmpty(source, "notNamespaces");
-      if (identity && (nonEmpty(source, "serviceAccounts") || nonEmpty(source, "notServiceAccounts"))) {
-        r.add(sp, Report.CONTROLLER, "serviceAccounts cannot be combined with principals or namespaces");
+      boolean identity =
+          nonEmpty(source, "principals")
+              || nonEmpty(source, "notPrincipals")
+              || nonEmpty(source, "namespaces")
+              || nonEmpty(source, "notNamespaces");
+      if (identity
+          && (nonEmpty(source, "serviceAccounts") || nonEmpty(source, "notServiceAccounts"))) {
+        r.add(
+            sp,
+            Report.CONTROLLER,
+            "serviceAccounts cannot be combined with principals or namespaces");
       }
     }
   }
@@ -118,9 +155,9 @@ final class IstioChecks {
   }
 
   /**
-   * Visits the text values of {@code fields} (lists) of {@code object}: an empty string is an
-   * error istiod reports for every such field; the rest go to {@code check}. Returns whether any
-   * of the lists has a value.
+   * Visits the text values of {@code fields} (lists) of {@code object}: an empty string is an error
+   * istiod reports for every such field; the rest go to {@code check}. Returns whether any of the
+   * lists has a value.
    */
   private static boolean textValues(
       JsonNode object, List<String> fields, FieldPath base, Report r, ValueCheck check) {
@@ -138,8 +175,15 @@ final class IstioChecks {
         }
         FieldPath at = base.field(field).index(k);
         if (v.textValue().isEmpty()) {
-          r.add(at, Report.CONTROLLER, "empty string in " + field + "; istiod rejects the policy "
-              + "(\"empty value not allowed, found in " + capitalize(field) + "\")");
+          r.add(
+              at,
+              Report.CONTROLLER,
+              "empty string in "
+                  + field
+                  + "; istiod rejects the policy "
+                  + "(\"empty value not allowed, found in "
+                  + capitalize(field)
+                  + "\")");
         } else {
           check.check(field, v.textValue(), at);
         }
@@ -164,18 +208,30 @@ final class IstioChecks {
         continue;
       }
       boolean any =
-          textValues(op, OPERATION_FIELDS, opPath, r, (field, value, at) -> {
-            if (field.equals("ports") || field.equals("notPorts")) {
-              port(value, at, r);
-            } else if ((field.equals("paths") || field.equals("notPaths"))
-                && !validPathTemplate(value)) {
-              r.add(at, Report.CONTROLLER, "invalid or unsupported path template "
-                  + Json.quote(value) + ": no named variables, empty braces or bare * segments"
-                  + " next to {*} or {**}");
-            }
-          });
+          textValues(
+              op,
+              OPERATION_FIELDS,
+              opPath,
+              r,
+              (field, value, at) -> {
+                if (field.equals("ports") || field.equals("notPorts")) {
+                  port(value, at, r);
+                } else if ((field.equals("paths") || field.equals("notPaths"))
+                    && !validPathTemplate(value)) {
+                  r.add(
+                      at,
+                      Report.CONTROLLER,
+                      "invalid or unsupported path template "
+                          + Json.quote(value)
+                          + ": no named variables, empty braces or bare * segments"
+                          + " next to {*} or {**}");
+                }
+              });
       if (!any) {
-        r.add(opPath, Report.CONTROLLER, "'to.operation' must not be empty; omit the 'to' entry to match any operation");
+        r.add(
+            opPath,
+            Report.CONTROLLER,
+            "'to.operation' must not be empty; omit the 'to' entry to match any operation");
       }
     }
   }
@@ -232,11 +288,13 @@ final class IstioChecks {
 
   /** Null for a key istiod knows, else why it is rejected. */
   private static String attributeKeyProblem(String key) {
-    if (key.startsWith("request.headers") || key.startsWith("request.auth.claims")
+    if (key.startsWith("request.headers")
+        || key.startsWith("request.auth.claims")
         || key.startsWith("experimental.envoy.filters.")) {
       int open = key.indexOf('[');
       return key.endsWith("]") && open > 0 && open < key.length() - 2
-          ? null : "bad condition key " + Json.quote(key) + ": should have the form a[b]";
+          ? null
+          : "bad condition key " + Json.quote(key) + ": should have the form a[b]";
     }
     switch (key) {
       case "source.ip":
@@ -267,20 +325,29 @@ final class IstioChecks {
       return;
     }
     JsonNode selector = spec.get("selector");
-    JsonNode matchLabels = selector != null && selector.isObject() ? selector.get("matchLabels") : null;
-    if (portLevel.size() > 0 && (matchLabels == null || !matchLabels.isObject() || matchLabels.size() == 0)) {
-      r.add(p.field("portLevelMtls"), Report.CONTROLLER,
+    JsonNode matchLabels =
+        selector != null && selector.isObject() ? selector.get("matchLabels") : null;
+    if (portLevel.size() > 0
+        && (matchLabels == null || !matchLabels.isObject() || matchLabels.size() == 0)) {
+      r.add(
+          p.field("portLevelMtls"),
+          Report.CONTROLLER,
           "portLevelMtls needs a selector with matchLabels; istiod rejects it on a mesh- or namespace-wide "
               + "PeerAuthentication");
     }
     if (portLevel.size() == 0) {
-      r.add(p.field("portLevelMtls"), Report.CONTROLLER, "portLevelMtls, if present, must have at least one port");
+      r.add(
+          p.field("portLevelMtls"),
+          Report.CONTROLLER,
+          "portLevelMtls, if present, must have at least one port");
     }
     for (Iterator<String> it = portLevel.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       long port = Formats.allDigits(key) && key.length() < 7 ? Long.parseLong(key) : -1;
       if (port < 1 || port > 65535) {
-        r.add(p.field("portLevelMtls").key(key), Report.CONTROLLER,
+        r.add(
+            p.field("portLevelMtls").key(key),
+            Report.CONTROLLER,
             "expected a port 1..65535 as portLevelMtls key, found " + Json.quote(key));
       }
     }
@@ -298,7 +365,9 @@ final class IstioChecks {
       set++;
     }
     if (set > 1) {
-      r.add(p, Report.CONTROLLER,
+      r.add(
+          p,
+          Report.CONTROLLER,
           "selector, targetRef and targetRefs are mutually exclusive; istiod rejects the policy "
               + "(\"only one of targetRefs or workloadSelector can be set\")");
     }
@@ -322,15 +391,23 @@ final class IstioChecks {
       r.add(p.field("name"), Report.CONTROLLER, "targetRef name must be set");
     }
     if (!text(ref.get("namespace"), "").isEmpty()) {
-      r.add(p.field("namespace"), Report.CONTROLLER, "targetRef namespace must not be set: cross-namespace references are not supported");
+      r.add(
+          p.field("namespace"),
+          Report.CONTROLLER,
+          "targetRef namespace must not be set: cross-namespace references are not supported");
     }
     String group = text(ref.get("group"), "");
     String kind = text(ref.get("kind"), "");
     String canonical = (group.isEmpty() ? "core" : group) + "/" + kind;
     if (!TARGET_KINDS.contains(canonical)) {
-      r.add(p, Report.CONTROLLER, "targetRef must name a Gateway or GatewayClass (gateway.networking.k8s.io), "
-          + "a Service (core) or a ServiceEntry (networking.istio.io), found group " + Json.quote(group)
-          + " kind " + Json.quote(kind));
+      r.add(
+          p,
+          Report.CONTROLLER,
+          "targetRef must name a Gateway or GatewayClass (gateway.networking.k8s.io), "
+              + "a Service (core) or a ServiceEntry (networking.istio.io), found group "
+              + Json.quote(group)
+              + " kind "
+              + Json.quote(kind));
     }
   }
 
@@ -347,7 +424,8 @@ final class IstioChecks {
       if (e.getKey().isEmpty()) {
         r.add(at, Report.CONTROLLER, "empty key is not supported in selector");
       }
-      if (e.getKey().contains("*") || (e.getValue().isTextual() && e.getValue().textValue().contains("*"))) {
+      if (e.getKey().contains("*")
+          || (e.getValue().isTextual() && e.getValue().textValue().contains("*"))) {
         r.add(at, Report.CONTROLLER, "wildcard is not supported in selector");
       }
     }
@@ -358,16 +436,26 @@ final class IstioChecks {
     // istiod's webhook itself lets "0" through (ParseUint, then > 65535), but no connection has
     // port 0, so a rendered 0 is a bug either way.
     if (value < 1 || value > 65535) {
-      r.add(p, Report.CONTROLLER, "expected a port 1..65535, found " + Json.quote(s)
-          + (value == 0 ? " (istiod accepts it, but it never matches)" : "; istiod rejects the policy"));
+      r.add(
+          p,
+          Report.CONTROLLER,
+          "expected a port 1..65535, found "
+              + Json.quote(s)
+              + (value == 0
+                  ? " (istiod accepts it, but it never matches)"
+                  : "; istiod rejects the policy"));
     }
   }
 
   private static void ip(String s, FieldPath p, Report r) {
     boolean ok = s.indexOf('/') >= 0 ? Formats.parseCidr(s) != null : Formats.parseIp(s) != null;
     if (!ok) {
-      r.add(p, Report.CONTROLLER, "expected an IP address or CIDR prefix, found " + Json.quote(s)
-          + "; istiod rejects the policy");
+      r.add(
+          p,
+          Report.CONTROLLER,
+          "expected an IP address or CIDR prefix, found "
+              + Json.quote(s)
+              + "; istiod rejects the policy");
     }
   }
 
@@ -376,7 +464,10 @@ final class IstioChecks {
     int slash = s.indexOf('/');
     boolean ok = slash < 0 || (slash > 0 && slash < s.length() - 1 && slash == s.lastIndexOf('/'));
     if (!ok) {
-      r.add(p, Report.CONTROLLER, "expected a service account as <name> or <namespace>/<name>, found " + Json.quote(s));
+      r.add(
+          p,
+          Report.CONTROLLER,
+          "expected a service account as <name> or <namespace>/<name>, found " + Json.quote(s));
     }
   }
 

@@ -10,7 +10,9 @@ final class Json {
 
   private Json() {}
 
-  /** The JSON Schema type name of a value: object, array, string, integer, number, boolean, null. */
+  /**
+   * The JSON Schema type name of a value: object, array, string, integer, number, boolean, null.
+   */
   static String typeName(JsonNode v) {
     if (v == null || v.isMissingNode()) {
       return "nothing";

@@ -20,11 +20,11 @@ import java.util.Map;
  * checked-in CRDs need it.
  *
  * <p>Kubernetes compiles rules against cel-go's standard library plus: the {@code strings}
- * extension (version 2: {@code split}, {@code substring}, {@code lowerAscii}, {@code join},
- * {@code replace}, {@code indexOf}, {@code trim}, ...), the {@code sets} extension, optional
- * types, cross-type numeric comparisons, and its own libraries ({@code isURL}/{@code url},
- * {@code isIP}/{@code ip}, {@code cidr}, {@code quantity}, {@code format}, regex {@code find},
- * list {@code indexOf}/{@code sum}/{@code isSorted}, ...). See
+ * extension (version 2: {@code split}, {@code substring}, {@code lowerAscii}, {@code join}, {@code
+ * replace}, {@code indexOf}, {@code trim}, ...), the {@code sets} extension, optional types,
+ * cross-type numeric comparisons, and its own libraries ({@code isURL}/{@code url}, {@code
+ * isIP}/{@code ip}, {@code cidr}, {@code quantity}, {@code format}, regex {@code find}, list {@code
+ * indexOf}/{@code sum}/{@code isSorted}, ...). See
  * https://kubernetes.io/docs/reference/using-api/cel/. This environment provides the first four
  * through CEL-Java's equivalents. None of the rules in the CRDs this project checks against uses a
  * Kubernetes-only function (every rule there needs only the standard library, {@code split} and
@@ -32,8 +32,8 @@ import java.util.Map;
  * and compilation failures make {@link CrdConformance#load} throw — never a silent skip.
  *
  * <p>{@code self} and {@code oldSelf} are declared {@code dyn}: field access is resolved at run
- * time against the converted value, which gives Kubernetes' behaviour for present fields, and
- * the same "no such key" evaluation error for absent ones (rules guard those with {@code has()}).
+ * time against the converted value, which gives Kubernetes' behaviour for present fields, and the
+ * same "no such key" evaluation error for absent ones (rules guard those with {@code has()}).
  */
 final class KubernetesCel {
   private final Cel ruleCel;

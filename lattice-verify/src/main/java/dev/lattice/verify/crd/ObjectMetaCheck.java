@@ -20,7 +20,8 @@ final class ObjectMetaCheck {
   private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS1123_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final int TOTAL_ANNOTATION_SIZE = 256 * 1024;
 
   private static final Map<String, String> FIELDS =
@@ -59,8 +60,12 @@ final class ObjectMetaCheck {
       String type = FIELDS.get(e.getKey());
       JsonNode v = e.getValue();
       if (type == null) {
-        r.add(p.field(e.getKey()), Report.UNKNOWN_FIELD,
-            "unknown field '" + e.getKey() + "' in ObjectMeta; known fields: "
+        r.add(
+            p.field(e.getKey()),
+            Report.UNKNOWN_FIELD,
+            "unknown field '"
+                + e.getKey()
+                + "' in ObjectMeta; known fields: "
                 + String.join(", ", new java.util.TreeSet<>(FIELDS.keySet())));
       } else if (!(v.isNull() && NULLABLE.contains(e.getKey())) && !Json.typeName(v).equals(type)) {
         r.add(p.field(e.getKey()), Report.TYPE, "expected " + type + ", found " + Json.describe(v));
@@ -75,7 +80,10 @@ final class ObjectMetaCheck {
 
   private static void name(JsonNode name, FieldPath p, Report r) {
     if (name == null || name.isNull() || (name.isTextual() && name.textValue().isEmpty())) {
-      r.add(p, Report.REQUIRED, "required field 'name' is missing (Lattice renders named resources, never generateName)");
+      r.add(
+          p,
+          Report.REQUIRED,
+          "required field 'name' is missing (Lattice renders named resources, never generateName)");
       return;
     }
     if (!name.isTextual()) {
@@ -83,24 +91,38 @@ final class ObjectMetaCheck {
     }
     String problem = subdomainProblem(name.textValue());
     if (problem != null) {
-      r.add(p, Report.METADATA, "expected a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.', "
-          + "starting and ending alphanumeric, at most 253 characters), found " + Json.quote(name.textValue())
-          + ": " + problem);
+      r.add(
+          p,
+          Report.METADATA,
+          "expected a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.', "
+              + "starting and ending alphanumeric, at most 253 characters), found "
+              + Json.quote(name.textValue())
+              + ": "
+              + problem);
     }
   }
 
-  private static void namespace(JsonNode ns, boolean namespaced, String kind, FieldPath p, Report r) {
+  private static void namespace(
+      JsonNode ns, boolean namespaced, String kind, FieldPath p, Report r) {
     boolean present = ns != null && !ns.isNull() && !(ns.isTextual() && ns.textValue().isEmpty());
     if (!namespaced) {
       if (present) {
-        r.add(p, Report.FORBIDDEN, kind + " is cluster-scoped: metadata.namespace must not be set, found "
-            + Json.describe(ns));
+        r.add(
+            p,
+            Report.FORBIDDEN,
+            kind
+                + " is cluster-scoped: metadata.namespace must not be set, found "
+                + Json.describe(ns));
       }
       return;
     }
     if (!present) {
-      r.add(p, Report.REQUIRED, "required field 'namespace' is missing: " + kind
-          + " is namespaced and Lattice never relies on the client's default namespace");
+      r.add(
+          p,
+          Report.REQUIRED,
+          "required field 'namespace' is missing: "
+              + kind
+              + " is namespaced and Lattice never relies on the client's default namespace");
       return;
     }
     if (!ns.isTextual()) {
@@ -108,8 +130,12 @@ final class ObjectMetaCheck {
     }
     String v = ns.textValue();
     if (v.length() > 63 || !DNS1123_LABEL.matcher(v).matches()) {
-      r.add(p, Report.METADATA, "expected a DNS-1123 label (lower-case alphanumerics and '-', starting and "
-          + "ending alphanumeric, at most 63 characters), found " + Json.quote(v));
+      r.add(
+          p,
+          Report.METADATA,
+          "expected a DNS-1123 label (lower-case alphanumerics and '-', starting and "
+              + "ending alphanumeric, at most 63 characters), found "
+              + Json.quote(v));
     }
   }
 
@@ -121,7 +147,8 @@ final class ObjectMetaCheck {
       FieldPath at = p.key(e.getKey());
       String keyProblem = qualifiedNameProblem(e.getKey());
       if (keyProblem != null) {
-        r.add(at, Report.METADATA, "invalid label key " + Json.quote(e.getKey()) + ": " + keyProblem);
+        r.add(
+            at, Report.METADATA, "invalid label key " + Json.quote(e.getKey()) + ": " + keyProblem);
       }
       JsonNode v = e.getValue();
       if (!v.isTextual()) {
@@ -130,11 +157,20 @@ final class ObjectMetaCheck {
       }
       String value = v.textValue();
       if (value.length() > 63) {
-        r.add(at, Report.METADATA, "invalid label value " + Json.quote(value) + ": must be at most 63 characters, found "
-            + value.length());
+        r.add(
+            at,
+            Report.METADATA,
+            "invalid label value "
+                + Json.quote(value)
+                + ": must be at most 63 characters, found "
+                + value.length());
       } else if (!value.isEmpty() && !QUALIFIED_NAME.matcher(value).matches()) {
-        r.add(at, Report.METADATA, "invalid label value " + Json.quote(value)
-            + ": must be empty or alphanumerics, '-', '_' and '.', starting and ending alphanumeric");
+        r.add(
+            at,
+            Report.METADATA,
+            "invalid label value "
+                + Json.quote(value)
+                + ": must be empty or alphanumerics, '-', '_' and '.', starting and ending alphanumeric");
       }
     }
   }
@@ -148,7 +184,10 @@ final class ObjectMetaCheck {
       FieldPath at = p.key(e.getKey());
       String keyProblem = qualifiedNameProblem(e.getKey().toLowerCase(Locale.ROOT));
       if (keyProblem != null) {
-        r.add(at, Report.METADATA, "invalid annotation key " + Json.quote(e.getKey()) + ": " + keyProblem);
+        r.add(
+            at,
+            Report.METADATA,
+            "invalid annotation key " + Json.quote(e.getKey()) + ": " + keyProblem);
       }
       if (!e.getValue().isTextual()) {
         r.add(at, Report.TYPE, "expected string, found " + Json.describe(e.getValue()));
@@ -157,7 +196,10 @@ final class ObjectMetaCheck {
       total += e.getKey().length() + e.getValue().textValue().length();
     }
     if (total > TOTAL_ANNOTATION_SIZE) {
-      r.add(p, Report.METADATA, "annotations may hold at most " + TOTAL_ANNOTATION_SIZE + " bytes, found " + total);
+      r.add(
+          p,
+          Report.METADATA,
+          "annotations may hold at most " + TOTAL_ANNOTATION_SIZE + " bytes, found " + total);
     }
   }
 
@@ -173,7 +215,10 @@ final class ObjectMetaCheck {
       }
       String problem = qualifiedNameProblem(f.textValue());
       if (problem != null) {
-        r.add(p.index(i), Report.METADATA, "invalid finalizer " + Json.quote(f.textValue()) + ": " + problem);
+        r.add(
+            p.index(i),
+            Report.METADATA,
+            "invalid finalizer " + Json.quote(f.textValue()) + ": " + problem);
       }
     }
   }

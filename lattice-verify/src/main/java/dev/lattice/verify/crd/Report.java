@@ -71,7 +71,10 @@ final class Report {
     return pendingRules;
   }
 
-  /** A blocking schema error (type, required, enum, too long, too many): no CEL rule is then evaluated. */
+  /**
+   * A blocking schema error (type, required, enum, too long, too many): no CEL rule is then
+   * evaluated.
+   */
   void blockCel() {
     celBlocked = true;
   }

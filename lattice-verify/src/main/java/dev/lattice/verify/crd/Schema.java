@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One compiled node of a CRD's {@code openAPIV3Schema}: every keyword parsed once at load
- * (patterns compiled, CEL rules compiled), immutable afterwards. {@link SchemaCompiler} builds
- * it; {@link SchemaValidator} walks it.
+ * One compiled node of a CRD's {@code openAPIV3Schema}: every keyword parsed once at load (patterns
+ * compiled, CEL rules compiled), immutable afterwards. {@link SchemaCompiler} builds it; {@link
+ * SchemaValidator} walks it.
  */
 final class Schema {
   /** Where this node sits in its CRD file, for load-time errors: {@code file:v1.spec.ports[]}. */
@@ -75,7 +75,8 @@ final class Schema {
     this.nullable = b.nullable;
     this.intOrString = b.intOrString;
     this.preserveUnknownFields = b.preserveUnknownFields;
-    this.properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.properties));
+    this.properties =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.properties));
     this.required = List.copyOf(b.required);
     this.additionalProperties = b.additionalProperties;
     this.additionalPropertiesAllowed = b.additionalPropertiesAllowed;

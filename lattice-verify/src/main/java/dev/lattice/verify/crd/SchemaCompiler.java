@@ -23,12 +23,38 @@ final class SchemaCompiler {
 
   private static final Set<String> HANDLED =
       Set.of(
-          "type", "nullable", "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields",
-          "properties", "required", "additionalProperties", "items", "enum", "pattern", "minLength",
-          "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-          "minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems", "format", "allOf",
-          "anyOf", "oneOf", "not", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "default",
-          "x-kubernetes-validations", "x-kubernetes-embedded-resource");
+          "type",
+          "nullable",
+          "x-kubernetes-int-or-string",
+          "x-kubernetes-preserve-unknown-fields",
+          "properties",
+          "required",
+          "additionalProperties",
+          "items",
+          "enum",
+          "pattern",
+          "minLength",
+          "maxLength",
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "multipleOf",
+          "minItems",
+          "maxItems",
+          "minProperties",
+          "maxProperties",
+          "uniqueItems",
+          "format",
+          "allOf",
+          "anyOf",
+          "oneOf",
+          "not",
+          "x-kubernetes-list-type",
+          "x-kubernetes-list-map-keys",
+          "default",
+          "x-kubernetes-validations",
+          "x-kubernetes-embedded-resource");
 
   private static final Set<String> TYPES =
       Set.of("object", "array", "string", "integer", "number", "boolean");
@@ -103,12 +129,14 @@ final class SchemaCompiler {
         break;
       case "x-kubernetes-embedded-resource":
         if (v.asBoolean()) {
-          errors.add(location + ": x-kubernetes-embedded-resource is not supported by this checker");
+          errors.add(
+              location + ": x-kubernetes-embedded-resource is not supported by this checker");
         }
         break;
       case "properties":
         for (Map.Entry<String, JsonNode> p : v.properties()) {
-          b.properties.put(p.getKey(), compile(p.getValue(), location + "." + p.getKey(), inJunction));
+          b.properties.put(
+              p.getKey(), compile(p.getValue(), location + "." + p.getKey(), inJunction));
         }
         break;
       case "required":
@@ -236,7 +264,8 @@ final class SchemaCompiler {
         // re2j is a faithful Java port of it, so no translation is needed or attempted.
         p = Pattern.compile(source);
       } catch (PatternSyntaxException e) {
-        errors.add(location + ": pattern " + Json.quote(source) + " is not valid RE2: " + e.getMessage());
+        errors.add(
+            location + ": pattern " + Json.quote(source) + " is not valid RE2: " + e.getMessage());
         return null;
       }
       patterns.put(source, p);
@@ -272,8 +301,12 @@ final class SchemaCompiler {
     if (messageExpression != null) {
       message = messagePrograms.computeIfAbsent(messageExpression.asText(), cel::compileMessage);
       if (message.error != null) {
-        errors.add(location + ": messageExpression " + Json.quote(messageExpression.asText())
-            + " does not compile: " + message.error);
+        errors.add(
+            location
+                + ": messageExpression "
+                + Json.quote(messageExpression.asText())
+                + " does not compile: "
+                + message.error);
         return null;
       }
     }
@@ -282,7 +315,8 @@ final class SchemaCompiler {
     if (fieldPathNode != null && !fieldPathNode.asText().isEmpty()) {
       fieldPath = CelRule.parseFieldPath(fieldPathNode.asText());
       if (fieldPath == null) {
-        errors.add(location + ": fieldPath " + Json.quote(fieldPathNode.asText()) + " is malformed");
+        errors.add(
+            location + ": fieldPath " + Json.quote(fieldPathNode.asText()) + " is malformed");
         return null;
       }
     }

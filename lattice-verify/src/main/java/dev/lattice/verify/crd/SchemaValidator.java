@@ -13,8 +13,8 @@ import java.util.StringJoiner;
  * Walks a value against a {@link Schema} and reports what the API server's schema validation and
  * CEL validation would reject. In <em>structural</em> mode (the schema proper) unknown fields are
  * reported and CEL rules run; inside {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not} the
- * sub-schemas are value validations only, walked in non-structural mode into a scratch report
- * just to learn whether they hold.
+ * sub-schemas are value validations only, walked in non-structural mode into a scratch report just
+ * to learn whether they hold.
  */
 final class SchemaValidator {
   private static final BigInteger INT64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -137,17 +137,33 @@ final class SchemaValidator {
     if (s.minLength != null || s.maxLength != null) {
       int length = Json.length(text);
       if (s.minLength != null && length < s.minLength) {
-        r.add(p, "minLength",
-            "expected at least " + s.minLength + " characters, found " + length + " in " + Json.quote(text));
+        r.add(
+            p,
+            "minLength",
+            "expected at least "
+                + s.minLength
+                + " characters, found "
+                + length
+                + " in "
+                + Json.quote(text));
       }
       if (s.maxLength != null && length > s.maxLength) {
-        r.add(p, "maxLength",
-            "expected at most " + s.maxLength + " characters, found " + length + " in " + Json.quote(text));
+        r.add(
+            p,
+            "maxLength",
+            "expected at most "
+                + s.maxLength
+                + " characters, found "
+                + length
+                + " in "
+                + Json.quote(text));
         r.blockCel();
       }
     }
     if (s.pattern != null && !s.pattern.matcher(text).find()) {
-      r.add(p, Report.PATTERN,
+      r.add(
+          p,
+          Report.PATTERN,
           "expected a string matching " + s.patternSource + ", found " + Json.quote(text));
     }
     if (s.format != null) {
@@ -164,24 +180,37 @@ final class SchemaValidator {
       d = Json.decimal(v);
       int c = d.compareTo(s.minimum);
       if (c < 0 || (c == 0 && s.exclusiveMinimum)) {
-        r.add(p, s.exclusiveMinimum ? "exclusiveMinimum" : "minimum",
-            "expected a number " + (s.exclusiveMinimum ? "> " : ">= ") + s.minimum.toPlainString()
-                + ", found " + v);
+        r.add(
+            p,
+            s.exclusiveMinimum ? "exclusiveMinimum" : "minimum",
+            "expected a number "
+                + (s.exclusiveMinimum ? "> " : ">= ")
+                + s.minimum.toPlainString()
+                + ", found "
+                + v);
       }
     }
     if (s.maximum != null) {
       d = d != null ? d : Json.decimal(v);
       int c = d.compareTo(s.maximum);
       if (c > 0 || (c == 0 && s.exclusiveMaximum)) {
-        r.add(p, s.exclusiveMaximum ? "exclusiveMaximum" : "maximum",
-            "expected a number " + (s.exclusiveMaximum ? "< " : "<= ") + s.maximum.toPlainString()
-                + ", found " + v);
+        r.add(
+            p,
+            s.exclusiveMaximum ? "exclusiveMaximum" : "maximum",
+            "expected a number "
+                + (s.exclusiveMaximum ? "< " : "<= ")
+                + s.maximum.toPlainString()
+                + ", found "
+                + v);
       }
     }
     if (s.multipleOf != null && s.multipleOf.signum() > 0) {
       d = d != null ? d : Json.decimal(v);
       if (d.remainder(s.multipleOf).signum() != 0) {
-        r.add(p, "multipleOf", "expected a multiple of " + s.multipleOf.toPlainString() + ", found " + v);
+        r.add(
+            p,
+            "multipleOf",
+            "expected a multiple of " + s.multipleOf.toPlainString() + ", found " + v);
       }
     }
     if ("int32".equals(s.format)) {
@@ -212,8 +241,14 @@ final class SchemaValidator {
       for (int i = 1; i < n; i++) {
         for (int j = 0; j < i; j++) {
           if (Json.same(v.get(i), v.get(j))) {
-            r.add(p.index(i), rule,
-                "expected unique items, found " + found(r, v.get(i)) + " again (also at index " + j + ")");
+            r.add(
+                p.index(i),
+                rule,
+                "expected unique items, found "
+                    + found(r, v.get(i))
+                    + " again (also at index "
+                    + j
+                    + ")");
             break;
           }
         }
@@ -237,17 +272,28 @@ final class SchemaValidator {
       List<JsonNode> key = new ArrayList<>(s.listMapKeys.size());
       for (String k : s.listMapKeys) {
         JsonNode part = item.isObject() ? item.get(k) : null;
-        key.add(part == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : part);
+        key.add(
+            part == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : part);
       }
       for (int j = 0; j < seen.size(); j++) {
         if (sameKey(seen.get(j), key)) {
           StringJoiner keyText = new StringJoiner(", ");
           for (int k = 0; k < key.size(); k++) {
-            keyText.add(s.listMapKeys.get(k) + "=" + (key.get(k).isMissingNode() ? "<unset>" : Json.shortText(key.get(k))));
+            keyText.add(
+                s.listMapKeys.get(k)
+                    + "="
+                    + (key.get(k).isMissingNode() ? "<unset>" : Json.shortText(key.get(k))));
           }
-          r.add(p.index(i), Report.LIST_TYPE,
-              "expected unique map keys (" + String.join(", ", s.listMapKeys) + "), found "
-                  + keyText + " again (also at index " + j + ")");
+          r.add(
+              p.index(i),
+              Report.LIST_TYPE,
+              "expected unique map keys ("
+                  + String.join(", ", s.listMapKeys)
+                  + "), found "
+                  + keyText
+                  + " again (also at index "
+                  + j
+                  + ")");
           break;
         }
       }
@@ -259,7 +305,9 @@ final class SchemaValidator {
     for (int i = 0; i < a.size(); i++) {
       JsonNode x = a.get(i);
       JsonNode y = b.get(i);
-      if (x.isMissingNode() || y.isMissingNode() ? x.isMissingNode() != y.isMissingNode() : !Json.same(x, y)) {
+      if (x.isMissingNode() || y.isMissingNode()
+          ? x.isMissingNode() != y.isMissingNode()
+          : !Json.same(x, y)) {
         return false;
       }
     }
@@ -320,9 +368,12 @@ final class SchemaValidator {
         near = known;
       }
     }
-    return "unknown field '" + name + "'"
+    return "unknown field '"
+        + name
+        + "'"
         + (near != null ? " (did you mean '" + near + "'?)" : "")
-        + "; known fields: " + String.join(", ", s.properties.keySet());
+        + "; known fields: "
+        + String.join(", ", s.properties.keySet());
   }
 
   private static void junctions(Schema s, JsonNode v, FieldPath p, Report r) {
@@ -342,8 +393,13 @@ final class SchemaValidator {
         }
       }
       if (!any) {
-        r.add(p, "anyOf", "expected at least one of: " + alternatives(s.anyOf) + "; found none in "
-            + found(r, v));
+        r.add(
+            p,
+            "anyOf",
+            "expected at least one of: "
+                + alternatives(s.anyOf)
+                + "; found none in "
+                + found(r, v));
       }
     }
     if (!s.oneOf.isEmpty()) {
@@ -354,8 +410,15 @@ final class SchemaValidator {
         }
       }
       if (holding.size() != 1) {
-        r.add(p, "oneOf", "expected exactly one of: " + alternatives(s.oneOf) + "; found "
-            + (holding.isEmpty() ? "none" : holding.size() + " (" + alternatives(holding) + ")"));
+        r.add(
+            p,
+            "oneOf",
+            "expected exactly one of: "
+                + alternatives(s.oneOf)
+                + "; found "
+                + (holding.isEmpty()
+                    ? "none"
+                    : holding.size() + " (" + alternatives(holding) + ")"));
       }
     }
     if (s.not != null && holds(s.not, v, p)) {
@@ -387,7 +450,10 @@ final class SchemaValidator {
       j.add("is " + String.join(" or ", s.types));
     }
     if (!s.enumValues.isEmpty()) {
-      j.add(s.enumValues.size() == 1 ? "is " + enumText(s).replaceAll("^\\[|\\]$", "") : "is one of " + enumText(s));
+      j.add(
+          s.enumValues.size() == 1
+              ? "is " + enumText(s).replaceAll("^\\[|\\]$", "")
+              : "is one of " + enumText(s));
     }
     if (s.format != null) {
       j.add("is " + s.format);
@@ -415,18 +481,21 @@ final class SchemaValidator {
   }
 
   /**
-   * Evaluates the CEL rules met during the schema walk. As in Kubernetes
-   * ({@code customResourceStrategy.Validate}, {@code hasBlockingErr}), a {@code type},
-   * {@code required}, {@code enum}, {@code maxLength}, {@code maxItems} or {@code maxProperties}
-   * error anywhere in the object blocks CEL validation as a whole, with one note saying so.
+   * Evaluates the CEL rules met during the schema walk. As in Kubernetes ({@code
+   * customResourceStrategy.Validate}, {@code hasBlockingErr}), a {@code type}, {@code required},
+   * {@code enum}, {@code maxLength}, {@code maxItems} or {@code maxProperties} error anywhere in
+   * the object blocks CEL validation as a whole, with one note saying so.
    */
   static void evaluateRules(Report r) {
     if (r.pendingRules().isEmpty()) {
       return;
     }
     if (r.celBlocked()) {
-      r.add(FieldPath.ROOT, Report.CEL, "some validation rules were not checked because the object was invalid; "
-          + "correct the existing errors to complete validation");
+      r.add(
+          FieldPath.ROOT,
+          Report.CEL,
+          "some validation rules were not checked because the object was invalid; "
+              + "correct the existing errors to complete validation");
       return;
     }
     for (Report.Pending pending : r.pendingRules()) {
@@ -448,8 +517,15 @@ final class SchemaValidator {
         result = rule.program.eval(self);
       } catch (CelEvaluationException e) {
         // Kubernetes rejects the object too, naming the error and the rule's message.
-        r.add(p, Report.CEL, rule.staticMessage() + " (rule could not be evaluated: " + e.getMessage()
-            + "; rule: " + rule.rule + ")");
+        r.add(
+            p,
+            Report.CEL,
+            rule.staticMessage()
+                + " (rule could not be evaluated: "
+                + e.getMessage()
+                + "; rule: "
+                + rule.rule
+                + ")");
         continue;
       }
       if (Boolean.TRUE.equals(result)) {
@@ -460,7 +536,10 @@ final class SchemaValidator {
         target = segment.apply(target);
       }
       if (!(result instanceof Boolean)) {
-        r.add(target, Report.CEL, "rule " + Json.quote(rule.rule) + " yielded " + result + ", not a bool");
+        r.add(
+            target,
+            Report.CEL,
+            "rule " + Json.quote(rule.rule) + " yielded " + result + ", not a bool");
         continue;
       }
       r.add(target, Report.CEL, message(rule, self) + " (rule: " + rule.rule + ")");

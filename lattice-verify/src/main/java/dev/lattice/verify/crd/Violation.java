@@ -5,13 +5,12 @@ import java.util.Objects;
 /**
  * One reason the API server, or the controller behind it, would reject a rendered document.
  *
- * <p>{@link #path()} names the offending field the way Kubernetes does
- * ({@code spec.ingress[0].toPorts[0].ports[0].port}; map entries as {@code [key]}; the empty
- * string is the document itself), {@link #rule()} names the schema keyword or check that failed
- * ({@code type}, {@code required}, {@code enum}, {@code pattern}, {@code oneOf},
- * {@code x-kubernetes-validations}, {@code unknown-field}, {@code controller-check}, ...; the full
- * list is in {@link CrdConformance}), and {@link #message()} says what was expected and what was
- * found.
+ * <p>{@link #path()} names the offending field the way Kubernetes does ({@code
+ * spec.ingress[0].toPorts[0].ports[0].port}; map entries as {@code [key]}; the empty string is the
+ * document itself), {@link #rule()} names the schema keyword or check that failed ({@code type},
+ * {@code required}, {@code enum}, {@code pattern}, {@code oneOf}, {@code x-kubernetes-validations},
+ * {@code unknown-field}, {@code controller-check}, ...; the full list is in {@link
+ * CrdConformance}), and {@link #message()} says what was expected and what was found.
  */
 public final class Violation {
   private final String path;

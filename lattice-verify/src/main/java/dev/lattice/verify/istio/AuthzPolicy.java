@@ -30,7 +30,9 @@ final class AuthzPolicy {
       this.namespace = namespace;
     }
 
-    /** {@code config.CanonicalGroup}: the core group is {@code core} whether written "" or "core". */
+    /**
+     * {@code config.CanonicalGroup}: the core group is {@code core} whether written "" or "core".
+     */
     String canonicalGroup() {
       return group.isEmpty() ? "core" : group;
     }
@@ -114,8 +116,13 @@ final class AuthzPolicy {
   }
 
   static final String[] SOURCE_FIELDS = {
-    "principals", "namespaces", "serviceAccounts", "ipBlocks", "remoteIpBlocks",
-    "requestPrincipals", "trustDomains"
+    "principals",
+    "namespaces",
+    "serviceAccounts",
+    "ipBlocks",
+    "remoteIpBlocks",
+    "requestPrincipals",
+    "trustDomains"
   };
   static final String[] OPERATION_FIELDS = {"hosts", "ports", "methods", "paths"};
 
@@ -168,7 +175,9 @@ final class AuthzPolicy {
     }
     boolean hasSelector = spec.has("selector") && !spec.path("selector").isNull();
     Map<String, String> selector = new TreeMap<>();
-    spec.path("selector").path("matchLabels").properties()
+    spec.path("selector")
+        .path("matchLabels")
+        .properties()
         .forEach(e -> selector.put(e.getKey(), e.getValue().asText()));
     List<TargetRef> refs = new ArrayList<>();
     for (JsonNode t : spec.path("targetRefs")) {
@@ -208,8 +217,9 @@ final class AuthzPolicy {
     }
     List<Field> when = new ArrayList<>();
     for (JsonNode w : r.path("when")) {
-      when.add(new Field(w.path("key").asText(""), strings(w.path("values")),
-          strings(w.path("notValues"))));
+      when.add(
+          new Field(
+              w.path("key").asText(""), strings(w.path("values")), strings(w.path("notValues"))));
     }
     return new Rule(index, from, to, when);
   }

@@ -17,7 +17,9 @@ public final class Caller {
     this.principal = principal;
   }
 
-  /** {@code peer} with its mesh identity when it has one (captured pods, waypoints), else plaintext. */
+  /**
+   * {@code peer} with its mesh identity when it has one (captured pods, waypoints), else plaintext.
+   */
   public static Caller of(Peer peer) {
     return new Caller(peer, peer.principal().orElse(null));
   }

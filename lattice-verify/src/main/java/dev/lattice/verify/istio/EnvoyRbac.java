@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * {@code when} conditions added to every one; the rule matches when a permission and a principal
  * do. An unknown {@code when} key makes the rule invalid (skipped, IW5). For TCP traffic an
  * HTTP-only attribute makes an ALLOW rule skipped, and is dropped from a DENY rule, which then
- * matches more (IW3, {@code checkError}). Ports compare with the listener's port, the service
- * port (IW4, {@code AmbientDestinationPortAdapations}).
+ * matches more (IW3, {@code checkError}). Ports compare with the listener's port, the service port
+ * (IW4, {@code AmbientDestinationPortAdapations}).
  */
 final class EnvoyRbac {
   /** What the waypoint knows of one request. */
@@ -28,8 +28,15 @@ final class EnvoyRbac {
     final String path;
     final String host;
 
-    Ctx(String spiffeId, String sourceIp, String destinationIp, int port, boolean http,
-        String method, String path, String host) {
+    Ctx(
+        String spiffeId,
+        String sourceIp,
+        String destinationIp,
+        int port,
+        boolean http,
+        String method,
+        String path,
+        String host) {
       this.spiffeId = spiffeId;
       this.sourceIp = sourceIp;
       this.destinationIp = destinationIp;
@@ -53,17 +60,34 @@ final class EnvoyRbac {
   }
 
   private static final Set<String> KNOWN_WHEN =
-      Set.of("destination.ip", "destination.port", "connection.sni", "source.ip", "remote.ip",
-          "source.namespace", "source.principal", "request.auth.principal",
-          "request.auth.audiences", "request.auth.presenter", "any");
+      Set.of(
+          "destination.ip",
+          "destination.port",
+          "connection.sni",
+          "source.ip",
+          "remote.ip",
+          "source.namespace",
+          "source.principal",
+          "request.auth.principal",
+          "request.auth.audiences",
+          "request.auth.presenter",
+          "any");
 
   private static final Set<String> HTTP_ONLY =
-      Set.of("hosts", "methods", "paths", "requestPrincipals", "request.auth.principal",
-          "request.auth.audiences", "request.auth.presenter");
+      Set.of(
+          "hosts",
+          "methods",
+          "paths",
+          "requestPrincipals",
+          "request.auth.principal",
+          "request.auth.audiences",
+          "request.auth.presenter");
 
   private EnvoyRbac() {}
 
-  /** Thrown for a value the generator cannot use (an HTTP-only key on TCP, a bad port or address). */
+  /**
+   * Thrown for a value the generator cannot use (an HTTP-only key on TCP, a bad port or address).
+   */
   private static final class GenError extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -72,7 +96,10 @@ final class EnvoyRbac {
     }
   }
 
-  /** Whether rule {@code r} of a policy with {@code deny} semantics matches (DENY/AUDIT/CUSTOM widen, ALLOW narrows). */
+  /**
+   * Whether rule {@code r} of a policy with {@code deny} semantics matches (DENY/AUDIT/CUSTOM
+   * widen, ALLOW narrows).
+   */
   static Result match(AuthzPolicy p, AuthzPolicy.Rule r, boolean allowAction, Ctx c) {
     for (AuthzPolicy.Field w : r.when) {
       if (!known(w.key)) {
@@ -82,7 +109,8 @@ final class EnvoyRbac {
     try {
       // permissions: one per operation (or a single base one), each ANDed with the when keys
       boolean anyPermission = false;
-      List<AuthzPolicy.Clause> tos = r.to.isEmpty() ? List.of(new AuthzPolicy.Clause(java.util.Map.of())) : r.to;
+      List<AuthzPolicy.Clause> tos =
+          r.to.isEmpty() ? List.of(new AuthzPolicy.Clause(java.util.Map.of())) : r.to;
       for (AuthzPolicy.Clause to : tos) {
         boolean ok = true;
         for (String k : new String[] {"hosts", "methods", "paths", "ports"}) {
@@ -103,8 +131,15 @@ final class EnvoyRbac {
           r.from.isEmpty() ? List.of(new AuthzPolicy.Clause(java.util.Map.of())) : r.from;
       for (AuthzPolicy.Clause from : froms) {
         boolean ok = true;
-        for (String k : new String[] {"ipBlocks", "remoteIpBlocks", "namespaces",
-            "requestPrincipals", "principals", "serviceAccounts"}) {
+        for (String k :
+            new String[] {
+              "ipBlocks",
+              "remoteIpBlocks",
+              "namespaces",
+              "requestPrincipals",
+              "principals",
+              "serviceAccounts"
+            }) {
           AuthzPolicy.Field f = from.get(k);
           if (f != null && !field(k, f, allowAction, c, p.namespace)) {
             ok = false;
@@ -131,19 +166,22 @@ final class EnvoyRbac {
   }
 
   private static boolean isPermissionKey(String key) {
-    return key.equals("destination.ip") || key.equals("destination.port")
-        || key.equals("connection.sni") || key.startsWith("experimental.envoy.filters.")
+    return key.equals("destination.ip")
+        || key.equals("destination.port")
+        || key.equals("connection.sni")
+        || key.startsWith("experimental.envoy.filters.")
         || key.equals("any");
   }
 
   private static boolean httpOnly(String key) {
-    return HTTP_ONLY.contains(key) || key.startsWith("request.headers[")
+    return HTTP_ONLY.contains(key)
+        || key.startsWith("request.headers[")
         || key.startsWith("request.auth.claims[");
   }
 
   /**
-   * One key's values (ORed) and not-values (none may match). A value the generator rejects
-   * fails an ALLOW rule (the caller skips it) and is dropped from other actions.
+   * One key's values (ORed) and not-values (none may match). A value the generator rejects fails an
+   * ALLOW rule (the caller skips it) and is dropped from other actions.
    */
   private static boolean field(
       String key, AuthzPolicy.Field f, boolean allowAction, Ctx c, String policyNamespace)
@@ -172,8 +210,11 @@ final class EnvoyRbac {
       String key, String v, boolean allowAction, Ctx c, String policyNamespace) throws GenError {
     if (!c.http && httpOnly(key)) {
       if (allowAction) {
-        throw new GenError("\"" + key + "\" is HTTP only and the traffic is TCP: the ALLOW rule"
-            + " is skipped (IW3)");
+        throw new GenError(
+            "\""
+                + key
+                + "\" is HTTP only and the traffic is TCP: the ALLOW rule"
+                + " is skipped (IW3)");
       }
       return null;
     }
@@ -225,14 +266,18 @@ final class EnvoyRbac {
       case "namespaces":
       case "source.namespace":
         // srcNamespaceGenerator: regex .*/ns/<value, * as .*>/.* on the principal
-        return c.spiffeId != null
-            && Pattern.matches(".*/ns/" + quoteStars(v) + "/.*", c.spiffeId);
+        return c.spiffeId != null && Pattern.matches(".*/ns/" + quoteStars(v) + "/.*", c.spiffeId);
       case "serviceAccounts":
         {
           String[] sa = ZtunnelPolicy.serviceAccount(v, policyNamespace);
           return c.spiffeId != null
-              && Pattern.matches("spiffe://.+/ns/" + Pattern.quote(sa[0]) + "/(.+/|)sa/"
-                  + Pattern.quote(sa[1]) + "(/.+)?", c.spiffeId);
+              && Pattern.matches(
+                  "spiffe://.+/ns/"
+                      + Pattern.quote(sa[0])
+                      + "/(.+/|)sa/"
+                      + Pattern.quote(sa[1])
+                      + "(/.+)?",
+                  c.spiffeId);
         }
       case "any":
         return true;
@@ -264,7 +309,10 @@ final class EnvoyRbac {
     return out.toString();
   }
 
-  /** Istio path matching: exact, {@code prefix*}, {@code *suffix}, {@code *}, and {@code {*}}/{@code {**}} templates. */
+  /**
+   * Istio path matching: exact, {@code prefix*}, {@code *suffix}, {@code *}, and {@code {*}}/{@code
+   * {**}} templates.
+   */
   static boolean pathMatches(String pattern, String path) {
     if (path == null) {
       return false;

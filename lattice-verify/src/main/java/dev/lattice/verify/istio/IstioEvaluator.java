@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, from the rendered Istio documents alone, whether Istio ambient lets traffic through at
- * its two enforcement points: the destination's ztunnel (L4: SEMANTICS IZ1–IZ7) and a waypoint
- * (L7: IW1–IW5), with the evaluation order of I1 (CUSTOM, DENY, ALLOW; AUDIT ignored), the
- * allow-nothing and allow-all forms of I2, the rule structure and string matching of I3 and I4,
- * identity-less plaintext (I5), policy scope (I6) and dry-run (I7).
+ * its two enforcement points: the destination's ztunnel (L4: SEMANTICS IZ1–IZ7) and a waypoint (L7:
+ * IW1–IW5), with the evaluation order of I1 (CUSTOM, DENY, ALLOW; AUDIT ignored), the allow-nothing
+ * and allow-all forms of I2, the rule structure and string matching of I3 and I4, identity-less
+ * plaintext (I5), policy scope (I6) and dry-run (I7).
  *
  * <pre>{@code
  * IstioEvaluator istio = IstioEvaluator.of(istioDocuments, world);
@@ -63,8 +63,10 @@ public final class IstioEvaluator {
     List<ZtunnelPolicy> zs = new ArrayList<>();
     for (AuthzPolicy p : ps) {
       if (p.hasSelector && !p.targetRefs.isEmpty()) {
-        notes.add(p.ref() + " sets both selector and targetRefs: the API server rejects it"
-            + " (CEL); judged here by its targetRefs");
+        notes.add(
+            p.ref()
+                + " sets both selector and targetRefs: the API server rejects it"
+                + " (CEL); judged here by its targetRefs");
       }
       ZtunnelPolicy z = ZtunnelPolicy.convert(p, root, notes);
       if (z != null) {
@@ -79,7 +81,10 @@ public final class IstioEvaluator {
     this.findings = List.copyOf(notes);
   }
 
-  /** An evaluator of the AuthorizationPolicies and PeerAuthentications among {@code documents} (other kinds are skipped). */
+  /**
+   * An evaluator of the AuthorizationPolicies and PeerAuthentications among {@code documents}
+   * (other kinds are skipped).
+   */
   public static IstioEvaluator of(Collection<? extends JsonNode> documents, World world) {
     return new IstioEvaluator(documents, world);
   }
@@ -89,7 +94,10 @@ public final class IstioEvaluator {
     return world;
   }
 
-  /** What the evaluator noticed: dropped HTTP rules at ztunnel (IZ3, IZ4), unsupported actions, dry-run policies. */
+  /**
+   * What the evaluator noticed: dropped HTTP rules at ztunnel (IZ3, IZ4), unsupported actions,
+   * dry-run policies.
+   */
   public List<String> findings() {
     return findings;
   }
@@ -106,14 +114,23 @@ public final class IstioEvaluator {
   public IstioVerdict atZtunnel(Peer destination, Caller caller, int port) {
     String point = "ztunnel of " + destination.name();
     if (!destination.isCaptured()) {
-      return new IstioVerdict(IstioVerdict.Outcome.NOT_APPLICABLE, point,
-          destination.name() + " is not captured by ztunnel (not in the ambient mesh)", null);
+      return new IstioVerdict(
+          IstioVerdict.Outcome.NOT_APPLICABLE,
+          point,
+          destination.name() + " is not captured by ztunnel (not in the ambient mesh)",
+          null);
     }
-    PodPolicies pp = pods.computeIfAbsent(destination.name() + "@" + destination.ip(),
-        k -> new PodPolicies(destination));
+    PodPolicies pp =
+        pods.computeIfAbsent(
+            destination.name() + "@" + destination.ip(), k -> new PodPolicies(destination));
     ZtunnelPolicy.Conn c =
-        new ZtunnelPolicy.Conn(caller.peer().ip(), caller.spiffeId(), caller.identityNamespace(),
-            caller.identityServiceAccount(), destination.ip(), port);
+        new ZtunnelPolicy.Conn(
+            caller.peer().ip(),
+            caller.spiffeId(),
+            caller.identityNamespace(),
+            caller.identityServiceAccount(),
+            destination.ip(),
+            port);
     String conn = caller + " -> " + destination.name() + " port " + port;
     for (ZtunnelPolicy z : pp.policies) {
       if (!z.deny) {
@@ -121,11 +138,20 @@ public final class IstioEvaluator {
       }
       int i = z.firstMatch(c);
       if (i >= 0) {
-        String why = z.ref.startsWith("PeerAuthentication")
-            ? z.ref + " rejects plaintext (no identity) on port " + port + " (IZ7; "
-                + String.join("; ", pp.peerAuthNotes) + ")"
-            : "DENY " + z.ref + " rules[" + z.ruleIndexes.get(i) + "] matches: "
-                + z.describeRule(i);
+        String why =
+            z.ref.startsWith("PeerAuthentication")
+                ? z.ref
+                    + " rejects plaintext (no identity) on port "
+                    + port
+                    + " (IZ7; "
+                    + String.join("; ", pp.peerAuthNotes)
+                    + ")"
+                : "DENY "
+                    + z.ref
+                    + " rules["
+                    + z.ruleIndexes.get(i)
+                    + "] matches: "
+                    + z.describeRule(i);
         return new IstioVerdict(IstioVerdict.Outcome.DENY, point, conn + " denied: " + why, null);
       }
     }
@@ -137,26 +163,43 @@ public final class IstioEvaluator {
       allowRefs.add(z.ref);
       int i = z.firstMatch(c);
       if (i >= 0) {
-        return new IstioVerdict(IstioVerdict.Outcome.ALLOW, point,
-            conn + " allowed by " + z.ref + " rules[" + z.ruleIndexes.get(i) + "]: "
-                + z.describeRule(i), null);
+        return new IstioVerdict(
+            IstioVerdict.Outcome.ALLOW,
+            point,
+            conn
+                + " allowed by "
+                + z.ref
+                + " rules["
+                + z.ruleIndexes.get(i)
+                + "]: "
+                + z.describeRule(i),
+            null);
       }
     }
     if (allowRefs.isEmpty()) {
-      return new IstioVerdict(IstioVerdict.Outcome.ALLOW, point,
-          conn + " allowed: no ALLOW policy applies to " + destination.name() + " and no DENY"
-              + " matches (I1)" + plaintextNote(caller, pp), null);
+      return new IstioVerdict(
+          IstioVerdict.Outcome.ALLOW,
+          point,
+          conn
+              + " allowed: no ALLOW policy applies to "
+              + destination.name()
+              + " and no DENY"
+              + " matches (I1)"
+              + plaintextNote(caller, pp),
+          null);
     }
-    StringBuilder why = new StringBuilder(conn + " denied: no rule of the ALLOW policies "
-        + allowRefs + " matches (I1)");
+    StringBuilder why =
+        new StringBuilder(
+            conn + " denied: no rule of the ALLOW policies " + allowRefs + " matches (I1)");
     for (ZtunnelPolicy z : pp.policies) {
       if (!z.deny && !z.notes.isEmpty()) {
         why.append("; ").append(String.join("; ", z.notes));
       }
     }
     if (!caller.hasIdentity()) {
-      why.append("; plaintext has no identity, so principals, namespaces and serviceAccounts"
-          + " never match it (I5)");
+      why.append(
+          "; plaintext has no identity, so principals, namespaces and serviceAccounts"
+              + " never match it (I5)");
     } else if (caller.peer().kind() == Peer.Kind.WAYPOINT) {
       why.append("; behind a waypoint ztunnel sees the waypoint's identity ")
           .append(caller.principal().orElse(""))
@@ -178,8 +221,10 @@ public final class IstioEvaluator {
     List<String> refs = new ArrayList<>();
     for (AuthzPolicy p : policies) {
       for (AuthzPolicy.TargetRef t : p.targetRefs) {
-        if (t.kind.equals("Service") && t.canonicalGroup().equals("core")
-            && t.name.equals(id.name()) && p.namespace.equals(id.namespace())) {
+        if (t.kind.equals("Service")
+            && t.canonicalGroup().equals("core")
+            && t.name.equals(id.name())
+            && p.namespace.equals(id.namespace())) {
           refs.add(p.ref());
         }
       }
@@ -187,7 +232,11 @@ public final class IstioEvaluator {
     if (refs.isEmpty()) {
       return "";
     }
-    return "; " + refs + " target Service " + id + " and are enforced only by its waypoint,"
+    return "; "
+        + refs
+        + " target Service "
+        + id
+        + " and are enforced only by its waypoint,"
         + " not by ztunnel (IW1)";
   }
 
@@ -208,8 +257,9 @@ public final class IstioEvaluator {
             applies = z.namespace.equals(pod.namespace());
             break;
           default:
-            applies = (z.namespace.equals(pod.namespace()) || z.namespace.equals(root))
-                && labels.entrySet().containsAll(z.selector.entrySet());
+            applies =
+                (z.namespace.equals(pod.namespace()) || z.namespace.equals(root))
+                    && labels.entrySet().containsAll(z.selector.entrySet());
         }
         if (applies) {
           policies.add(z);
@@ -225,9 +275,9 @@ public final class IstioEvaluator {
   /**
    * A waypoint's decision on traffic from {@code caller} addressed to {@code service} on its
    * Service port {@code port} (IW4). Only policies attached by {@code targetRefs} to the waypoint's
-   * Gateway, to the Service, or to the {@code istio-waypoint} GatewayClass from the root
-   * namespace apply (IW1). With a null {@code request} the decision is existential (A5): allowed
-   * when opaque TCP or some HTTP request drawn from the policies would be allowed.
+   * Gateway, to the Service, or to the {@code istio-waypoint} GatewayClass from the root namespace
+   * apply (IW1). With a null {@code request} the decision is existential (A5): allowed when opaque
+   * TCP or some HTTP request drawn from the policies would be allowed.
    */
   public IstioVerdict atWaypoint(
       WaypointProxy waypoint, KubeService service, Caller caller, int port, Request request) {
@@ -243,19 +293,34 @@ public final class IstioEvaluator {
       }
     }
     String host = service.hostname(world.settings().clusterDomain());
-    return decideAtWaypoint(waypoint, "Service " + service.id(), attached, dry, caller,
-        service.clusterIp(), port, host, request);
+    return decideAtWaypoint(
+        waypoint,
+        "Service " + service.id(),
+        attached,
+        dry,
+        caller,
+        service.clusterIp(),
+        port,
+        host,
+        request);
   }
 
-  /** A waypoint's decision on traffic to a ServiceEntry host (mesh-routed egress), port {@code port}. */
+  /**
+   * A waypoint's decision on traffic to a ServiceEntry host (mesh-routed egress), port {@code
+   * port}.
+   */
   public IstioVerdict atWaypoint(
-      WaypointProxy waypoint, MeshServiceEntry entry, String host, Caller caller, int port,
+      WaypointProxy waypoint,
+      MeshServiceEntry entry,
+      String host,
+      Caller caller,
+      int port,
       Request request) {
     List<AuthzPolicy> attached = new ArrayList<>();
     List<String> dry = new ArrayList<>();
     for (AuthzPolicy p : policies) {
-      if (attaches(p, waypoint, "ServiceEntry", "networking.istio.io", entry.namespace(),
-          entry.name())) {
+      if (attaches(
+          p, waypoint, "ServiceEntry", "networking.istio.io", entry.namespace(), entry.name())) {
         if (p.dryRun) {
           dry.add(p.ref());
         } else {
@@ -263,19 +328,32 @@ public final class IstioEvaluator {
         }
       }
     }
-    return decideAtWaypoint(waypoint, "ServiceEntry " + entry.namespace() + "/" + entry.name(),
-        attached, dry, caller, null, port, host, request);
+    return decideAtWaypoint(
+        waypoint,
+        "ServiceEntry " + entry.namespace() + "/" + entry.name(),
+        attached,
+        dry,
+        caller,
+        null,
+        port,
+        host,
+        request);
   }
 
-  /** {@code ShouldAttachPolicy} for a waypoint handling traffic to one target (policyattachment.go). */
+  /**
+   * {@code ShouldAttachPolicy} for a waypoint handling traffic to one target (policyattachment.go).
+   */
   private boolean attaches(
       AuthzPolicy p, WaypointProxy wp, String kind, String group, String ns, String name) {
     for (AuthzPolicy.TargetRef t : p.targetRefs) {
-      if (t.kind.equals(kind) && t.canonicalGroup().equals(group) && t.name.equals(name)
+      if (t.kind.equals(kind)
+          && t.canonicalGroup().equals(group)
+          && t.name.equals(name)
           && p.namespace.equals(ns)) {
         return true;
       }
-      if (p.namespace.equals(root) && t.kind.equals("GatewayClass")
+      if (p.namespace.equals(root)
+          && t.kind.equals("GatewayClass")
           && t.canonicalGroup().equals("gateway.networking.k8s.io")
           && t.name.equals("istio-waypoint")) {
         return true;
@@ -286,7 +364,8 @@ public final class IstioEvaluator {
       if (!t.namespace.isEmpty() && !t.namespace.equals(wp.namespace())) {
         continue;
       }
-      if (t.kind.equals("Gateway") && t.canonicalGroup().equals("gateway.networking.k8s.io")
+      if (t.kind.equals("Gateway")
+          && t.canonicalGroup().equals("gateway.networking.k8s.io")
           && t.name.equals(wp.name())) {
         return true;
       }
@@ -309,8 +388,11 @@ public final class IstioEvaluator {
     if (request != null) {
       Request r = request.withDefaultHost(host);
       Decision d = decide(attached, ctx(caller, destinationIp, port, r), r);
-      return new IstioVerdict(d.outcome, point,
-          caller + " -> " + target + " port " + port + " " + r + ": " + d.reason + dryNote, r);
+      return new IstioVerdict(
+          d.outcome,
+          point,
+          caller + " -> " + target + " port " + port + " " + r + ": " + d.reason + dryNote,
+          r);
     }
     // A5: no request given: allowed when some request shape is allowed
     List<Request> shapes = shapes(attached, host);
@@ -321,21 +403,48 @@ public final class IstioEvaluator {
         first = d;
       }
       if (d.outcome == IstioVerdict.Outcome.ALLOW) {
-        return new IstioVerdict(d.outcome, point,
-            caller + " -> " + target + " port " + port + ": allowed for " + r
-                + " (A5: no request given; allowed if some request shape is): " + d.reason
-                + dryNote, r);
+        return new IstioVerdict(
+            d.outcome,
+            point,
+            caller
+                + " -> "
+                + target
+                + " port "
+                + port
+                + ": allowed for "
+                + r
+                + " (A5: no request given; allowed if some request shape is): "
+                + d.reason
+                + dryNote,
+            r);
       }
     }
-    return new IstioVerdict(IstioVerdict.Outcome.DENY, point,
-        caller + " -> " + target + " port " + port + ": no request shape is allowed (A5: tried "
-            + shapes.size() + " shapes: TCP and HTTP requests drawn from the policies); for TCP: "
-            + Objects.requireNonNull(first).reason + dryNote, shapes.get(0));
+    return new IstioVerdict(
+        IstioVerdict.Outcome.DENY,
+        point,
+        caller
+            + " -> "
+            + target
+            + " port "
+            + port
+            + ": no request shape is allowed (A5: tried "
+            + shapes.size()
+            + " shapes: TCP and HTTP requests drawn from the policies); for TCP: "
+            + Objects.requireNonNull(first).reason
+            + dryNote,
+        shapes.get(0));
   }
 
   private static EnvoyRbac.Ctx ctx(Caller c, String destinationIp, int port, Request r) {
-    return new EnvoyRbac.Ctx(c.spiffeId(), c.peer().ip(), destinationIp, port, r.isHttp(),
-        r.method(), r.path(), r.host());
+    return new EnvoyRbac.Ctx(
+        c.spiffeId(),
+        c.peer().ip(),
+        destinationIp,
+        port,
+        r.isHttp(),
+        r.method(),
+        r.path(),
+        r.host());
   }
 
   private static final class Decision {
@@ -351,8 +460,7 @@ public final class IstioEvaluator {
   /** I1 at a waypoint: CUSTOM (A3), then DENY, then ALLOW; AUDIT never decides. */
   private Decision decide(List<AuthzPolicy> attached, EnvoyRbac.Ctx c, Request r) {
     List<String> skipped = new ArrayList<>();
-    for (AuthzPolicy.Action action :
-        List.of(AuthzPolicy.Action.CUSTOM, AuthzPolicy.Action.DENY)) {
+    for (AuthzPolicy.Action action : List.of(AuthzPolicy.Action.CUSTOM, AuthzPolicy.Action.DENY)) {
       for (AuthzPolicy p : attached) {
         if (p.action != action) {
           continue;
@@ -367,12 +475,19 @@ public final class IstioEvaluator {
               if (world.customAuthorizerAllows()) {
                 continue;
               }
-              return new Decision(IstioVerdict.Outcome.DENY,
-                  "CUSTOM " + p.ref() + " " + rule + " matches and the external authorizer"
-                      + " (" + p.provider + ") denies (A3)");
+              return new Decision(
+                  IstioVerdict.Outcome.DENY,
+                  "CUSTOM "
+                      + p.ref()
+                      + " "
+                      + rule
+                      + " matches and the external authorizer"
+                      + " ("
+                      + p.provider
+                      + ") denies (A3)");
             }
-            return new Decision(IstioVerdict.Outcome.DENY,
-                "denied by DENY " + p.ref() + " " + rule);
+            return new Decision(
+                IstioVerdict.Outcome.DENY, "denied by DENY " + p.ref() + " " + rule);
           }
         }
       }
@@ -394,15 +509,18 @@ public final class IstioEvaluator {
       }
     }
     if (allowRefs.isEmpty()) {
-      return new Decision(IstioVerdict.Outcome.ALLOW,
-          "no ALLOW policy is attached and no DENY matches (I1)");
+      return new Decision(
+          IstioVerdict.Outcome.ALLOW, "no ALLOW policy is attached and no DENY matches (I1)");
     }
     String s = skipped.isEmpty() ? "" : "; " + String.join("; ", new LinkedHashSet<>(skipped));
-    return new Decision(IstioVerdict.Outcome.DENY,
+    return new Decision(
+        IstioVerdict.Outcome.DENY,
         "no rule of the attached ALLOW policies " + allowRefs + " matches (I1)" + s);
   }
 
-  /** A5: opaque TCP, then HTTP requests built from the methods, paths and hosts the policies name. */
+  /**
+   * A5: opaque TCP, then HTTP requests built from the methods, paths and hosts the policies name.
+   */
   private static List<Request> shapes(List<AuthzPolicy> attached, String defaultHost) {
     Set<String> methods = new LinkedHashSet<>(STANDARD_METHODS);
     Set<String> paths = new LinkedHashSet<>(List.of("/", "/lattice-verify-probe"));

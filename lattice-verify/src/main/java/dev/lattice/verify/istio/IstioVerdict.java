@@ -2,7 +2,9 @@ package dev.lattice.verify.istio;
 
 import java.util.Optional;
 
-/** Istio's decision at one enforcement point (a destination ztunnel or a waypoint), with the reason. */
+/**
+ * Istio's decision at one enforcement point (a destination ztunnel or a waypoint), with the reason.
+ */
 public final class IstioVerdict {
   /** How Istio decided. */
   public enum Outcome {

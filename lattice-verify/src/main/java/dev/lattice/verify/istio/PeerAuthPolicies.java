@@ -8,14 +8,14 @@ import java.util.Map;
  * What PeerAuthentication becomes at ztunnel (SEMANTICS IZ7): DENY policies that reject plaintext
  * (no identity), per workload. As {@code convertedSelectorPeerAuthentications} and {@code
  * convertPeerAuthentication} in {@code pilot/pkg/serviceregistry/ambient/authorization.go}: the
- * oldest mesh-, namespace- and workload-level policy each count; an effective STRICT mode sends
- * the static strict policy; a workload policy with port-level exceptions is converted into a DENY
+ * oldest mesh-, namespace- and workload-level policy each count; an effective STRICT mode sends the
+ * static strict policy; a workload policy with port-level exceptions is converted into a DENY
  * policy of its own. Port-level keys are container ports.
  *
  * <p>Two upstream details SEMANTICS IZ7 does not spell out, followed here as the source has them:
  * under a STRICT parent, a workload policy with mode UNSET relaxes ports only when one of them is
- * PERMISSIVE (DISABLE alone leaves the static STRICT policy in place); and a STRICT port-level
- * mode under a PERMISSIVE/DISABLE workload policy is skipped whenever the mesh policy is STRICT and
+ * PERMISSIVE (DISABLE alone leaves the static STRICT policy in place); and a STRICT port-level mode
+ * under a PERMISSIVE/DISABLE workload policy is skipped whenever the mesh policy is STRICT and
  * there is no namespace policy (Go precedence {@code A || B && C || D}), so it is not enforced.
  */
 final class PeerAuthPolicies {
@@ -23,9 +23,15 @@ final class PeerAuthPolicies {
 
   static final String STATIC_STRICT = "istio_converted_static_strict";
 
-  /** The PeerAuthentication-derived DENY policies ztunnel applies to a pod with {@code labels} in {@code namespace}. */
+  /**
+   * The PeerAuthentication-derived DENY policies ztunnel applies to a pod with {@code labels} in
+   * {@code namespace}.
+   */
   static List<ZtunnelPolicy> forWorkload(
-      List<PeerAuthn> all, String namespace, Map<String, String> labels, String rootNamespace,
+      List<PeerAuthn> all,
+      String namespace,
+      Map<String, String> labels,
+      String rootNamespace,
       List<String> explain) {
     PeerAuthn mesh = null;
     PeerAuthn ns = null;
@@ -54,8 +60,12 @@ final class PeerAuthPolicies {
     }
     boolean portKey = false;
     if (workload != null) {
-      explain.add("workload " + workload.ref() + ": " + workload.mode
-          + (workload.portLevel.isEmpty() ? "" : ", ports " + workload.portLevel));
+      explain.add(
+          "workload "
+              + workload.ref()
+              + ": "
+              + workload.mode
+              + (workload.portLevel.isEmpty() ? "" : ", ports " + workload.portLevel));
       if (workload.mode == PeerAuthn.Mode.STRICT) {
         strict = true;
       }
@@ -93,10 +103,16 @@ final class PeerAuthPolicies {
     if (strict) {
       ZtunnelPolicy.Match m = new ZtunnelPolicy.Match();
       m.notPrincipals.add(StringMatch.of("*"));
-      out.add(new ZtunnelPolicy(
-          "PeerAuthentication STRICT (" + rootNamespace + "/" + STATIC_STRICT + ")",
-          rootNamespace, ZtunnelPolicy.Scope.WORKLOAD_SELECTOR, true,
-          List.of(List.of(List.of(m))), List.of(0), List.of(), Map.of()));
+      out.add(
+          new ZtunnelPolicy(
+              "PeerAuthentication STRICT (" + rootNamespace + "/" + STATIC_STRICT + ")",
+              rootNamespace,
+              ZtunnelPolicy.Scope.WORKLOAD_SELECTOR,
+              true,
+              List.of(List.of(List.of(m))),
+              List.of(0),
+              List.of(),
+              Map.of()));
     }
     if (portKey) {
       ZtunnelPolicy converted = convert(workload, ns, mesh, rootNamespace);
@@ -122,7 +138,9 @@ final class PeerAuthPolicies {
     return p != null && p.mode == PeerAuthn.Mode.UNSET;
   }
 
-  /** {@code convertPeerAuthentication}: the workload policy with port-level modes as a DENY policy. */
+  /**
+   * {@code convertPeerAuthentication}: the workload policy with port-level modes as a DENY policy.
+   */
   private static ZtunnelPolicy convert(
       PeerAuthn cfg, PeerAuthn nsCfg, PeerAuthn rootCfg, String rootNamespace) {
     if (cfg.namespace.equals(rootNamespace) || cfg.selector == null || cfg.portLevel.isEmpty()) {
@@ -184,8 +202,14 @@ final class PeerAuthPolicies {
     for (int i = 0; i < groups.size(); i++) {
       idx.add(i);
     }
-    return new ZtunnelPolicy(cfg.ref() + " (port-level mTLS " + cfg.portLevel + ")",
-        cfg.namespace, ZtunnelPolicy.Scope.WORKLOAD_SELECTOR, true, groups, idx, List.of(),
+    return new ZtunnelPolicy(
+        cfg.ref() + " (port-level mTLS " + cfg.portLevel + ")",
+        cfg.namespace,
+        ZtunnelPolicy.Scope.WORKLOAD_SELECTOR,
+        true,
+        groups,
+        idx,
+        List.of(),
         cfg.selector);
   }
 

@@ -17,8 +17,10 @@ final class PeerAuthn {
   final String namespace;
   final String name;
   final String created;
+
   /** Null when it has no selector (or an empty one): namespace- or mesh-level. */
   final Map<String, String> selector;
+
   final Mode mode;
   final Map<Integer, Mode> portLevel;
 
@@ -46,17 +48,21 @@ final class PeerAuthn {
     JsonNode md = d.path("metadata");
     JsonNode spec = d.path("spec");
     Map<String, String> sel = new TreeMap<>();
-    spec.path("selector").path("matchLabels").properties()
+    spec.path("selector")
+        .path("matchLabels")
+        .properties()
         .forEach(e -> sel.put(e.getKey(), e.getValue().asText()));
     Map<Integer, Mode> ports = new TreeMap<>();
-    spec.path("portLevelMtls").properties()
-        .forEach(e -> {
-          try {
-            ports.put(Integer.parseInt(e.getKey()), mode(e.getValue()));
-          } catch (NumberFormatException ignored) {
-            // a non-numeric key is not a port; the API server rejects it anyway
-          }
-        });
+    spec.path("portLevelMtls")
+        .properties()
+        .forEach(
+            e -> {
+              try {
+                ports.put(Integer.parseInt(e.getKey()), mode(e.getValue()));
+              } catch (NumberFormatException ignored) {
+                // a non-numeric key is not a port; the API server rejects it anyway
+              }
+            });
     return new PeerAuthn(
         md.path("namespace").asText("default"),
         md.path("name").asText(""),

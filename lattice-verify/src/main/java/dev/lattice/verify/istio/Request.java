@@ -28,8 +28,8 @@ public final class Request {
 
   /** An HTTP request; {@code host} may be null (the waypoint then uses the target's host name). */
   public static Request http(String method, String path, String host) {
-    return new Request(true, Objects.requireNonNull(method, "method"),
-        Objects.requireNonNull(path, "path"), host);
+    return new Request(
+        true, Objects.requireNonNull(method, "method"), Objects.requireNonNull(path, "path"), host);
   }
 
   /** Whether it is HTTP. */
@@ -68,7 +68,9 @@ public final class Request {
       return false;
     }
     Request r = (Request) o;
-    return r.http == http && Objects.equals(r.method, method) && Objects.equals(r.path, path)
+    return r.http == http
+        && Objects.equals(r.method, method)
+        && Objects.equals(r.path, path)
         && Objects.equals(r.host, host);
   }
 

@@ -72,7 +72,10 @@ final class StringMatch {
     }
   }
 
-  /** Matching a principal: the identity must carry {@code spiffe://}, which is stripped first (ztunnel {@code matches_principal}). */
+  /**
+   * Matching a principal: the identity must carry {@code spiffe://}, which is stripped first
+   * (ztunnel {@code matches_principal}).
+   */
   boolean matchesPrincipal(String spiffeId) {
     if (spiffeId == null || !spiffeId.startsWith("spiffe://")) {
       return false;

@@ -7,10 +7,10 @@ import java.util.Set;
 
 /**
  * A policy as istiod sends it to ztunnel and ztunnel matches it: rules of clauses of matches
- * (SEMANTICS IZ1–IZ4, IZ6). Converted as {@code convertAuthorizationPolicy}/{@code handleRule}
- * in {@code pilot/pkg/serviceregistry/ambient/authorization.go}; matched as {@code
- * Authorization::matches} in ztunnel {@code src/rbac.rs}: a policy with no rules matches nothing;
- * a rule matches when all its clauses do; a clause when any of its non-empty matches does (empty
+ * (SEMANTICS IZ1–IZ4, IZ6). Converted as {@code convertAuthorizationPolicy}/{@code handleRule} in
+ * {@code pilot/pkg/serviceregistry/ambient/authorization.go}; matched as {@code
+ * Authorization::matches} in ztunnel {@code src/rbac.rs}: a policy with no rules matches nothing; a
+ * rule matches when all its clauses do; a clause when any of its non-empty matches does (empty
  * matches are skipped, an empty clause matches); within a match every field must hold.
  */
 final class ZtunnelPolicy {
@@ -23,14 +23,21 @@ final class ZtunnelPolicy {
   /** A connection as ztunnel sees it at the destination. */
   static final class Conn {
     final String srcIp;
+
     /** {@code spiffe://td/ns/x/sa/y}, or null for plaintext. */
     final String spiffeId;
+
     final String namespace;
     final String serviceAccount;
     final String dstIp;
     final int dstPort;
 
-    Conn(String srcIp, String spiffeId, String namespace, String serviceAccount, String dstIp,
+    Conn(
+        String srcIp,
+        String spiffeId,
+        String namespace,
+        String serviceAccount,
+        String dstIp,
         int dstPort) {
       this.srcIp = srcIp;
       this.spiffeId = spiffeId;
@@ -57,10 +64,17 @@ final class ZtunnelPolicy {
     final List<Integer> notDestinationPorts = new ArrayList<>();
 
     boolean isEmpty() {
-      return namespaces.isEmpty() && notNamespaces.isEmpty() && serviceAccounts.isEmpty()
-          && notServiceAccounts.isEmpty() && principals.isEmpty() && notPrincipals.isEmpty()
-          && sourceIps.isEmpty() && notSourceIps.isEmpty() && destinationIps.isEmpty()
-          && notDestinationIps.isEmpty() && destinationPorts.isEmpty()
+      return namespaces.isEmpty()
+          && notNamespaces.isEmpty()
+          && serviceAccounts.isEmpty()
+          && notServiceAccounts.isEmpty()
+          && principals.isEmpty()
+          && notPrincipals.isEmpty()
+          && sourceIps.isEmpty()
+          && notSourceIps.isEmpty()
+          && destinationIps.isEmpty()
+          && notDestinationIps.isEmpty()
+          && destinationPorts.isEmpty()
           && notDestinationPorts.isEmpty();
     }
 
@@ -68,12 +82,14 @@ final class ZtunnelPolicy {
       return both(destinationIps, notDestinationIps, r -> r.contains(c.dstIp))
           && both(sourceIps, notSourceIps, r -> r.contains(c.srcIp))
           && both(destinationPorts, notDestinationPorts, p -> p == c.dstPort)
-          && both(serviceAccounts, notServiceAccounts,
-              sa -> c.spiffeId != null && sa[0].equals(c.namespace)
-                  && sa[1].equals(c.serviceAccount))
+          && both(
+              serviceAccounts,
+              notServiceAccounts,
+              sa ->
+                  c.spiffeId != null && sa[0].equals(c.namespace) && sa[1].equals(c.serviceAccount))
           && both(principals, notPrincipals, m -> m.matchesPrincipal(c.spiffeId))
-          && both(namespaces, notNamespaces,
-              m -> m.matches(c.namespace == null ? "" : c.namespace));
+          && both(
+              namespaces, notNamespaces, m -> m.matches(c.namespace == null ? "" : c.namespace));
     }
 
     private static <T> boolean both(
@@ -111,15 +127,21 @@ final class ZtunnelPolicy {
   }
 
   private static final Set<String> L4_WHEN =
-      Set.of("source.ip", "source.namespace", "source.principal", "destination.ip",
+      Set.of(
+          "source.ip",
+          "source.namespace",
+          "source.principal",
+          "destination.ip",
           "destination.port");
 
   final String ref;
   final String namespace;
   final Scope scope;
   final boolean deny;
+
   /** Rules (groups) of clauses of matches, with the source rule index of each. */
   final List<List<List<Match>>> rules;
+
   final List<Integer> ruleIndexes;
   final List<String> notes;
   final java.util.Map<String, String> selector;
@@ -280,18 +302,27 @@ final class ZtunnelPolicy {
       if (!l7.isEmpty()) {
         if (!deny) {
           // IZ3: an ALLOW rule with HTTP attributes is dropped and can never allow
-          notes.add(p.ref() + " rules[" + r.index + "] uses " + l7
-              + ", which ztunnel cannot see: the ALLOW rule is dropped (IZ3)");
+          notes.add(
+              p.ref()
+                  + " rules["
+                  + r.index
+                  + "] uses "
+                  + l7
+                  + ", which ztunnel cannot see: the ALLOW rule is dropped (IZ3)");
           continue;
         }
-        notes.add(p.ref() + " rules[" + r.index + "] uses " + l7
-            + ", which ztunnel drops from the DENY rule; a clause left empty never matches (IZ4)");
+        notes.add(
+            p.ref()
+                + " rules["
+                + r.index
+                + "] uses "
+                + l7
+                + ", which ztunnel drops from the DENY rule; a clause left empty never matches (IZ4)");
       }
       rules.add(clauses);
       indexes.add(r.index);
     }
-    return new ZtunnelPolicy(p.ref(), p.namespace, scope, deny, rules, indexes, notes,
-        p.selector);
+    return new ZtunnelPolicy(p.ref(), p.namespace, scope, deny, rules, indexes, notes, p.selector);
   }
 
   private static String cap(String k) {
@@ -325,7 +356,9 @@ final class ZtunnelPolicy {
     return out;
   }
 
-  /** {@code stringToServiceAccountMatch}: {@code ns/sa}, or {@code sa} in the policy's namespace. */
+  /**
+   * {@code stringToServiceAccountMatch}: {@code ns/sa}, or {@code sa} in the policy's namespace.
+   */
   static String[] serviceAccount(String v, String policyNamespace) {
     int slash = v.indexOf('/');
     return slash < 0

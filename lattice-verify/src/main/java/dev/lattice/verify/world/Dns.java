@@ -37,8 +37,7 @@ public final class Dns {
     this.serviceNames = new TreeMap<>();
     serviceNames.forEach((k, v) -> this.serviceNames.put(normalize(k), v));
     // a declared range that swallows a whole block cannot be avoided; allocate there anyway
-    this.avoid =
-        avoid.stream().filter(r -> !r.covers(REGISTERED) && !r.covers(HASHED)).toList();
+    this.avoid = avoid.stream().filter(r -> !r.covers(REGISTERED) && !r.covers(HASHED)).toList();
     this.registered = new TreeMap<>();
     long next = 1;
     for (String n : new java.util.TreeSet<>(externalNames.stream().map(Dns::normalize).toList())) {
@@ -88,7 +87,10 @@ public final class Dns {
     return Optional.of(hashed(n));
   }
 
-  /** The names a resolver in {@code clientNamespace} queries, in order, for {@code name} (ndots 5, the pod's search list). */
+  /**
+   * The names a resolver in {@code clientNamespace} queries, in order, for {@code name} (ndots 5,
+   * the pod's search list).
+   */
   public List<String> queries(String name, String clientNamespace) {
     List<String> out = new ArrayList<>();
     if (name.endsWith(".")) {

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** A {@code ServiceEntry} as the world sees it: the hosts it makes known to the mesh, its ports, labels and visibility. */
+/**
+ * A {@code ServiceEntry} as the world sees it: the hosts it makes known to the mesh, its ports,
+ * labels and visibility.
+ */
 public final class MeshServiceEntry {
   /** One port of a ServiceEntry. */
   public static final class SePort {
@@ -94,7 +97,10 @@ public final class MeshServiceEntry {
     return exportTo;
   }
 
-  /** Whether clients in {@code namespace} see it ({@code exportTo}: empty, {@code *}, {@code .}, or the namespace). */
+  /**
+   * Whether clients in {@code namespace} see it ({@code exportTo}: empty, {@code *}, {@code .}, or
+   * the namespace).
+   */
   public boolean isVisibleFrom(String clientNamespace) {
     if (exportTo.isEmpty() || exportTo.contains("*")) {
       return true;
@@ -103,7 +109,10 @@ public final class MeshServiceEntry {
         || (exportTo.contains(".") && namespace.equals(clientNamespace));
   }
 
-  /** Whether it lists {@code host} (exact, case-insensitive; {@code *.x} matches one or more labels before x). */
+  /**
+   * Whether it lists {@code host} (exact, case-insensitive; {@code *.x} matches one or more labels
+   * before x).
+   */
   public boolean hasHost(String host) {
     String h = Dns.normalize(host);
     for (String mine : hosts) {

@@ -11,10 +11,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * One thing in the world that sends or receives packets: a pod (of a service, a waypoint,
- * kube-dns, istiod), a node, the kube-apiserver, an internet client, the ambient probe source, or
- * an external address. Carries what Cilium sees of it (its IP and identity labels) and what Istio
- * sees of it (whether ztunnel captures it, its mesh identity).
+ * One thing in the world that sends or receives packets: a pod (of a service, a waypoint, kube-dns,
+ * istiod), a node, the kube-apiserver, an internet client, the ambient probe source, or an external
+ * address. Carries what Cilium sees of it (its IP and identity labels) and what Istio sees of it
+ * (whether ztunnel captures it, its mesh identity).
  */
 public final class Peer {
   /** What kind of peer this is. */
@@ -60,7 +60,8 @@ public final class Peer {
 
     /** A container port; {@code name} may be empty. */
     public static ContainerPort of(String name, int number, Protocol protocol) {
-      return new ContainerPort(Objects.requireNonNull(name), number, Objects.requireNonNull(protocol));
+      return new ContainerPort(
+          Objects.requireNonNull(name), number, Objects.requireNonNull(protocol));
     }
 
     /** The port's name (IANA service name), possibly empty. */
@@ -182,8 +183,8 @@ public final class Peer {
   }
 
   /**
-   * The labels of its Cilium security identity, keyed {@code source:key} ({@code k8s:app},
-   * {@code reserved:world}); only labels Cilium keeps (C5).
+   * The labels of its Cilium security identity, keyed {@code source:key} ({@code k8s:app}, {@code
+   * reserved:world}); only labels Cilium keeps (C5).
    */
   public SortedMap<String, String> identity() {
     return identity;

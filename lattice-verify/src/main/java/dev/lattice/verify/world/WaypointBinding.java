@@ -2,7 +2,10 @@ package dev.lattice.verify.world;
 
 import java.util.Optional;
 
-/** Whether traffic addressed to a Service (or ServiceEntry host) passes a waypoint, and why (SEMANTICS M2). */
+/**
+ * Whether traffic addressed to a Service (or ServiceEntry host) passes a waypoint, and why
+ * (SEMANTICS M2).
+ */
 public final class WaypointBinding {
   private final WaypointProxy waypoint;
   private final String reason;

@@ -38,7 +38,10 @@ public final class WaypointProxy {
     return name;
   }
 
-  /** The {@code istio.io/waypoint-for} value: {@code service} (default), {@code workload}, {@code all} or {@code none}. */
+  /**
+   * The {@code istio.io/waypoint-for} value: {@code service} (default), {@code workload}, {@code
+   * all} or {@code none}.
+   */
   public String waypointFor() {
     return waypointFor;
   }

@@ -167,15 +167,32 @@ public final class World {
     Map<ServiceId, Map<String, String>> serviceLabels = new HashMap<>();
     for (RequiredLabel r : b.requiredLabels) {
       if (!b.applyRequiredLabels) {
-        notes.add("not applied (by choice): " + r.kind() + " " + r.namespace() + "/" + r.name()
-            + " " + r.key() + "=" + r.value());
+        notes.add(
+            "not applied (by choice): "
+                + r.kind()
+                + " "
+                + r.namespace()
+                + "/"
+                + r.name()
+                + " "
+                + r.key()
+                + "="
+                + r.value());
         continue;
       }
       if ("Service".equals(r.kind())) {
-        serviceLabels.computeIfAbsent(ServiceId.of(r.namespace(), r.name()), k -> new TreeMap<>())
+        serviceLabels
+            .computeIfAbsent(ServiceId.of(r.namespace(), r.name()), k -> new TreeMap<>())
             .put(r.key(), r.value());
-        notes.add("applied required label: Service " + r.namespace() + "/" + r.name() + " "
-            + r.key() + "=" + r.value());
+        notes.add(
+            "applied required label: Service "
+                + r.namespace()
+                + "/"
+                + r.name()
+                + " "
+                + r.key()
+                + "="
+                + r.value());
       } else if ("Namespace".equals(r.kind())) {
         String ns = r.name().isEmpty() ? r.namespace() : r.name();
         nsLabels.computeIfAbsent(ns, k -> new TreeMap<>()).put(r.key(), r.value());
@@ -187,7 +204,8 @@ public final class World {
     b.serviceLabels.forEach(
         (id, labels) -> serviceLabels.computeIfAbsent(id, k -> new TreeMap<>()).putAll(labels));
     SortedMap<String, SortedMap<String, String>> frozenNs = new TreeMap<>();
-    nsLabels.forEach((k, v) -> frozenNs.put(k, Collections.unmodifiableSortedMap(new TreeMap<>(v))));
+    nsLabels.forEach(
+        (k, v) -> frozenNs.put(k, Collections.unmodifiableSortedMap(new TreeMap<>(v))));
     this.namespaceLabels = Collections.unmodifiableSortedMap(frozenNs);
 
     // -- service pods and Services
@@ -272,8 +290,11 @@ public final class World {
         boolean rendered =
             wanted.stream().anyMatch(o -> o.ns.equals(w.namespace()) && o.name.equals(w.name()));
         if (!rendered) {
-          notes.add("waypoint " + w + " is needed by the topology but no Gateway was rendered"
-              + " for it: no waypoint pod exists");
+          notes.add(
+              "waypoint "
+                  + w
+                  + " is needed by the topology but no Gateway was rendered"
+                  + " for it: no waypoint pod exists");
         }
       }
     }
@@ -357,29 +378,43 @@ public final class World {
     // -- nodes, kube-apiserver, internet, probe source
     this.host = outside(Peer.Kind.HOST, "host (local node) " + HOST_IP, HOST_IP, "reserved:host");
     this.remoteNode =
-        outside(Peer.Kind.REMOTE_NODE, "remote-node " + REMOTE_NODE_IP, REMOTE_NODE_IP,
+        outside(
+            Peer.Kind.REMOTE_NODE,
+            "remote-node " + REMOTE_NODE_IP,
+            REMOTE_NODE_IP,
             "reserved:remote-node");
     ips.put(HOST_IP, host);
     ips.put(REMOTE_NODE_IP, remoteNode);
     if (b.kubeApiserverOnNode) {
       // a self-managed control plane: the apiserver runs on a (remote) control-plane node
       this.kubeApiserver =
-          outside(Peer.Kind.KUBE_APISERVER, "kube-apiserver " + APISERVER_NODE_IP,
-              APISERVER_NODE_IP, "reserved:kube-apiserver", "reserved:remote-node");
+          outside(
+              Peer.Kind.KUBE_APISERVER,
+              "kube-apiserver " + APISERVER_NODE_IP,
+              APISERVER_NODE_IP,
+              "reserved:kube-apiserver",
+              "reserved:remote-node");
     } else {
       // a managed control plane outside the cluster: Cilium gives its address the
       // kube-apiserver label on top of the CIDR (world) identity (pkg/ipcache metadata)
       String ip = firstOutside(APISERVER_CANDIDATES);
       this.kubeApiserver =
-          outside(Peer.Kind.KUBE_APISERVER, "kube-apiserver " + ip, ip,
-              "reserved:kube-apiserver", "reserved:world");
+          outside(
+              Peer.Kind.KUBE_APISERVER,
+              "kube-apiserver " + ip,
+              ip,
+              "reserved:kube-apiserver",
+              "reserved:world");
     }
     ips.put(kubeApiserver.ip(), kubeApiserver);
     String inet = firstOutside(INTERNET_CANDIDATES);
     this.internet = outside(Peer.Kind.WORLD, "world " + inet, inet, "reserved:world");
     ips.put(inet, internet);
     this.probe =
-        outside(Peer.Kind.PROBE, "ambient probe source " + PROBE_SOURCE, PROBE_SOURCE,
+        outside(
+            Peer.Kind.PROBE,
+            "ambient probe source " + PROBE_SOURCE,
+            PROBE_SOURCE,
             "reserved:world");
     ips.put(PROBE_SOURCE, probe);
     this.byIp = Collections.unmodifiableMap(ips);
@@ -389,7 +424,8 @@ public final class World {
     for (KubeService s : svcs.values()) {
       svcNames.put(s.hostname(settings.clusterDomain()), s.clusterIp());
     }
-    svcNames.put("kube-dns." + settings.kubeDnsNamespace() + ".svc." + settings.clusterDomain(),
+    svcNames.put(
+        "kube-dns." + settings.kubeDnsNamespace() + ".svc." + settings.clusterDomain(),
         "10.96.0.10");
     svcNames.put("istiod.istio-system.svc." + settings.clusterDomain(), "10.96.0.11");
     Set<String> external = new TreeSet<>();
@@ -443,13 +479,27 @@ public final class World {
       String clusterName) {
     Map<String, String> identity =
         IdentityFilter.podIdentity(
-            namespace, labels, serviceAccount, namespaceLabels.getOrDefault(namespace,
-                Collections.emptySortedMap()), clusterName);
+            namespace,
+            labels,
+            serviceAccount,
+            namespaceLabels.getOrDefault(namespace, Collections.emptySortedMap()),
+            clusterName);
     String principal =
-        captured || kind == Peer.Kind.WAYPOINT ? settings.principal(namespace, serviceAccount)
+        captured || kind == Peer.Kind.WAYPOINT
+            ? settings.principal(namespace, serviceAccount)
             : null;
-    return new Peer(kind, name, ip, namespace, labels, serviceAccount, ports, captured, principal,
-        service, identity);
+    return new Peer(
+        kind,
+        name,
+        ip,
+        namespace,
+        labels,
+        serviceAccount,
+        ports,
+        captured,
+        principal,
+        service,
+        identity);
   }
 
   private static Peer outside(Peer.Kind kind, String name, String ip, String... reserved) {
@@ -479,7 +529,11 @@ public final class World {
     List<String> exportTo = new ArrayList<>();
     spec.path("exportTo").forEach(e -> exportTo.add(e.asText()));
     return new MeshServiceEntry(
-        md.path("namespace").asText("default"), md.path("name").asText(), hosts, ports, labels,
+        md.path("namespace").asText("default"),
+        md.path("name").asText(),
+        hosts,
+        ports,
+        labels,
         exportTo);
   }
 
@@ -499,12 +553,18 @@ public final class World {
 
   // ------------------------------------------------------------------ construction
 
-  /** The world of {@code topology} alone: no rendered documents, so no waypoints unless the settings say gateways are not emitted. */
+  /**
+   * The world of {@code topology} alone: no rendered documents, so no waypoints unless the settings
+   * say gateways are not emitted.
+   */
   public static World of(Topology topology) {
     return builder(topology).build();
   }
 
-  /** Starts a world for {@code topology}; add the rendered manifests so waypoints, ServiceEntries and required labels are known. */
+  /**
+   * Starts a world for {@code topology}; add the rendered manifests so waypoints, ServiceEntries
+   * and required labels are known.
+   */
   public static Builder builder(Topology topology) {
     return new Builder(topology);
   }
@@ -529,7 +589,10 @@ public final class World {
       this.topology = Objects.requireNonNull(topology, "topology");
     }
 
-    /** Rendered documents; the world reads waypoint {@code Gateway}s and {@code ServiceEntry}s from them. */
+    /**
+     * Rendered documents; the world reads waypoint {@code Gateway}s and {@code ServiceEntry}s from
+     * them.
+     */
     public Builder documents(Collection<? extends JsonNode> docs) {
       docs.forEach(d -> documents.add(Objects.requireNonNull(d)));
       return this;
@@ -564,14 +627,16 @@ public final class World {
 
     /** An extra label on the pods of {@code service} (e.g. {@code version: v2}). */
     public Builder podLabel(String service, String key, String value) {
-      podLabels.computeIfAbsent(ServiceId.parse(service, "default"), k -> new TreeMap<>())
+      podLabels
+          .computeIfAbsent(ServiceId.parse(service, "default"), k -> new TreeMap<>())
           .put(key, value);
       return this;
     }
 
     /** An extra label on the Service object of {@code service}. */
     public Builder serviceLabel(String service, String key, String value) {
-      serviceLabels.computeIfAbsent(ServiceId.parse(service, "default"), k -> new TreeMap<>())
+      serviceLabels
+          .computeIfAbsent(ServiceId.parse(service, "default"), k -> new TreeMap<>())
           .put(key, value);
       return this;
     }
@@ -582,7 +647,10 @@ public final class World {
       return this;
     }
 
-    /** Whether the kube-apiserver runs on a cluster node (identity remote-node + kube-apiserver) rather than outside it (default). */
+    /**
+     * Whether the kube-apiserver runs on a cluster node (identity remote-node + kube-apiserver)
+     * rather than outside it (default).
+     */
     public Builder kubeApiserverOnNode(boolean onNode) {
       this.kubeApiserverOnNode = onNode;
       return this;
@@ -594,7 +662,10 @@ public final class World {
       return this;
     }
 
-    /** Whether a REFUSED answer ends the resolver's search-list walk (musl, c-ares: true, the default; glibc: false). */
+    /**
+     * Whether a REFUSED answer ends the resolver's search-list walk (musl, c-ares: true, the
+     * default; glibc: false).
+     */
     public Builder resolverStopsAtRefused(boolean stops) {
       this.resolverStopsAtRefused = stops;
       return this;
@@ -761,7 +832,10 @@ public final class World {
     return notes;
   }
 
-  /** The peer at {@code ip}: a known pod, node, apiserver, ... or an external address with world identity. */
+  /**
+   * The peer at {@code ip}: a known pod, node, apiserver, ... or an external address with world
+   * identity.
+   */
   public Peer peerAt(String ip) {
     if (!IpRange.isAddress(ip)) {
       throw new IllegalArgumentException("\"" + ip + "\" is not an IP address");
@@ -776,14 +850,17 @@ public final class World {
   /** The external host {@code name} at the address the world's DNS gives it. */
   public Peer externalHost(String name) {
     if (dns.isClusterName(name)) {
-      throw new IllegalArgumentException(name + " lies under the cluster domain; query the service");
+      throw new IllegalArgumentException(
+          name + " lies under the cluster domain; query the service");
     }
     String ip = dns.resolve(name).orElseThrow();
-    return outside(Peer.Kind.EXTERNAL, Dns.normalize(name) + " (" + ip + ")", ip,
-        "reserved:world");
+    return outside(Peer.Kind.EXTERNAL, Dns.normalize(name) + " (" + ip + ")", ip, "reserved:world");
   }
 
-  /** A representative address of {@code cidr}: its first address past the network address that no cluster peer uses. */
+  /**
+   * A representative address of {@code cidr}: its first address past the network address that no
+   * cluster peer uses.
+   */
   public Peer addressIn(String cidr) {
     IpRange r = IpRange.parse(cidr);
     int bits = r.isV6() ? 128 : 32;
@@ -808,9 +885,14 @@ public final class World {
     return binding("Service " + service.id(), service.namespace(), service.labels());
   }
 
-  /** Whether traffic to a ServiceEntry's host passes a waypoint: its own label, else its namespace's. */
+  /**
+   * Whether traffic to a ServiceEntry's host passes a waypoint: its own label, else its
+   * namespace's.
+   */
   public WaypointBinding serviceEntryWaypoint(MeshServiceEntry entry) {
-    return binding("ServiceEntry " + entry.namespace() + "/" + entry.name(), entry.namespace(),
+    return binding(
+        "ServiceEntry " + entry.namespace() + "/" + entry.name(),
+        entry.namespace(),
         entry.labels());
   }
 
@@ -825,29 +907,60 @@ public final class World {
       source = "namespace " + namespace;
     }
     if (name == null) {
-      return new WaypointBinding(null, "no " + USE_WAYPOINT + " label on " + what
-          + " or its namespace: no waypoint on the path");
+      return new WaypointBinding(
+          null,
+          "no "
+              + USE_WAYPOINT
+              + " label on "
+              + what
+              + " or its namespace: no waypoint on the path");
     }
     if ("none".equals(name)) {
-      return new WaypointBinding(null, source + " opts out of waypoints (" + USE_WAYPOINT
-          + "=none)");
+      return new WaypointBinding(
+          null, source + " opts out of waypoints (" + USE_WAYPOINT + "=none)");
     }
     Optional<WaypointProxy> w = waypoint(wpNs, name);
     if (w.isEmpty()) {
-      return new WaypointBinding(null, source + " names waypoint " + wpNs + "/" + name
-          + ", which does not exist: no waypoint on the path");
+      return new WaypointBinding(
+          null,
+          source
+              + " names waypoint "
+              + wpNs
+              + "/"
+              + name
+              + ", which does not exist: no waypoint on the path");
     }
     if (!w.get().servesServices()) {
-      return new WaypointBinding(null, source + " names waypoint " + wpNs + "/" + name
-          + ", which takes " + WAYPOINT_FOR + "=" + w.get().waypointFor()
-          + " traffic only: no waypoint on the path");
+      return new WaypointBinding(
+          null,
+          source
+              + " names waypoint "
+              + wpNs
+              + "/"
+              + name
+              + ", which takes "
+              + WAYPOINT_FOR
+              + "="
+              + w.get().waypointFor()
+              + " traffic only: no waypoint on the path");
     }
-    return new WaypointBinding(w.get(), source + " has " + USE_WAYPOINT + "=" + name
-        + (wpNs.equals(namespace) ? "" : " in " + wpNs) + " (waypoint-for "
-        + w.get().waypointFor() + ")");
+    return new WaypointBinding(
+        w.get(),
+        source
+            + " has "
+            + USE_WAYPOINT
+            + "="
+            + name
+            + (wpNs.equals(namespace) ? "" : " in " + wpNs)
+            + " (waypoint-for "
+            + w.get().waypointFor()
+            + ")");
   }
 
-  /** The ServiceEntry that makes {@code host}:{@code port} known to the mesh for clients in {@code clientNamespace}. */
+  /**
+   * The ServiceEntry that makes {@code host}:{@code port} known to the mesh for clients in {@code
+   * clientNamespace}.
+   */
   public Optional<MeshServiceEntry> serviceEntryFor(String host, int port, String clientNamespace) {
     for (MeshServiceEntry e : serviceEntries) {
       if (e.hasHost(host) && e.isVisibleFrom(clientNamespace) && e.port(port).isPresent()) {
@@ -857,7 +970,10 @@ public final class World {
     return Optional.empty();
   }
 
-  /** Whether {@code host} is known to the mesh in {@code clientNamespace} (a Service name or a visible ServiceEntry host), so ztunnel answers it in-pod (M4). */
+  /**
+   * Whether {@code host} is known to the mesh in {@code clientNamespace} (a Service name or a
+   * visible ServiceEntry host), so ztunnel answers it in-pod (M4).
+   */
   public boolean isMeshKnownName(String host, String clientNamespace) {
     String h = Dns.normalize(host);
     if (dns.isClusterName(h) && dns.exists(h)) {
@@ -875,25 +991,55 @@ public final class World {
   public String describe() {
     StringBuilder sb = new StringBuilder();
     sb.append("namespaces:\n");
-    namespaceLabels.forEach((ns, l) -> sb.append("  ").append(ns).append(' ').append(l).append('\n'));
+    namespaceLabels.forEach(
+        (ns, l) -> sb.append("  ").append(ns).append(' ').append(l).append('\n'));
     sb.append("pods:\n");
     for (Peer p : pods) {
-      sb.append("  ").append(p.name()).append(' ').append(p.ip()).append(" sa=")
-          .append(p.serviceAccount()).append(p.isCaptured() ? " ambient" : "")
-          .append(" labels=").append(p.labels()).append('\n');
+      sb.append("  ")
+          .append(p.name())
+          .append(' ')
+          .append(p.ip())
+          .append(" sa=")
+          .append(p.serviceAccount())
+          .append(p.isCaptured() ? " ambient" : "")
+          .append(" labels=")
+          .append(p.labels())
+          .append('\n');
     }
     sb.append("services:\n");
     for (KubeService s : services.values()) {
-      sb.append("  ").append(s.id()).append(' ').append(s.clusterIp()).append(' ')
-          .append(s.ports()).append(" labels=").append(s.labels()).append('\n');
+      sb.append("  ")
+          .append(s.id())
+          .append(' ')
+          .append(s.clusterIp())
+          .append(' ')
+          .append(s.ports())
+          .append(" labels=")
+          .append(s.labels())
+          .append('\n');
     }
     sb.append("waypoints:\n");
     for (WaypointProxy w : waypoints) {
-      sb.append("  ").append(w.namespace()).append('/').append(w.name()).append(" for=")
-          .append(w.waypointFor()).append(" (").append(w.origin()).append(")\n");
+      sb.append("  ")
+          .append(w.namespace())
+          .append('/')
+          .append(w.name())
+          .append(" for=")
+          .append(w.waypointFor())
+          .append(" (")
+          .append(w.origin())
+          .append(")\n");
     }
-    sb.append("outside: ").append(host).append(", ").append(remoteNode).append(", ")
-        .append(kubeApiserver).append(", ").append(internet).append(", ").append(probe)
+    sb.append("outside: ")
+        .append(host)
+        .append(", ")
+        .append(remoteNode)
+        .append(", ")
+        .append(kubeApiserver)
+        .append(", ")
+        .append(internet)
+        .append(", ")
+        .append(probe)
         .append('\n');
     for (String n : notes) {
       sb.append("note: ").append(n).append('\n');

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SEMANTICS C13 (toFQDNs, matchName/matchPattern, the DNS proxy) and C14 (L7 DNS rules, plain L4 lifting them). */
+/**
+ * SEMANTICS C13 (toFQDNs, matchName/matchPattern, the DNS proxy) and C14 (L7 DNS rules, plain L4
+ * lifting them).
+ */
 class CiliumDnsTest {
   private final World world = World.of(Fixtures.shop());
   private final Peer legacy = world.service("shop/legacy").orElseThrow().pod();
@@ -23,7 +26,9 @@ class CiliumDnsTest {
 
   /** legacy's egress: DNS to kube-dns with {@code dnsRules}, plus {@code more} elements. */
   private static String legacyEgress(String dnsRules, String more) {
-    return Fixtures.DEFAULT_DENY + "---\n" + """
+    return Fixtures.DEFAULT_DENY
+        + "---\n"
+        + """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: legacy, namespace: shop}
@@ -33,10 +38,13 @@ class CiliumDnsTest {
           - toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}}]
             toPorts:
             - ports: [{port: "53", protocol: UDP}, {port: "53", protocol: TCP}]
-        """ + (dnsRules == null ? "" : "      rules: {dns: " + dnsRules + "}\n") + more;
+        """
+        + (dnsRules == null ? "" : "      rules: {dns: " + dnsRules + "}\n")
+        + more;
   }
 
-  private static final String TO_STRIPE = """
+  private static final String TO_STRIPE =
+      """
         - toFQDNs: [{matchName: api.stripe.com}]
           toPorts: [{ports: [{port: "443", protocol: TCP}]}]
       """;
@@ -52,14 +60,20 @@ class CiliumDnsTest {
     assertThat(r.resolved()).isTrue();
     assertThat(r.observedByProxy()).isTrue();
     assertThat(r.address()).contains(stripe.ip());
-    CiliumVerdict learned = e.evaluate(CiliumHop.of(legacy, stripe, 443, Protocol.TCP)
-        .withLearnedNames(Set.of(r.answeredName().orElseThrow())));
+    CiliumVerdict learned =
+        e.evaluate(
+            CiliumHop.of(legacy, stripe, 443, Protocol.TCP)
+                .withLearnedNames(Set.of(r.answeredName().orElseThrow())));
     assertThat(learned.allowed()).isTrue();
     assertThat(learned.egress().reason()).contains("toFQDNs matchName api.stripe.com");
     // without the lookup, the address is unknown to the policy
     assertThat(e.evaluate(CiliumHop.of(legacy, stripe, 443, Protocol.TCP)).allowed()).isFalse();
-    assertThat(e.evaluate(CiliumHop.of(legacy, stripe, 80, Protocol.TCP)
-        .withLearnedNames(Set.of("api.stripe.com"))).allowed()).isFalse();
+    assertThat(
+            e.evaluate(
+                    CiliumHop.of(legacy, stripe, 80, Protocol.TCP)
+                        .withLearnedNames(Set.of("api.stripe.com")))
+                .allowed())
+        .isFalse();
   }
 
   @Test
@@ -72,11 +86,17 @@ class CiliumDnsTest {
 
   @Test
   void toFqdnsNeverMatchesInClusterAddresses() {
-    CiliumEvaluator e = eval(legacyEgress("[{matchPattern: \"*\"}]", """
+    CiliumEvaluator e =
+        eval(
+            legacyEgress(
+                "[{matchPattern: \"*\"}]",
+                """
         - toFQDNs: [{matchPattern: "*"}]
       """));
-    CiliumVerdict v = e.evaluate(CiliumHop.of(legacy, api, 8080, Protocol.TCP)
-        .withLearnedNames(Set.of("api.shop.svc.cluster.local")));
+    CiliumVerdict v =
+        e.evaluate(
+            CiliumHop.of(legacy, api, 8080, Protocol.TCP)
+                .withLearnedNames(Set.of("api.shop.svc.cluster.local")));
     assertThat(v.allowed()).isFalse();
   }
 
@@ -97,21 +117,25 @@ class CiliumDnsTest {
     String yaml = legacyEgress("[{matchName: api.stripe.com}]", TO_STRIPE);
     DnsResolution musl = eval(yaml).resolve(legacy, "api.stripe.com");
     assertThat(musl.resolved()).isFalse();
-    assertThat(musl.failure()).get().asString()
+    assertThat(musl.failure())
+        .get()
+        .asString()
         .contains("REFUSED for api.stripe.com.shop.svc.cluster.local ends the search-list walk");
     World glibc = World.builder(Fixtures.shop()).resolverStopsAtRefused(false).build();
-    DnsResolution g = CiliumEvaluator.of(Docs.yaml(yaml), glibc)
-        .resolve(glibc.service("shop/legacy").orElseThrow().pod(), "api.stripe.com");
+    DnsResolution g =
+        CiliumEvaluator.of(Docs.yaml(yaml), glibc)
+            .resolve(glibc.service("shop/legacy").orElseThrow().pod(), "api.stripe.com");
     assertThat(g.resolved()).isTrue();
     assertThat(g.answeredName()).contains("api.stripe.com");
   }
 
   @Test
   void searchExpansionsAllowedByTheDnsRulesLetTheLookupThrough() {
-    String rules = "[{matchName: api.stripe.com},"
-        + " {matchName: api.stripe.com.shop.svc.cluster.local},"
-        + " {matchName: api.stripe.com.svc.cluster.local},"
-        + " {matchName: api.stripe.com.cluster.local}]";
+    String rules =
+        "[{matchName: api.stripe.com},"
+            + " {matchName: api.stripe.com.shop.svc.cluster.local},"
+            + " {matchName: api.stripe.com.svc.cluster.local},"
+            + " {matchName: api.stripe.com.cluster.local}]";
     DnsResolution r = eval(legacyEgress(rules, TO_STRIPE)).resolve(legacy, "api.stripe.com");
     assertThat(r.resolved()).isTrue();
     assertThat(r.steps()).hasSize(4);
@@ -120,7 +144,8 @@ class CiliumDnsTest {
 
   @Test
   void plainPort53RuleToTheSamePeerLiftsTheNameFilter() {
-    String plain = """
+    String plain =
+        """
         - toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}}]
           toPorts: [{ports: [{port: "53", protocol: UDP}]}]
       """;
@@ -141,7 +166,8 @@ class CiliumDnsTest {
 
   @Test
   void dnsRulesOnIngressRejectThePolicy() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -149,17 +175,24 @@ class CiliumDnsTest {
           endpointSelector: {matchLabels: {app.kubernetes.io/name: api}}
           ingress: [{toPorts: [{ports: [{port: "53", protocol: UDP}], rules: {dns: [{matchName: x.com}]}}]}]
         """;
-    assertThat(eval(yaml).rejectedPolicies()).singleElement().asString()
+    assertThat(eval(yaml).rejectedPolicies())
+        .singleElement()
+        .asString()
         .contains("DNS rules are not allowed on ingress");
   }
 
   @Test
   void toFqdnsCombinedWithToEndpointsInOneElementRejectsThePolicy() {
-    String yaml = legacyEgress("[{matchPattern: \"*\"}]", """
+    String yaml =
+        legacyEgress(
+            "[{matchPattern: \"*\"}]",
+            """
         - toFQDNs: [{matchName: api.stripe.com}]
           toEndpoints: [{}]
       """);
-    assertThat(eval(yaml).rejectedPolicies()).singleElement().asString()
+    assertThat(eval(yaml).rejectedPolicies())
+        .singleElement()
+        .asString()
         .contains("combining toEndpoints and toFQDNs");
   }
 
@@ -186,8 +219,7 @@ class CiliumDnsTest {
     "matchPattern, *, anything.example.org, true",
     "matchPattern, *.S3.amazonaws.com, bucket.s3.AMAZONAWS.com, true",
   })
-  void fqdnSelectorsMatchAsCilium118Does(
-      String key, String value, String name, boolean matches) {
+  void fqdnSelectorsMatchAsCilium118Does(String key, String value, String name, boolean matches) {
     assertThat(pattern(key, value).matches(name)).isEqualTo(matches);
   }
 }

@@ -31,7 +31,8 @@ class CiliumRulesTest {
     return hop(world, yaml, from, to, port, Protocol.TCP);
   }
 
-  private static final String API_INGRESS_FROM_WEB_15008 = """
+  private static final String API_INGRESS_FROM_WEB_15008 =
+      """
       apiVersion: cilium.io/v2
       kind: CiliumNetworkPolicy
       metadata: {name: api, namespace: shop}
@@ -71,7 +72,8 @@ class CiliumRulesTest {
 
   @Test
   void emptyIngressListHasNoEffect() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -96,20 +98,30 @@ class CiliumRulesTest {
     CiliumVerdict v = hop(always, "", w, a, 15008, Protocol.TCP);
     assertThat(v.allowed()).isFalse();
     assertThat(v.egress().reason()).contains("policy enforcement is 'always'");
-    assertThat(hop(always, API_INGRESS_FROM_WEB_15008 + "---\n" + """
+    assertThat(
+            hop(
+                    always,
+                    API_INGRESS_FROM_WEB_15008
+                        + "---\n"
+                        + """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: web, namespace: shop}
         spec:
           endpointSelector: {matchLabels: {app.kubernetes.io/name: web}}
           egress: [{toEndpoints: [{matchLabels: {app.kubernetes.io/name: api}}]}]
-        """, w, a, 15008, Protocol.TCP).allowed()).isTrue();
+        """,
+                    w,
+                    a,
+                    15008,
+                    Protocol.TCP)
+                .allowed())
+        .isTrue();
   }
 
   @Test
   void enforcementNeverAllowsEvenWhatPoliciesDeny() {
-    World never =
-        World.builder(Fixtures.shop()).policyEnforcement(PolicyEnforcement.NEVER).build();
+    World never = World.builder(Fixtures.shop()).policyEnforcement(PolicyEnforcement.NEVER).build();
     Peer l = never.service("shop/legacy").orElseThrow().pod();
     Peer a = never.service("shop/api").orElseThrow().pod();
     CiliumVerdict v = hop(never, Fixtures.DEFAULT_DENY, l, a, 8080, Protocol.TCP);
@@ -122,7 +134,8 @@ class CiliumRulesTest {
 
   @Test
   void hopNeedsSendersEgressAndReceiversIngress() {
-    String webEgress = """
+    String webEgress =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: web, namespace: shop}
@@ -136,14 +149,19 @@ class CiliumRulesTest {
     assertThat(egressOnly.egress().passes()).isTrue();
     assertThat(egressOnly.ingress().passes()).isFalse();
     assertThat(egressOnly.allowed()).isFalse();
-    CiliumVerdict both = hop(Fixtures.DEFAULT_DENY + "---\n" + webEgress + "---\n"
-        + API_INGRESS_FROM_WEB_15008, web, api, 15008);
+    CiliumVerdict both =
+        hop(
+            Fixtures.DEFAULT_DENY + "---\n" + webEgress + "---\n" + API_INGRESS_FROM_WEB_15008,
+            web,
+            api,
+            15008);
     assertThat(both.allowed()).isTrue();
   }
 
   @Test
   void peerOutsideCiliumHasNoPolicyOnlyTheManagedSideCounts() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: web, namespace: shop}
@@ -160,7 +178,12 @@ class CiliumRulesTest {
   @Test
   void repliesNeedNoRuleOnlyTheInitiatingDirectionIsJudged() {
     // api's egress is in default deny, yet web -> api is allowed: the reply is not a new connection
-    String yaml = Fixtures.DEFAULT_DENY + "---\n" + API_INGRESS_FROM_WEB_15008 + "---\n" + """
+    String yaml =
+        Fixtures.DEFAULT_DENY
+            + "---\n"
+            + API_INGRESS_FROM_WEB_15008
+            + "---\n"
+            + """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: web, namespace: shop}
@@ -176,7 +199,10 @@ class CiliumRulesTest {
 
   @Test
   void allowedSetIsTheUnionOfEveryPolicySelectingTheEndpoint() {
-    String yaml = API_INGRESS_FROM_WEB_15008 + "---\n" + """
+    String yaml =
+        API_INGRESS_FROM_WEB_15008
+            + "---\n"
+            + """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api-grpc, namespace: shop}
@@ -195,7 +221,10 @@ class CiliumRulesTest {
 
   @Test
   void denyRuleOfAnotherPolicyKindWinsOverAllow() {
-    String yaml = API_INGRESS_FROM_WEB_15008 + "---\n" + """
+    String yaml =
+        API_INGRESS_FROM_WEB_15008
+            + "---\n"
+            + """
         apiVersion: cilium.io/v2
         kind: CiliumClusterwideNetworkPolicy
         metadata: {name: no-web}
@@ -215,7 +244,8 @@ class CiliumRulesTest {
 
   @Test
   void denyRuleAlonePutsTheEndpointInDefaultDeny() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -232,7 +262,8 @@ class CiliumRulesTest {
 
   @Test
   void portRangeCoversEndPortInclusive() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -247,7 +278,8 @@ class CiliumRulesTest {
 
   @Test
   void protocolAnyOrEmptyCoversTcpUdpAndSctp() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: metrics, namespace: shop}
@@ -265,7 +297,8 @@ class CiliumRulesTest {
 
   @Test
   void portZeroMeansEveryPort() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -281,7 +314,8 @@ class CiliumRulesTest {
 
   @Test
   void namedPortResolvesAgainstTheDestinationPodsContainerPorts() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -297,7 +331,8 @@ class CiliumRulesTest {
 
   @Test
   void missingPortRejectsTheWholePolicy() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -309,8 +344,11 @@ class CiliumRulesTest {
           - fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}]
         """;
     CiliumEvaluator e = CiliumEvaluator.of(Docs.yaml(yaml), world);
-    assertThat(e.rejectedPolicies()).singleElement().asString()
-        .contains("CiliumNetworkPolicy shop/api").contains("Port must be specified");
+    assertThat(e.rejectedPolicies())
+        .singleElement()
+        .asString()
+        .contains("CiliumNetworkPolicy shop/api")
+        .contains("Port must be specified");
     // rejected: api is selected by nothing, so not in default deny at all
     assertThat(e.evaluate(CiliumHop.of(legacy, api, 8080, Protocol.TCP)).allowed()).isTrue();
     assertThat(e.evaluate(CiliumHop.of(legacy, api, 8080, Protocol.TCP)).ingress().reason())
@@ -319,7 +357,8 @@ class CiliumRulesTest {
 
   @Test
   void portOutOfRangeRejectsThePolicy() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -336,8 +375,9 @@ class CiliumRulesTest {
   void emptyRuleAllowsNothingYetTriggersDefaultDeny() {
     CiliumVerdict v = hop(Fixtures.DEFAULT_DENY, web, api, 15008);
     assertThat(v.allowed()).isFalse();
-    assertThat(v.egress().reason()).contains("egress default deny by"
-        + " CiliumClusterwideNetworkPolicy lattice-default-deny");
+    assertThat(v.egress().reason())
+        .contains(
+            "egress default deny by" + " CiliumClusterwideNetworkPolicy lattice-default-deny");
     // kube-system is left out of the default deny: kube-dns is open
     assertThat(hop(Fixtures.DEFAULT_DENY, world.kubeDns(), world.istiod(), 15012).allowed())
         .isTrue();
@@ -345,7 +385,8 @@ class CiliumRulesTest {
 
   @Test
   void toPortsWithoutL3AppliesToEveryPeerWorldIncluded() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -360,7 +401,8 @@ class CiliumRulesTest {
 
   @Test
   void l3WithoutToPortsAllowsEveryPortAndL3AndL4AreAnded() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -379,7 +421,8 @@ class CiliumRulesTest {
 
   @Test
   void explicitlyEmptyPeerListSelectsNoPeer() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -404,14 +447,16 @@ class CiliumRulesTest {
 
   @Test
   void kubernetesNetworkPolicyIsReportedAsNotModelled() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: deny-all, namespace: shop}
         spec: {podSelector: {}, policyTypes: [Ingress]}
         """;
     CiliumEvaluator e = CiliumEvaluator.of(Docs.yaml(yaml), world);
-    assertThat(e.findings()).anyMatch(f -> f.contains("NetworkPolicy shop/deny-all is not evaluated"));
+    assertThat(e.findings())
+        .anyMatch(f -> f.contains("NetworkPolicy shop/deny-all is not evaluated"));
     // not modelled: the judge does not apply it
     assertThat(e.evaluate(CiliumHop.of(web, api, 15008, Protocol.TCP)).allowed()).isTrue();
   }
@@ -420,7 +465,8 @@ class CiliumRulesTest {
 
   @Test
   void fromRequiresAddsAConditionToEveryFromEndpointsSelector() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -442,7 +488,8 @@ class CiliumRulesTest {
 
   @Test
   void fromRequiresAloneGrantsNothing() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -457,7 +504,10 @@ class CiliumRulesTest {
 
   @Test
   void elementMixingTwoPeerKindsRejectsTheWholePolicy() {
-    String yaml = Fixtures.DEFAULT_DENY + "---\n" + """
+    String yaml =
+        Fixtures.DEFAULT_DENY
+            + "---\n"
+            + """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -471,8 +521,11 @@ class CiliumRulesTest {
             toPorts: [{ports: [{port: "8080", protocol: TCP}]}]
         """;
     CiliumEvaluator e = CiliumEvaluator.of(Docs.yaml(yaml), world);
-    assertThat(e.rejectedPolicies()).singleElement().asString()
-        .contains("spec.ingress[1]").contains("combining fromEndpoints and fromCIDRSet")
+    assertThat(e.rejectedPolicies())
+        .singleElement()
+        .asString()
+        .contains("spec.ingress[1]")
+        .contains("combining fromEndpoints and fromCIDRSet")
         .contains("R1");
     // even the valid first element is gone with it
     CiliumVerdict v = e.evaluate(CiliumHop.of(web, api, 15008, Protocol.TCP));
@@ -482,7 +535,8 @@ class CiliumRulesTest {
 
   @Test
   void peerKindsInSeparateElementsAreAccepted() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -497,15 +551,17 @@ class CiliumRulesTest {
     CiliumEvaluator e = CiliumEvaluator.of(Docs.yaml(yaml), world);
     assertThat(e.rejectedPolicies()).isEmpty();
     assertThat(e.evaluate(CiliumHop.of(legacy, api, 8080, Protocol.TCP)).allowed()).isTrue();
-    assertThat(e.evaluate(CiliumHop.of(world.peerAt("10.20.1.1"), api, 8080, Protocol.TCP))
-        .allowed()).isTrue();
+    assertThat(
+            e.evaluate(CiliumHop.of(world.peerAt("10.20.1.1"), api, 8080, Protocol.TCP)).allowed())
+        .isTrue();
   }
 
   // ---------------------------------------------------------------- R2, C14
 
   @Test
   void httpRulesOnHboneTrafficBreakTheConnection() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -522,7 +578,8 @@ class CiliumRulesTest {
 
   @Test
   void httpRulesFilterPlaintextRequestsUnlessAPlainRuleCoversTheSamePort() {
-    String http = """
+    String http =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -533,12 +590,17 @@ class CiliumRulesTest {
             toPorts: [{ports: [{port: "8080", protocol: TCP}], rules: {http: [{method: GET, path: "/api/.*"}]}}]
         """;
     CiliumEvaluator e = CiliumEvaluator.of(Docs.yaml(http), world);
-    CiliumHop get = CiliumHop.of(legacy, api, 8080, Protocol.TCP).withRequest("GET", "/api/x", null);
-    CiliumHop post = CiliumHop.of(legacy, api, 8080, Protocol.TCP).withRequest("POST", "/api/x", null);
+    CiliumHop get =
+        CiliumHop.of(legacy, api, 8080, Protocol.TCP).withRequest("GET", "/api/x", null);
+    CiliumHop post =
+        CiliumHop.of(legacy, api, 8080, Protocol.TCP).withRequest("POST", "/api/x", null);
     assertThat(e.evaluate(get).allowed()).isTrue();
     assertThat(e.evaluate(post).allowed()).isFalse();
     assertThat(e.evaluate(post).ingress().reason()).contains("403 (C14)");
-    String plain = http + "---\n" + """
+    String plain =
+        http
+            + "---\n"
+            + """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api-plain, namespace: shop}
@@ -553,7 +615,8 @@ class CiliumRulesTest {
 
   @Test
   void l7RulesOnUdpRejectThePolicy() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -561,15 +624,18 @@ class CiliumRulesTest {
           endpointSelector: {matchLabels: {app.kubernetes.io/name: api}}
           ingress: [{toPorts: [{ports: [{port: "80", protocol: UDP}], rules: {http: [{}]}}]}]
         """;
-    assertThat(CiliumEvaluator.of(Docs.yaml(yaml), world).rejectedPolicies()).singleElement()
-        .asString().contains("L7 rules can only apply to TCP");
+    assertThat(CiliumEvaluator.of(Docs.yaml(yaml), world).rejectedPolicies())
+        .singleElement()
+        .asString()
+        .contains("L7 rules can only apply to TCP");
   }
 
   // ---------------------------------------------------------------- R3
 
   @Test
   void enableDefaultDenyFalseOnlyAddsAndNeverPutsInDefaultDeny() {
-    String probes = """
+    String probes =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumClusterwideNetworkPolicy
         metadata: {name: lattice-ambient-probes}
@@ -592,7 +658,8 @@ class CiliumRulesTest {
 
   @Test
   void icmpOnlyRuleAllowsNoTcp() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -611,7 +678,10 @@ class CiliumRulesTest {
 
   @Test
   void denyElementMixingPeerKindsIsAcceptedAsTheirUnion() {
-    String yaml = API_INGRESS_FROM_WEB_15008 + "---\n" + """
+    String yaml =
+        API_INGRESS_FROM_WEB_15008
+            + "---\n"
+            + """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api-deny, namespace: shop}
@@ -624,13 +694,15 @@ class CiliumRulesTest {
     CiliumEvaluator e = CiliumEvaluator.of(Docs.yaml(yaml), world);
     assertThat(e.rejectedPolicies()).isEmpty();
     assertThat(e.evaluate(CiliumHop.of(web, api, 15008, Protocol.TCP)).allowed()).isFalse();
-    assertThat(e.evaluate(CiliumHop.of(world.internet(), api, 15008, Protocol.TCP)).ingress()
-        .reason()).contains("CiliumNetworkPolicy shop/api-deny ingressDeny[0] (fromEntities world)");
+    assertThat(
+            e.evaluate(CiliumHop.of(world.internet(), api, 15008, Protocol.TCP)).ingress().reason())
+        .contains("CiliumNetworkPolicy shop/api-deny ingressDeny[0] (fromEntities world)");
   }
 
   @Test
   void fromNodesRejectsThePolicyWithDefaultAgentFlags() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -638,7 +710,9 @@ class CiliumRulesTest {
           endpointSelector: {matchLabels: {app.kubernetes.io/name: api}}
           ingress: [{fromNodes: [{matchLabels: {kubernetes.io/os: linux}}]}]
         """;
-    assertThat(CiliumEvaluator.of(Docs.yaml(yaml), world).rejectedPolicies()).singleElement()
-        .asString().contains("enable-node-selector-labels");
+    assertThat(CiliumEvaluator.of(Docs.yaml(yaml), world).rejectedPolicies())
+        .singleElement()
+        .asString()
+        .contains("enable-node-selector-labels");
   }
 }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SEMANTICS C5–C10: identities, selector syntax, namespace scoping, clusterwide policies, entities, CIDRs. */
+/**
+ * SEMANTICS C5–C10: identities, selector syntax, namespace scoping, clusterwide policies, entities,
+ * CIDRs.
+ */
 class CiliumSelectorTest {
   private final World world =
       World.builder(Fixtures.shop())
@@ -36,10 +39,18 @@ class CiliumSelectorTest {
         .evaluate(CiliumHop.of(from, to, port, Protocol.TCP));
   }
 
-  /** A CNP in {@code ns} selecting {@code subject} with one ingress element {@code from} on all ports. */
+  /**
+   * A CNP in {@code ns} selecting {@code subject} with one ingress element {@code from} on all
+   * ports.
+   */
   private static String ingress(String ns, String subject, String from) {
     return "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: "
-        + ns + "}\nspec:\n  endpointSelector: " + subject + "\n  ingress:\n  - " + from + "\n";
+        + ns
+        + "}\nspec:\n  endpointSelector: "
+        + subject
+        + "\n  ingress:\n  - "
+        + from
+        + "\n";
   }
 
   // ---------------------------------------------------------------- C5
@@ -48,11 +59,17 @@ class CiliumSelectorTest {
   void podTemplateHashIsNotPartOfTheIdentityAndSelectsNothing() {
     String hash = web.labels().get("pod-template-hash");
     assertThat(web.identity()).doesNotContainKey("k8s:pod-template-hash");
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {pod-template-hash: " + hash + "}}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {pod-template-hash: " + hash + "}}]");
     assertThat(allowed(yaml, web, api, 8080)).isFalse();
-    String byName = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}]");
+    String byName =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}]");
     assertThat(allowed(byName, web, api, 8080)).isTrue();
   }
 
@@ -62,21 +79,27 @@ class CiliumSelectorTest {
         .containsEntry("k8s:io.cilium.k8s.namespace.labels.team", "storage")
         .containsEntry("k8s:io.cilium.k8s.policy.serviceaccount", "db")
         .containsEntry("k8s:io.kubernetes.pod.namespace", "data");
-    String bySa = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {io.cilium.k8s.policy.serviceaccount: web}}]");
+    String bySa =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {io.cilium.k8s.policy.serviceaccount: web}}]");
     assertThat(allowed(bySa, web, api, 8080)).isTrue();
     assertThat(allowed(bySa, legacy, api, 8080)).isFalse();
   }
 
   @Test
   void kubernetesIoLabelsAreNotPartOfTheIdentity() {
-    World w = World.builder(Fixtures.shop())
-        .podLabel("shop/web", "statefulset.kubernetes.io/pod-name", "web-0")
-        .podLabel("shop/web", "controller-revision-hash", "abc").build();
+    World w =
+        World.builder(Fixtures.shop())
+            .podLabel("shop/web", "statefulset.kubernetes.io/pod-name", "web-0")
+            .podLabel("shop/web", "controller-revision-hash", "abc")
+            .build();
     Peer p = w.service("shop/web").orElseThrow().pod();
     assertThat(p.labels()).containsKey("statefulset.kubernetes.io/pod-name");
-    assertThat(p.identity()).doesNotContainKeys("k8s:statefulset.kubernetes.io/pod-name",
-        "k8s:controller-revision-hash");
+    assertThat(p.identity())
+        .doesNotContainKeys(
+            "k8s:statefulset.kubernetes.io/pod-name", "k8s:controller-revision-hash");
     assertThat(p.identity()).containsKey("k8s:app.kubernetes.io/name");
   }
 
@@ -84,48 +107,68 @@ class CiliumSelectorTest {
 
   @Test
   void k8sPrefixMatchesKubernetesLabelsOnlyAndReservedMatchesReservedOnly() {
-    String k8s = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {k8s:app.kubernetes.io/name: web}}]");
+    String k8s =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {k8s:app.kubernetes.io/name: web}}]");
     assertThat(allowed(k8s, web, api, 8080)).isTrue();
-    String reserved = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {reserved:app.kubernetes.io/name: web}}]");
+    String reserved =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {reserved:app.kubernetes.io/name: web}}]");
     assertThat(allowed(reserved, web, api, 8080)).isFalse();
-    String host = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {reserved:remote-node: \"\"}}]");
+    String host =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {reserved:remote-node: \"\"}}]");
     assertThat(allowed(host, world.remoteNode(), api, 8080)).isTrue();
     assertThat(allowed(host, web, api, 8080)).isFalse();
   }
 
   @Test
   void unprefixedAndAnyKeysMatchAnySource() {
-    String any = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {any:app.kubernetes.io/name: web}}]");
+    String any =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {any:app.kubernetes.io/name: web}}]");
     assertThat(allowed(any, web, api, 8080)).isTrue();
     assertThat(allowed(any, legacy, api, 8080)).isFalse();
   }
 
   @ParameterizedTest(name = "{0} {1} {2}: web={3} legacy={4}")
-  @CsvSource(delimiter = '|', value = {
-    "app.kubernetes.io/name|In|[web]|true|false",
-    "app.kubernetes.io/name|NotIn|[web]|false|true",
-    "version|Exists||false|true",
-    "version|DoesNotExist||true|false",
-    "version|NotIn|[v1]|true|false",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "app.kubernetes.io/name|In|[web]|true|false",
+        "app.kubernetes.io/name|NotIn|[web]|false|true",
+        "version|Exists||false|true",
+        "version|DoesNotExist||true|false",
+        "version|NotIn|[v1]|true|false",
+      })
   void matchExpressionsOperators(
       String key, String op, String values, boolean webAllowed, boolean legacyAllowed) {
-    String expr = "{key: " + key + ", operator: " + op
-        + (values == null ? "" : ", values: " + values) + "}";
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchExpressions: [" + expr + "]}]");
+    String expr =
+        "{key: " + key + ", operator: " + op + (values == null ? "" : ", values: " + values) + "}";
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchExpressions: [" + expr + "]}]");
     assertThat(allowed(yaml, web, api, 8080)).isEqualTo(webAllowed);
     assertThat(allowed(yaml, legacy, api, 8080)).isEqualTo(legacyAllowed);
   }
 
   @Test
   void invalidOperatorRejectsThePolicy() {
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchExpressions: [{key: app, operator: Near, values: [x]}]}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchExpressions: [{key: app, operator: Near, values: [x]}]}]");
     assertThat(CiliumEvaluator.of(Docs.yaml(yaml), world).rejectedPolicies()).hasSize(1);
   }
 
@@ -134,19 +177,28 @@ class CiliumSelectorTest {
   @Test
   void cnpSubjectSelectorIsScopedToThePolicyNamespace() {
     // selects app.kubernetes.io/name=db, but only in shop, where there is none
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: db}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: db}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
     assertThat(allowed(yaml, web, db, 5432)).isTrue();
-    String inData = ingress("data", "{matchLabels: {app.kubernetes.io/name: db}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
+    String inData =
+        ingress(
+            "data",
+            "{matchLabels: {app.kubernetes.io/name: db}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
     assertThat(allowed(inData, web, db, 5432)).isFalse();
   }
 
   @Test
   void cnpPeerSelectorWithoutNamespaceKeyIsScopedToPolicyNamespace() {
     // in data: fromEndpoints app=web means web pods of data, of which there are none
-    String yaml = ingress("data", "{matchLabels: {app.kubernetes.io/name: db}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}]");
+    String yaml =
+        ingress(
+            "data",
+            "{matchLabels: {app.kubernetes.io/name: db}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}]");
     CiliumVerdict v = verdict(yaml, web, db, 5432);
     assertThat(v.allowed()).isFalse();
     assertThat(v.ingress().reason()).contains("no ingress rule");
@@ -154,21 +206,30 @@ class CiliumSelectorTest {
 
   @Test
   void cnpPeerSelectorNamingTheNamespaceReachesAnotherNamespace() {
-    String k8s = ingress("data", "{matchLabels: {app.kubernetes.io/name: db}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web,"
-            + " k8s:io.kubernetes.pod.namespace: shop}}]");
+    String k8s =
+        ingress(
+            "data",
+            "{matchLabels: {app.kubernetes.io/name: db}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web,"
+                + " k8s:io.kubernetes.pod.namespace: shop}}]");
     assertThat(allowed(k8s, web, db, 5432)).isTrue();
-    String unprefixed = ingress("data", "{matchLabels: {app.kubernetes.io/name: db}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web,"
-            + " io.kubernetes.pod.namespace: shop}}]");
+    String unprefixed =
+        ingress(
+            "data",
+            "{matchLabels: {app.kubernetes.io/name: db}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web,"
+                + " io.kubernetes.pod.namespace: shop}}]");
     assertThat(allowed(unprefixed, web, db, 5432)).isTrue();
     assertThat(allowed(unprefixed, legacy, db, 5432)).isFalse();
   }
 
   @Test
   void cnpPeerSelectorWithNamespaceExistsMatchesEveryNamespace() {
-    String yaml = ingress("data", "{matchLabels: {app.kubernetes.io/name: db}}",
-        "fromEndpoints: [{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: Exists}]}]");
+    String yaml =
+        ingress(
+            "data",
+            "{matchLabels: {app.kubernetes.io/name: db}}",
+            "fromEndpoints: [{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: Exists}]}]");
     assertThat(allowed(yaml, web, db, 5432)).isTrue();
     assertThat(allowed(yaml, world.kubeDns(), db, 5432)).isTrue();
     assertThat(allowed(yaml, world.internet(), db, 5432)).isFalse();
@@ -176,16 +237,19 @@ class CiliumSelectorTest {
 
   @Test
   void cnpPeerSelectorOnNamespaceLabelsIsNotScoped() {
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: storage}}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: storage}}]");
     assertThat(allowed(yaml, db, api, 8080)).isTrue();
     assertThat(allowed(yaml, web, api, 8080)).isFalse();
   }
 
   @Test
   void cnpEmptyPeerSelectorMeansEveryPodOfThePolicyNamespace() {
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{}]");
+    String yaml =
+        ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}", "fromEndpoints: [{}]");
     assertThat(allowed(yaml, legacy, api, 8080)).isTrue();
     assertThat(allowed(yaml, db, api, 8080)).isFalse();
     assertThat(allowed(yaml, world.internet(), api, 8080)).isFalse();
@@ -193,26 +257,33 @@ class CiliumSelectorTest {
 
   @Test
   void cnpSubjectWithANamespaceTermOfAnotherSourceMatchesNothing() {
-    String yaml = ingress("shop",
-        "{matchLabels: {app.kubernetes.io/name: api, io.kubernetes.pod.namespace: data}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api, io.kubernetes.pod.namespace: data}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
     // the subject matches nothing, so api stays open
     assertThat(allowed(yaml, web, api, 8080)).isTrue();
   }
 
   @Test
   void cnpSubjectK8sNamespaceMatchLabelIsReplacedByThePolicyNamespace() {
-    String yaml = ingress("shop",
-        "{matchLabels: {app.kubernetes.io/name: api, k8s:io.kubernetes.pod.namespace: data}}",
-        "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api, k8s:io.kubernetes.pod.namespace: data}}",
+            "fromEndpoints: [{matchLabels: {app.kubernetes.io/name: nobody}}]");
     // "illegal namespace match ... removing": the subject still selects shop's api
     assertThat(allowed(yaml, web, api, 8080)).isFalse();
   }
 
   @Test
   void reservedPeerSelectorIsNeverScoped() {
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEndpoints: [{matchLabels: {reserved:world: \"\"}}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromEndpoints: [{matchLabels: {reserved:world: \"\"}}]");
     assertThat(allowed(yaml, world.internet(), api, 8080)).isTrue();
     assertThat(allowed(yaml, web, api, 8080)).isFalse();
   }
@@ -221,7 +292,8 @@ class CiliumSelectorTest {
 
   @Test
   void ccnpSubjectIsUsedAsWrittenAcrossNamespaces() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumClusterwideNetworkPolicy
         metadata: {name: dbs}
@@ -235,7 +307,8 @@ class CiliumSelectorTest {
 
   @Test
   void ccnpPeerSelectorMatchesPodsOfAnyNamespaceButNeverReservedIdentities() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: cilium.io/v2
         kind: CiliumClusterwideNetworkPolicy
         metadata: {name: all-pods}
@@ -252,8 +325,8 @@ class CiliumSelectorTest {
   // ---------------------------------------------------------------- C9
 
   private String fromEntities(String entities) {
-    return ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromEntities: " + entities);
+    return ingress(
+        "shop", "{matchLabels: {app.kubernetes.io/name: api}}", "fromEntities: " + entities);
   }
 
   @Test
@@ -287,22 +360,23 @@ class CiliumSelectorTest {
     assertThat(allowed(fromEntities("[remote-node]"), world.internet(), api, 8080)).isFalse();
     assertThat(allowed(fromEntities("[kube-apiserver]"), world.kubeApiserver(), api, 8080))
         .isTrue();
-    assertThat(allowed(fromEntities("[kube-apiserver]"), world.remoteNode(), api, 8080))
-        .isFalse();
+    assertThat(allowed(fromEntities("[kube-apiserver]"), world.remoteNode(), api, 8080)).isFalse();
   }
 
   @Test
   void unknownEntityRejectsThePolicy() {
-    assertThat(CiliumEvaluator.of(Docs.yaml(fromEntities("[internet]")), world)
-        .rejectedPolicies()).singleElement().asString().contains("unsupported entity: internet");
+    assertThat(CiliumEvaluator.of(Docs.yaml(fromEntities("[internet]")), world).rejectedPolicies())
+        .singleElement()
+        .asString()
+        .contains("unsupported entity: internet");
   }
 
   // ---------------------------------------------------------------- C10
 
   @Test
   void cidrRuleSelectsOutsideAddressesButNeverPodsOrNodes() {
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromCIDR: [10.0.0.0/8]");
+    String yaml =
+        ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}", "fromCIDR: [10.0.0.0/8]");
     assertThat(allowed(yaml, world.peerAt("10.20.1.1"), api, 8080)).isTrue();
     assertThat(allowed(yaml, web, api, 8080)).isFalse(); // web's IP 10.244.x is in range
     assertThat(allowed(yaml, world.remoteNode(), api, 8080)).isFalse();
@@ -311,31 +385,43 @@ class CiliumSelectorTest {
 
   @Test
   void cidrSetExceptCarvesOutAddresses() {
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromCIDRSet: [{cidr: 10.20.0.0/16, except: [10.20.5.0/24]}]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromCIDRSet: [{cidr: 10.20.0.0/16, except: [10.20.5.0/24]}]");
     assertThat(allowed(yaml, world.peerAt("10.20.1.1"), api, 8080)).isTrue();
     assertThat(allowed(yaml, world.peerAt("10.20.5.1"), api, 8080)).isFalse();
   }
 
   @Test
   void probeSourceHasWorldIdentityNotHost() {
-    String cidr = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromCIDR: [169.254.7.127/32]");
+    String cidr =
+        ingress(
+            "shop", "{matchLabels: {app.kubernetes.io/name: api}}", "fromCIDR: [169.254.7.127/32]");
     assertThat(allowed(cidr, world.probeSource(), api, 8080)).isTrue();
     assertThat(allowed(fromEntities("[host]"), world.probeSource(), api, 8080)).isFalse();
   }
 
   @Test
   void externalKubeApiserverIsSelectedByACidrCoveringItsAddress() {
-    String yaml = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromCIDR: [" + world.kubeApiserver().ip() + "/32]");
+    String yaml =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromCIDR: [" + world.kubeApiserver().ip() + "/32]");
     assertThat(allowed(yaml, world.kubeApiserver(), api, 8080)).isTrue();
     World onNode = World.builder(Fixtures.shop()).kubeApiserverOnNode(true).build();
     Peer a = onNode.service("shop/api").orElseThrow().pod();
-    String nodeCidr = ingress("shop", "{matchLabels: {app.kubernetes.io/name: api}}",
-        "fromCIDR: [" + onNode.kubeApiserver().ip() + "/32]");
-    assertThat(CiliumEvaluator.of(Docs.yaml(nodeCidr), onNode)
-        .evaluate(CiliumHop.of(onNode.kubeApiserver(), a, 8080, Protocol.TCP)).allowed())
+    String nodeCidr =
+        ingress(
+            "shop",
+            "{matchLabels: {app.kubernetes.io/name: api}}",
+            "fromCIDR: [" + onNode.kubeApiserver().ip() + "/32]");
+    assertThat(
+            CiliumEvaluator.of(Docs.yaml(nodeCidr), onNode)
+                .evaluate(CiliumHop.of(onNode.kubeApiserver(), a, 8080, Protocol.TCP))
+                .allowed())
         .isFalse();
   }
 }

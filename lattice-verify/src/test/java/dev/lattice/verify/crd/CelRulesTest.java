@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 
 class CelRulesTest {
 
-  /** Every x-kubernetes-validations rule found by walking the raw YAML, independently of the loader. */
+  /**
+   * Every x-kubernetes-validations rule found by walking the raw YAML, independently of the loader.
+   */
   private static List<String> rulesIn(Path dir) throws IOException {
     List<String> rules = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList())) {
+      for (Path f :
+          files.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList())) {
         for (JsonNode doc : Documents.yamlDocuments(f)) {
           collect(doc, rules);
         }
@@ -64,8 +67,14 @@ class CelRulesTest {
     assertThat(rules).hasSizeGreaterThan(50);
     assertThat(crds.ruleCount()).isEqualTo(rules.size());
     assertThat(crds.transitionRuleCount()).isZero();
-    System.out.println("CEL rules compiled from " + crds.directory() + ": " + rules.size()
-        + " (" + rules.stream().distinct().count() + " distinct)");
+    System.out.println(
+        "CEL rules compiled from "
+            + crds.directory()
+            + ": "
+            + rules.size()
+            + " ("
+            + rules.stream().distinct().count()
+            + " distinct)");
   }
 
   @Test

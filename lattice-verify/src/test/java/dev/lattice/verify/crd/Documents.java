@@ -14,7 +14,10 @@ import java.util.List;
 import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.Assumptions;
 
-/** Test support: the upstream CRDs (loaded once, or the tests are skipped LOUDLY), YAML documents, assertions. */
+/**
+ * Test support: the upstream CRDs (loaded once, or the tests are skipped LOUDLY), YAML documents,
+ * assertions.
+ */
 final class Documents {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static CrdConformance upstream;
@@ -30,9 +33,13 @@ final class Documents {
   static synchronized CrdConformance upstream() {
     Path dir = CrdConformance.defaultDirectory();
     if (!Files.isDirectory(dir)) {
-      String message = "UPSTREAM CRD DIRECTORY MISSING: " + dir + " (system property lattice.crds = "
-          + System.getProperty("lattice.crds") + "); the CRD conformance tests are SKIPPED. "
-          + "Point -Dlattice.crds at shared/crds.";
+      String message =
+          "UPSTREAM CRD DIRECTORY MISSING: "
+              + dir
+              + " (system property lattice.crds = "
+              + System.getProperty("lattice.crds")
+              + "); the CRD conformance tests are SKIPPED. "
+              + "Point -Dlattice.crds at shared/crds.";
       if (!warned) {
         warned = true;
         System.err.println("\n!!!!!!!! " + message + " !!!!!!!!\n");
@@ -75,16 +82,21 @@ final class Documents {
 
   static Condition<Violation> at(String path, String rule) {
     return new Condition<>(
-        v -> v.path().equals(path) && v.rule().equals(rule), "a violation at %s with rule %s", path, rule);
+        v -> v.path().equals(path) && v.rule().equals(rule),
+        "a violation at %s with rule %s",
+        path,
+        rule);
   }
 
   /** Asserts a violation with this path and rule, whose message names every {@code words}. */
-  static Violation assertRejected(List<Violation> violations, String path, String rule, String... words) {
+  static Violation assertRejected(
+      List<Violation> violations, String path, String rule, String... words) {
     assertThat(violations).as("violations: %s", violations).haveAtLeastOne(at(path, rule));
-    Violation v = violations.stream()
-        .filter(x -> x.path().equals(path) && x.rule().equals(rule))
-        .findFirst()
-        .orElseThrow();
+    Violation v =
+        violations.stream()
+            .filter(x -> x.path().equals(path) && x.rule().equals(rule))
+            .findFirst()
+            .orElseThrow();
     if (words.length > 0) {
       assertThat(v.message()).contains(words);
     }

@@ -9,15 +9,40 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FormatsTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"0.0.0.0/0", "10.0.0.0/8", "192.168.1.1/32", "::/0", "fd00::/8", "2001:db8::1/128",
-      "::ffff:10.0.0.1/128", "010.0.0.0/8", "1:2:3:4:5:6:7:8/64", "1::8/64"})
+  @ValueSource(
+      strings = {
+        "0.0.0.0/0",
+        "10.0.0.0/8",
+        "192.168.1.1/32",
+        "::/0",
+        "fd00::/8",
+        "2001:db8::1/128",
+        "::ffff:10.0.0.1/128",
+        "010.0.0.0/8",
+        "1:2:3:4:5:6:7:8/64",
+        "1::8/64"
+      })
   void acceptsCidrsKubernetesAccepts(String cidr) {
     assertThat(Formats.check("cidr", cidr)).isNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.0", "10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "::/129", "fd00:::/8",
-      "1:2:3:4:5:6:7:8:9/64", "1::2::3/64", "10.0.0.0/", "10.0.0.0/8/8", "fe80::1%eth0/64", "x/8", " 10.0.0.0/8"})
+  @ValueSource(
+      strings = {
+        "10.0.0.0",
+        "10.0.0.0/33",
+        "10.0.0/8",
+        "256.0.0.0/8",
+        "::/129",
+        "fd00:::/8",
+        "1:2:3:4:5:6:7:8:9/64",
+        "1::2::3/64",
+        "10.0.0.0/",
+        "10.0.0.0/8/8",
+        "fe80::1%eth0/64",
+        "x/8",
+        " 10.0.0.0/8"
+      })
   void rejectsMalformedCidrs(String cidr) {
     assertThat(Formats.check("cidr", cidr)).isNotNull();
   }

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every golden document the renderers' own tests pin (lattice-cilium and lattice-istio, whose
- * test scope cannot reach this checker) passes its upstream CRD, its CEL rules and the
- * controllers' checks. Read from the repository tree, next to this module.
+ * Every golden document the renderers' own tests pin (lattice-cilium and lattice-istio, whose test
+ * scope cannot reach this checker) passes its upstream CRD, its CEL rules and the controllers'
+ * checks. Read from the repository tree, next to this module.
  */
 class GoldenConformanceTest {
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -50,7 +50,10 @@ class GoldenConformanceTest {
         }
         documents++;
         assertThat(crds.validate(doc))
-            .as("%s: %s %s", file.getParent().getFileName(), doc.path("kind").asText(),
+            .as(
+                "%s: %s %s",
+                file.getParent().getFileName(),
+                doc.path("kind").asText(),
                 doc.path("metadata").path("name").asText())
             .isEmpty();
       }

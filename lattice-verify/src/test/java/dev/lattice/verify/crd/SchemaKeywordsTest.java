@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * upstream directory.
  */
 class SchemaKeywordsTest {
-  private static final CrdConformance WIDGETS = CrdConformance.load(Documents.resource("synthetic"));
+  private static final CrdConformance WIDGETS =
+      CrdConformance.load(Documents.resource("synthetic"));
   private static final String HEAD =
       "apiVersion: test.lattice.dev/v1\nkind: Widget\nmetadata: {name: w, namespace: ns}\nspec:\n";
 
@@ -23,10 +24,13 @@ class SchemaKeywordsTest {
 
   @Test
   void acceptsAFullValidWidget() {
-    assertThat(validate("  size: 3\n  ratio: 1.5\n  mirror: ab\n  note: null\n  port: http\n"
-        + "  address: 10.0.0.1\n  address6: \"fd00::1\"\n  since: 2026-01-01T00:00:00Z\n"
-        + "  tags: [a, b]\n  numbers: [1, 2]\n  labels: {a.b: x}\n  anything: {x: {y: [1]}}\n"
-        + "  open: {whatever: 1}\n  shape: {kind: circle, radius: 2}\n")).isEmpty();
+    assertThat(
+            validate(
+                "  size: 3\n  ratio: 1.5\n  mirror: ab\n  note: null\n  port: http\n"
+                    + "  address: 10.0.0.1\n  address6: \"fd00::1\"\n  since: 2026-01-01T00:00:00Z\n"
+                    + "  tags: [a, b]\n  numbers: [1, 2]\n  labels: {a.b: x}\n  anything: {x: {y: [1]}}\n"
+                    + "  open: {whatever: 1}\n  shape: {kind: circle, radius: 2}\n"))
+        .isEmpty();
   }
 
   @Test
@@ -74,8 +78,13 @@ class SchemaKeywordsTest {
   @Test
   void treatsIntOrStringAsEitherAndNothingElse() {
     assertThat(validate("  size: 2\n  port: 8080\n")).isEmpty();
-    assertRejected(validate("  size: 2\n  port: 70000\n"), "spec.port", "x-kubernetes-validations", "out of range");
-    assertRejected(validate("  size: 2\n  port: true\n"), "spec.port", "type", "integer or string", "boolean");
+    assertRejected(
+        validate("  size: 2\n  port: 70000\n"),
+        "spec.port",
+        "x-kubernetes-validations",
+        "out of range");
+    assertRejected(
+        validate("  size: 2\n  port: true\n"), "spec.port", "type", "integer or string", "boolean");
   }
 
   @Test
@@ -90,7 +99,8 @@ class SchemaKeywordsTest {
 
   @Test
   void checksListsAndMaps() {
-    List<Violation> v = validate("  size: 2\n  tags: [a, b, a, c]\n  numbers: [1, 1.0]\n  labels: {}\n");
+    List<Violation> v =
+        validate("  size: 2\n  tags: [a, b, a, c]\n  numbers: [1, 1.0]\n  labels: {}\n");
     assertRejected(v, "spec.tags", "maxItems", "at most 3");
     assertRejected(v, "spec.tags[2]", "x-kubernetes-list-type", "\"a\"");
     assertRejected(v, "spec.numbers[1]", "uniqueItems");
@@ -98,7 +108,8 @@ class SchemaKeywordsTest {
     v = validate("  size: 2\n  tags: []\n  labels: {a: x, b: y, c: z}\n");
     assertRejected(v, "spec.tags", "minItems");
     assertRejected(v, "spec.labels", "maxProperties");
-    assertRejected(validate("  size: 2\n  labels: {a: 1}\n"), "spec.labels[a]", "type", "expected string");
+    assertRejected(
+        validate("  size: 2\n  labels: {a: 1}\n"), "spec.labels[a]", "type", "expected string");
   }
 
   @Test
@@ -108,13 +119,17 @@ class SchemaKeywordsTest {
     v = validate("  size: 2\n  shape: {kind: circle, radius: 1, side: 2}\n");
     assertRejected(v, "spec.shape", "not", "has radius and side");
     v = validate("  size: 2\n  shape: {kind: square, radius: 1}\n");
-    assertRejected(v, "spec.shape", "anyOf", "has radius, kind is circle | has side, kind is square");
+    assertRejected(
+        v, "spec.shape", "anyOf", "has radius, kind is circle | has side, kind is square");
   }
 
   @Test
   void preservesUnknownFieldsOnlyWhereAllowed() {
     assertThat(validate("  size: 2\n  anything: {deep: {er: 1}}\n  open: {x: y}\n")).isEmpty();
-    assertRejected(validate("  size: 2\n  shape: {kind: circle, radius: 1, colour: red}\n"),
-        "spec.shape.colour", "unknown-field", "known fields: kind, radius, side");
+    assertRejected(
+        validate("  size: 2\n  shape: {kind: circle, radius: 1, colour: red}\n"),
+        "spec.shape.colour",
+        "unknown-field",
+        "known fields: kind, radius, side");
   }
 }

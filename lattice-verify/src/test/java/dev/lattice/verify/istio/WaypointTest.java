@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** SEMANTICS IW1–IW5 and I1, I4, I7, A3, A5 at a waypoint. */
 class WaypointTest {
-  static final String GATEWAY = """
+  static final String GATEWAY =
+      """
       apiVersion: gateway.networking.k8s.io/v1
       kind: Gateway
       metadata:
@@ -25,7 +26,8 @@ class WaypointTest {
         listeners: [{name: mesh, port: 15008, protocol: HBONE}]
       """;
 
-  static final String STRIPE_ENTRY = """
+  static final String STRIPE_ENTRY =
+      """
       apiVersion: networking.istio.io/v1
       kind: ServiceEntry
       metadata:
@@ -41,19 +43,23 @@ class WaypointTest {
       """;
 
   private final World world =
-      World.builder(Fixtures.shop()).documents(Docs.yaml(GATEWAY + "---\n" + STRIPE_ENTRY))
-          .build();
+      World.builder(Fixtures.shop()).documents(Docs.yaml(GATEWAY + "---\n" + STRIPE_ENTRY)).build();
   private final WaypointProxy wp = world.waypoint("shop", "waypoint").orElseThrow();
   private final KubeService api = world.service("shop/api").orElseThrow();
   private final Peer web = world.service("shop/web").orElseThrow().pod();
   private final Peer db = world.service("data/db").orElseThrow().pod();
 
   private static String policy(String ns, String name, String spec) {
-    return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: " + name
-        + ", namespace: " + ns + "}\nspec:\n" + spec.indent(2);
+    return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: "
+        + name
+        + ", namespace: "
+        + ns
+        + "}\nspec:\n"
+        + spec.indent(2);
   }
 
-  private static final String TARGETS_API = "targetRefs: [{kind: Service, group: \"\", name: api}]\n";
+  private static final String TARGETS_API =
+      "targetRefs: [{kind: Service, group: \"\", name: api}]\n";
 
   private IstioVerdict at(String yaml, Peer client, int port, Request request) {
     return at(world, yaml, client, port, request);
@@ -61,8 +67,12 @@ class WaypointTest {
 
   private IstioVerdict at(World w, String yaml, Peer client, int port, Request request) {
     return IstioEvaluator.of(Docs.yaml(yaml), w)
-        .atWaypoint(w.waypoint("shop", "waypoint").orElseThrow(),
-            w.service("shop/api").orElseThrow(), Caller.of(client), port, request);
+        .atWaypoint(
+            w.waypoint("shop", "waypoint").orElseThrow(),
+            w.service("shop/api").orElseThrow(),
+            Caller.of(client),
+            port,
+            request);
   }
 
   private static Request get(String path) {
@@ -73,8 +83,12 @@ class WaypointTest {
 
   @Test
   void waypointIgnoresSelectorNamespaceAndRootPolicies() {
-    String yaml = policy("shop", "sel", "selector: {matchLabels: {app.kubernetes.io/name: api}}")
-        + "---\n" + policy("shop", "ns", "{}") + "---\n" + policy("istio-system", "mesh", "{}");
+    String yaml =
+        policy("shop", "sel", "selector: {matchLabels: {app.kubernetes.io/name: api}}")
+            + "---\n"
+            + policy("shop", "ns", "{}")
+            + "---\n"
+            + policy("istio-system", "mesh", "{}");
     IstioVerdict v = at(yaml, web, 80, get("/"));
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(v.reason()).contains("no ALLOW policy is attached");
@@ -82,7 +96,12 @@ class WaypointTest {
 
   @Test
   void waypointEnforcesAPolicyTargetingTheService() {
-    String yaml = policy("shop", "api", TARGETS_API + """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + """
         rules:
         - from: [{source: {principals: [cluster.local/ns/shop/sa/web]}}]
           to: [{operation: {methods: [GET], paths: ["/api/*"]}}]
@@ -105,8 +124,9 @@ class WaypointTest {
 
   @Test
   void gatewayClassPolicyFromTheRootNamespaceAppliesToEveryWaypoint() {
-    String allowNothing = "targetRefs: [{kind: GatewayClass, group: gateway.networking.k8s.io,"
-        + " name: istio-waypoint}]\n";
+    String allowNothing =
+        "targetRefs: [{kind: GatewayClass, group: gateway.networking.k8s.io,"
+            + " name: istio-waypoint}]\n";
     assertThat(at(policy("istio-system", "waypoints", allowNothing), web, 80, get("/")).outcome())
         .isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(at(policy("shop", "waypoints", allowNothing), web, 80, get("/")).outcome())
@@ -115,13 +135,15 @@ class WaypointTest {
 
   @Test
   void policyTargetingTheWaypointGatewayAppliesInItsNamespaceOnly() {
-    String ref = "targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: waypoint}]\n";
+    String ref =
+        "targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: waypoint}]\n";
     assertThat(at(policy("shop", "gw", ref), web, 80, get("/")).outcome())
         .isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(at(policy("data", "gw", ref), web, 80, get("/")).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String otherNs = "targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io,"
-        + " name: waypoint, namespace: data}]\n";
+    String otherNs =
+        "targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io,"
+            + " name: waypoint, namespace: data}]\n";
     assertThat(at(policy("shop", "gw", otherNs), web, 80, get("/")).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
@@ -129,7 +151,11 @@ class WaypointTest {
   @Test
   void policyTargetingAServiceEntryAppliesToTrafficToItsHost() {
     MeshServiceEntry se = world.serviceEntries().get(0);
-    String yaml = policy("shop", "stripe", """
+    String yaml =
+        policy(
+            "shop",
+            "stripe",
+            """
         targetRefs: [{kind: ServiceEntry, group: networking.istio.io, name: api-stripe-com}]
         rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/web]}}], to: [{operation: {ports: ["443"]}}]}]
         """);
@@ -147,11 +173,19 @@ class WaypointTest {
 
   @Test
   void waypointSeesTheOriginalClientNotItself() {
-    String yaml = policy("shop", "api", TARGETS_API
-        + "rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/waypoint]}}]}]");
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + "rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/waypoint]}}]}]");
     assertThat(at(yaml, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
-    String client = policy("shop", "api", TARGETS_API
-        + "rules: [{from: [{source: {namespaces: [shop], serviceAccounts: [web]}}]}]");
+    String client =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + "rules: [{from: [{source: {namespaces: [shop], serviceAccounts: [web]}}]}]");
     assertThat(at(client, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
 
@@ -159,7 +193,12 @@ class WaypointTest {
 
   @Test
   void tcpTrafficSkipsAllowRulesThatUseHttpAttributes() {
-    String yaml = policy("shop", "api", TARGETS_API + """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + """
         rules:
         - from: [{source: {principals: [cluster.local/ns/shop/sa/web]}}]
           to: [{operation: {methods: [GET]}}]
@@ -175,7 +214,12 @@ class WaypointTest {
 
   @Test
   void tcpTrafficDropsHttpValuesFromDenyRulesWhichThenDenyMore() {
-    String yaml = policy("shop", "no-delete", TARGETS_API + """
+    String yaml =
+        policy(
+            "shop",
+            "no-delete",
+            TARGETS_API
+                + """
         action: DENY
         rules: [{to: [{operation: {methods: [DELETE]}}]}]
         """);
@@ -189,9 +233,11 @@ class WaypointTest {
 
   @Test
   void waypointPortsAreServicePorts() {
-    String service = policy("shop", "api", TARGETS_API + "rules: [{to: [{operation: {ports: [\"80\"]}}]}]");
+    String service =
+        policy("shop", "api", TARGETS_API + "rules: [{to: [{operation: {ports: [\"80\"]}}]}]");
     assertThat(at(service, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String target = policy("shop", "api", TARGETS_API + "rules: [{to: [{operation: {ports: [\"8080\"]}}]}]");
+    String target =
+        policy("shop", "api", TARGETS_API + "rules: [{to: [{operation: {ports: [\"8080\"]}}]}]");
     assertThat(at(target, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
   }
 
@@ -199,14 +245,21 @@ class WaypointTest {
 
   @Test
   void unknownWhenKeyInvalidatesTheRule() {
-    String allow = policy("shop", "api", TARGETS_API
-        + "rules: [{when: [{key: source.colour, values: [blue]}]}, {from: [{source: {namespaces: [data]}}]}]");
+    String allow =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + "rules: [{when: [{key: source.colour, values: [blue]}]}, {from: [{source: {namespaces: [data]}}]}]");
     IstioVerdict v = at(allow, web, 80, get("/"));
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(v.reason()).contains("unknown when key source.colour").contains("(IW5)");
     assertThat(at(allow, db, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String deny = policy("shop", "api", TARGETS_API
-        + "action: DENY\nrules: [{when: [{key: source.colour, values: [blue]}]}]");
+    String deny =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API + "action: DENY\nrules: [{when: [{key: source.colour, values: [blue]}]}]");
     assertThat(at(deny, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
 
@@ -214,24 +267,32 @@ class WaypointTest {
 
   @Test
   void pathsMatchExactPrefixSuffixAndTemplates() {
-    String yaml = policy("shop", "api", TARGETS_API + """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + """
         rules:
         - to: [{operation: {paths: [/health, "/api/*", "*.png", "/v1/{*}/items", "/files/{**}"]}}]
         """);
-    for (String ok : new String[] {"/health", "/api/x/y", "/img/a.png", "/v1/42/items",
-        "/files/a/b/c"}) {
-      assertThat(at(yaml, web, 80, get(ok)).outcome()).as(ok)
-          .isEqualTo(IstioVerdict.Outcome.ALLOW);
+    for (String ok :
+        new String[] {"/health", "/api/x/y", "/img/a.png", "/v1/42/items", "/files/a/b/c"}) {
+      assertThat(at(yaml, web, 80, get(ok)).outcome()).as(ok).isEqualTo(IstioVerdict.Outcome.ALLOW);
     }
     for (String no : new String[] {"/health/x", "/ap", "/v1/4/2/items", "/admin"}) {
-      assertThat(at(yaml, web, 80, get(no)).outcome()).as(no)
-          .isEqualTo(IstioVerdict.Outcome.DENY);
+      assertThat(at(yaml, web, 80, get(no)).outcome()).as(no).isEqualTo(IstioVerdict.Outcome.DENY);
     }
   }
 
   @Test
   void methodsAreCaseSensitiveAndHostsAreNot() {
-    String yaml = policy("shop", "api", TARGETS_API + """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + """
         rules: [{to: [{operation: {methods: [GET], hosts: [API.shop.svc.cluster.local]}}]}]
         """);
     assertThat(at(yaml, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
@@ -245,7 +306,12 @@ class WaypointTest {
 
   @Test
   void customPolicyIsAskedFirstAndTheAuthorizerDeniesByDefault() {
-    String yaml = policy("shop", "ext", TARGETS_API + """
+    String yaml =
+        policy(
+            "shop",
+            "ext",
+            TARGETS_API
+                + """
         action: CUSTOM
         provider: {name: opa}
         rules: [{to: [{operation: {paths: ["/admin*"]}}]}]
@@ -254,8 +320,11 @@ class WaypointTest {
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(v.reason()).contains("CUSTOM").contains("(A3)");
     assertThat(at(yaml, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    World permissive = World.builder(Fixtures.shop()).documents(Docs.yaml(GATEWAY))
-        .customAuthorizerAllows(true).build();
+    World permissive =
+        World.builder(Fixtures.shop())
+            .documents(Docs.yaml(GATEWAY))
+            .customAuthorizerAllows(true)
+            .build();
     assertThat(at(permissive, yaml, web, 80, get("/admin")).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
@@ -264,16 +333,21 @@ class WaypointTest {
   void auditPoliciesNeverDecide() {
     String yaml = policy("shop", "audit", TARGETS_API + "action: AUDIT\nrules: [{}]");
     assertThat(at(yaml, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String withAllow = yaml + "---\n" + policy("shop", "api", TARGETS_API
-        + "rules: [{from: [{source: {namespaces: [data]}}]}]");
+    String withAllow =
+        yaml
+            + "---\n"
+            + policy(
+                "shop", "api", TARGETS_API + "rules: [{from: [{source: {namespaces: [data]}}]}]");
     assertThat(at(withAllow, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
   }
 
   @Test
   void dryRunPolicyIsNotEnforcedAtTheWaypoint() {
-    String dry = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n"
-        + "  name: dry\n  namespace: shop\n  annotations: {istio.io/dry-run: \"true\"}\n"
-        + "spec:\n  " + TARGETS_API;
+    String dry =
+        "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n"
+            + "  name: dry\n  namespace: shop\n  annotations: {istio.io/dry-run: \"true\"}\n"
+            + "spec:\n  "
+            + TARGETS_API;
     IstioVerdict v = at(dry, web, 80, get("/"));
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(v.reason()).contains("dry-run, not enforced (I7)");
@@ -285,7 +359,12 @@ class WaypointTest {
 
   @Test
   void withoutARequestTheVerdictIsExistentialOverRequestShapes() {
-    String yaml = policy("shop", "api", TARGETS_API + """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API
+                + """
         rules:
         - from: [{source: {principals: [cluster.local/ns/shop/sa/web]}}]
           to: [{operation: {methods: [POST], paths: ["/orders/{*}/cancel"]}}]
@@ -293,8 +372,10 @@ class WaypointTest {
     IstioVerdict v = at(yaml, web, 80, null);
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(v.reason()).contains("A5");
-    assertThat(v.request()).get().asString().isEqualTo(
-        "POST /orders/x/cancel (Host api.shop.svc.cluster.local)");
+    assertThat(v.request())
+        .get()
+        .asString()
+        .isEqualTo("POST /orders/x/cancel (Host api.shop.svc.cluster.local)");
     IstioVerdict no = at(yaml, db, 80, null);
     assertThat(no.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(no.reason()).contains("no request shape is allowed");
@@ -304,15 +385,22 @@ class WaypointTest {
 
   @Test
   void nonNumericPortSkipsAnAllowRuleAndWidensADenyRuleAtTheWaypoint() {
-    String allow = policy("shop", "api", TARGETS_API + "rules: [{to: [{operation: {ports: [http]}}]}]");
+    String allow =
+        policy("shop", "api", TARGETS_API + "rules: [{to: [{operation: {ports: [http]}}]}]");
     IstioVerdict v = at(allow, web, 80, get("/"));
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(v.reason()).contains("port \"http\" is not a number");
-    String deny = policy("shop", "api", TARGETS_API
-        + "action: DENY\nrules: [{to: [{operation: {ports: [http, \"9090\"]}}]}]");
+    String deny =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API + "action: DENY\nrules: [{to: [{operation: {ports: [http, \"9090\"]}}]}]");
     assertThat(at(deny, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String onlyNamed = policy("shop", "api", TARGETS_API
-        + "action: DENY\nrules: [{to: [{operation: {ports: [http]}}]}]");
+    String onlyNamed =
+        policy(
+            "shop",
+            "api",
+            TARGETS_API + "action: DENY\nrules: [{to: [{operation: {ports: [http]}}]}]");
     assertThat(at(onlyNamed, web, 80, get("/")).outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
   }
 }

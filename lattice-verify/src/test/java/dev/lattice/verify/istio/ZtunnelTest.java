@@ -29,11 +29,19 @@ class ZtunnelTest {
   }
 
   private static String policy(String ns, String name, String spec) {
-    return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: " + name
-        + ", namespace: " + ns + "}\nspec:\n" + spec.indent(2);
+    return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: "
+        + name
+        + ", namespace: "
+        + ns
+        + "}\nspec:\n"
+        + spec.indent(2);
   }
 
-  private static final String API_FROM_WEB = policy("shop", "api", """
+  private static final String API_FROM_WEB =
+      policy(
+          "shop",
+          "api",
+          """
       selector: {matchLabels: {app.kubernetes.io/name: api}}
       rules:
       - from: [{source: {principals: [cluster.local/ns/shop/sa/web]}}]
@@ -56,12 +64,19 @@ class ZtunnelTest {
     assertThat(ok.reason()).contains("allowed by AuthorizationPolicy shop/api rules[0]");
     IstioVerdict no = at(API_FROM_WEB, api, Caller.of(db), 8080);
     assertThat(no.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
-    assertThat(no.reason()).contains("no rule of the ALLOW policies [AuthorizationPolicy shop/api]");
+    assertThat(no.reason())
+        .contains("no rule of the ALLOW policies [AuthorizationPolicy shop/api]");
   }
 
   @Test
   void denyIsEvaluatedBeforeAllow() {
-    String yaml = API_FROM_WEB + "---\n" + policy("shop", "no-web", """
+    String yaml =
+        API_FROM_WEB
+            + "---\n"
+            + policy(
+                "shop",
+                "no-web",
+                """
         action: DENY
         rules: [{from: [{source: {namespaces: [shop]}}]}]
         """);
@@ -73,18 +88,28 @@ class ZtunnelTest {
 
   @Test
   void ztunnelIgnoresCustomAndAuditPolicies() {
-    String yaml = policy("shop", "ext", """
+    String yaml =
+        policy(
+                "shop",
+                "ext",
+                """
         action: CUSTOM
         provider: {name: opa}
         rules: [{}]
-        """) + "---\n" + policy("shop", "audit", """
+        """)
+            + "---\n"
+            + policy(
+                "shop",
+                "audit",
+                """
         action: AUDIT
         rules: [{}]
         """);
     IstioEvaluator e = IstioEvaluator.of(Docs.yaml(yaml), world);
     assertThat(e.atZtunnel(api, Caller.of(web), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
-    assertThat(e.findings()).anyMatch(f -> f.contains("does not support the CUSTOM action"))
+    assertThat(e.findings())
+        .anyMatch(f -> f.contains("does not support the CUSTOM action"))
         .anyMatch(f -> f.contains("does not support the AUDIT action"));
     assertThat(at(yaml + "---\n" + API_FROM_WEB, api, Caller.of(db), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.DENY);
@@ -102,8 +127,11 @@ class ZtunnelTest {
 
   @Test
   void emptyRuleAllowsEverything() {
-    String yaml = policy("shop", "all", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{}]");
+    String yaml =
+        policy(
+            "shop",
+            "all",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n" + "rules: [{}]");
     assertThat(outcome(yaml, db, api, 9090)).isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(at(yaml, api, Caller.plaintext(legacy), 9090).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
@@ -113,7 +141,11 @@ class ZtunnelTest {
 
   @Test
   void aRuleNeedsAMatchingSourceOperationAndEveryCondition() {
-    String yaml = policy("shop", "api", """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         rules:
         - from: [{source: {namespaces: [shop]}}, {source: {namespaces: [data]}}]
@@ -127,7 +159,11 @@ class ZtunnelTest {
 
   @Test
   void fieldsOfOneSourceAreAndedAndNotValuesMustMatchNone() {
-    String yaml = policy("shop", "api", """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         rules:
         - from: [{source: {namespaces: [shop, data], notPrincipals: ["*/sa/db"]}}]
@@ -140,33 +176,55 @@ class ZtunnelTest {
 
   @Test
   void principalsMatchExactPrefixSuffixAndPresence() {
-    for (String p : new String[] {"cluster.local/ns/shop/sa/web", "cluster.local/ns/shop/*",
-        "*/sa/web", "*"}) {
-      String yaml = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-          + "rules: [{from: [{source: {principals: [\"" + p + "\"]}}]}]");
+    for (String p :
+        new String[] {"cluster.local/ns/shop/sa/web", "cluster.local/ns/shop/*", "*/sa/web", "*"}) {
+      String yaml =
+          policy(
+              "shop",
+              "api",
+              "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                  + "rules: [{from: [{source: {principals: [\""
+                  + p
+                  + "\"]}}]}]");
       assertThat(outcome(yaml, web, api, 8080)).as(p).isEqualTo(IstioVerdict.Outcome.ALLOW);
     }
-    String yaml = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {principals: [\"*/sa/web\"]}}]}]");
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {principals: [\"*/sa/web\"]}}]}]");
     assertThat(outcome(yaml, db, api, 8080)).isEqualTo(IstioVerdict.Outcome.DENY);
   }
 
   @Test
   void namespacesMatchTheNamespaceOfThePeerIdentity() {
-    String yaml = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {namespaces: [\"da*\"]}}]}]");
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {namespaces: [\"da*\"]}}]}]");
     assertThat(outcome(yaml, db, api, 8080)).isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(outcome(yaml, web, api, 8080)).isEqualTo(IstioVerdict.Outcome.DENY);
   }
 
   @Test
   void serviceAccountsTakeNamespaceSlashNameOrANameInThePolicyNamespace() {
-    String bare = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {serviceAccounts: [web, data/db]}}]}]");
+    String bare =
+        policy(
+            "shop",
+            "api",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {serviceAccounts: [web, data/db]}}]}]");
     assertThat(outcome(bare, web, api, 8080)).isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(outcome(bare, db, api, 8080)).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String wrong = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {serviceAccounts: [db]}}]}]");
+    String wrong =
+        policy(
+            "shop",
+            "api",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {serviceAccounts: [db]}}]}]");
     assertThat(outcome(wrong, db, api, 8080)).isEqualTo(IstioVerdict.Outcome.DENY);
   }
 
@@ -174,13 +232,21 @@ class ZtunnelTest {
 
   @Test
   void plaintextHasNoIdentityNeverMatchesPrincipalsButSatisfiesNotPrincipals() {
-    String principals = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {principals: [\"*\"]}}]}]");
+    String principals =
+        policy(
+            "shop",
+            "api",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {principals: [\"*\"]}}]}]");
     IstioVerdict v = at(principals, api, Caller.plaintext(legacy), 8080);
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(v.reason()).contains("plaintext has no identity");
-    String notPrincipals = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {notPrincipals: [\"*\"]}}]}]");
+    String notPrincipals =
+        policy(
+            "shop",
+            "api",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {notPrincipals: [\"*\"]}}]}]");
     assertThat(at(notPrincipals, api, Caller.plaintext(legacy), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(at(notPrincipals, api, Caller.of(web), 8080).outcome())
@@ -191,8 +257,12 @@ class ZtunnelTest {
 
   @Test
   void selectorPolicyAppliesOnlyInItsOwnNamespace() {
-    String yaml = policy("data", "x", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {namespaces: [nowhere]}}]}]");
+    String yaml =
+        policy(
+            "data",
+            "x",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {namespaces: [nowhere]}}]}]");
     assertThat(outcome(yaml, web, api, 8080)).isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
 
@@ -206,12 +276,16 @@ class ZtunnelTest {
 
   @Test
   void rootNamespacePoliciesApplyMeshWideAndTheirSelectorsMatchEveryNamespace() {
-    String global = policy("istio-system", "g", "rules: [{from: [{source: {namespaces: [shop]}}]}]");
+    String global =
+        policy("istio-system", "g", "rules: [{from: [{source: {namespaces: [shop]}}]}]");
     assertThat(outcome(global, db, api, 8080)).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(outcome(global, api, db, 5432)).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String selector = policy("istio-system", "s",
-        "selector: {matchLabels: {app.kubernetes.io/name: db}}\n"
-            + "rules: [{from: [{source: {namespaces: [nowhere]}}]}]");
+    String selector =
+        policy(
+            "istio-system",
+            "s",
+            "selector: {matchLabels: {app.kubernetes.io/name: db}}\n"
+                + "rules: [{from: [{source: {namespaces: [nowhere]}}]}]");
     assertThat(outcome(selector, web, db, 5432)).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(outcome(selector, web, api, 8080)).isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
@@ -220,9 +294,10 @@ class ZtunnelTest {
 
   @Test
   void dryRunPolicyIsNotEnforced() {
-    String dry = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n"
-        + "  name: dry\n  namespace: shop\n  annotations: {istio.io/dry-run: \"true\"}\n"
-        + "spec: {}\n";
+    String dry =
+        "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n"
+            + "  name: dry\n  namespace: shop\n  annotations: {istio.io/dry-run: \"true\"}\n"
+            + "spec: {}\n";
     IstioEvaluator e = IstioEvaluator.of(Docs.yaml(dry), world);
     assertThat(e.atZtunnel(api, Caller.of(web), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
@@ -235,15 +310,24 @@ class ZtunnelTest {
 
   @Test
   void targetRefsPoliciesNeverReachZtunnel() {
-    String yaml = policy("shop", "l7", """
+    String yaml =
+        policy(
+            "shop",
+            "l7",
+            """
         targetRefs: [{kind: Service, group: "", name: api}]
         rules: [{from: [{source: {namespaces: [nowhere]}}]}]
         """);
     IstioVerdict v = at(yaml, api, Caller.of(web), 8080);
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
-    String both = yaml + "---\n" + policy("shop", "l4",
-        "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-            + "rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/waypoint]}}]}]");
+    String both =
+        yaml
+            + "---\n"
+            + policy(
+                "shop",
+                "l4",
+                "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                    + "rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/waypoint]}}]}]");
     IstioVerdict denied = at(both, api, Caller.of(web), 8080);
     assertThat(denied.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(denied.reason()).contains("enforced only by its waypoint, not by ztunnel (IW1)");
@@ -259,7 +343,11 @@ class ZtunnelTest {
 
   @Test
   void ztunnelDropsAllowRuleWithHttpAttributes() {
-    String yaml = policy("shop", "api", """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         rules:
         - from: [{source: {principals: [cluster.local/ns/shop/sa/web]}}]
@@ -276,14 +364,22 @@ class ZtunnelTest {
 
   @Test
   void allowPolicyWhoseRulesAreAllHttpStillExistsAndFailsClosed() {
-    String yaml = policy("shop", "api", """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         rules:
         - to: [{operation: {paths: [/api/*]}}]
         - when: [{key: "request.headers[x-user]", values: [admin]}]
         """);
     assertThat(outcome(yaml, web, api, 8080)).isEqualTo(IstioVerdict.Outcome.DENY);
-    String l4When = policy("shop", "api", """
+    String l4When =
+        policy(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         rules: [{when: [{key: source.namespace, values: [shop]}, {key: destination.port, values: ["8080"]}]}]
         """);
@@ -295,7 +391,11 @@ class ZtunnelTest {
 
   @Test
   void denyRuleWhoseOnlyClauseIsHttpNeverMatchesAtZtunnel() {
-    String yaml = policy("shop", "no-get", """
+    String yaml =
+        policy(
+            "shop",
+            "no-get",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         action: DENY
         rules: [{to: [{operation: {methods: [GET]}}]}]
@@ -308,7 +408,11 @@ class ZtunnelTest {
 
   @Test
   void denyRuleMixingPortsAndMethodsIsEnforcedOnItsPortsAlone() {
-    String yaml = policy("shop", "no-get", """
+    String yaml =
+        policy(
+            "shop",
+            "no-get",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         action: DENY
         rules: [{to: [{operation: {ports: ["8080"], methods: [GET]}}]}]
@@ -328,10 +432,17 @@ class ZtunnelTest {
     IstioVerdict v = e.atZtunnel(a, Caller.of(waypoint), 8080);
     assertThat(v.outcome()).isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(v.reason()).contains("cluster.local/ns/shop/sa/waypoint").contains("(IZ5)");
-    String admitsWaypoint = policy("shop", "api", "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
-        + "rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/waypoint]}}]}]");
-    assertThat(IstioEvaluator.of(Docs.yaml(admitsWaypoint), w)
-        .atZtunnel(a, Caller.of(waypoint), 8080).outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
+    String admitsWaypoint =
+        policy(
+            "shop",
+            "api",
+            "selector: {matchLabels: {app.kubernetes.io/name: api}}\n"
+                + "rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/waypoint]}}]}]");
+    assertThat(
+            IstioEvaluator.of(Docs.yaml(admitsWaypoint), w)
+                .atZtunnel(a, Caller.of(waypoint), 8080)
+                .outcome())
+        .isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
 
   // ---------------------------------------------------------------- IZ6
@@ -349,8 +460,12 @@ class ZtunnelTest {
   // ---------------------------------------------------------------- IZ7
 
   private static String peerAuth(String ns, String name, String spec) {
-    return "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: " + name
-        + ", namespace: " + ns + "}\nspec:\n" + spec.indent(2);
+    return "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: "
+        + name
+        + ", namespace: "
+        + ns
+        + "}\nspec:\n"
+        + spec.indent(2);
   }
 
   private static final String MESH_STRICT =
@@ -373,7 +488,13 @@ class ZtunnelTest {
 
   @Test
   void portLevelPermissiveOnAContainerPortAdmitsPlaintextThereOnly() {
-    String yaml = MESH_STRICT + "---\n" + peerAuth("shop", "api", """
+    String yaml =
+        MESH_STRICT
+            + "---\n"
+            + peerAuth(
+                "shop",
+                "api",
+                """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         portLevelMtls: {"8080": {mode: PERMISSIVE}}
         """);
@@ -389,14 +510,19 @@ class ZtunnelTest {
 
   @Test
   void namespacePolicyOverridesTheMeshAndWorkloadPolicyOverridesBoth() {
-    String nsPermissive = MESH_STRICT + "---\n"
-        + peerAuth("shop", "ns", "mtls: {mode: PERMISSIVE}");
+    String nsPermissive =
+        MESH_STRICT + "---\n" + peerAuth("shop", "ns", "mtls: {mode: PERMISSIVE}");
     assertThat(at(nsPermissive, api, Caller.plaintext(legacy), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.ALLOW);
     assertThat(at(nsPermissive, db, Caller.plaintext(legacy), 5432).outcome())
         .isEqualTo(IstioVerdict.Outcome.DENY);
-    String workloadStrict = nsPermissive + "---\n" + peerAuth("shop", "api",
-        "selector: {matchLabels: {app.kubernetes.io/name: api}}\nmtls: {mode: STRICT}");
+    String workloadStrict =
+        nsPermissive
+            + "---\n"
+            + peerAuth(
+                "shop",
+                "api",
+                "selector: {matchLabels: {app.kubernetes.io/name: api}}\nmtls: {mode: STRICT}");
     assertThat(at(workloadStrict, api, Caller.plaintext(legacy), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.DENY);
     assertThat(at(workloadStrict, web, Caller.plaintext(legacy), 8080).outcome())
@@ -405,7 +531,11 @@ class ZtunnelTest {
 
   @Test
   void portLevelStrictUnderAPermissiveParentRejectsPlaintextOnThatPort() {
-    String yaml = peerAuth("shop", "api", """
+    String yaml =
+        peerAuth(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         portLevelMtls: {"9090": {mode: STRICT}}
         """);
@@ -417,12 +547,13 @@ class ZtunnelTest {
 
   @Test
   void oldestPolicyWinsATie() {
-    String yaml = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n"
-        + "  {name: b-strict, namespace: shop, creationTimestamp: \"2024-01-01T00:00:00Z\"}\n"
-        + "spec: {mtls: {mode: STRICT}}\n---\n"
-        + "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n"
-        + "  {name: a-permissive, namespace: shop, creationTimestamp: \"2025-01-01T00:00:00Z\"}\n"
-        + "spec: {mtls: {mode: PERMISSIVE}}\n";
+    String yaml =
+        "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n"
+            + "  {name: b-strict, namespace: shop, creationTimestamp: \"2024-01-01T00:00:00Z\"}\n"
+            + "spec: {mtls: {mode: STRICT}}\n---\n"
+            + "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n"
+            + "  {name: a-permissive, namespace: shop, creationTimestamp: \"2025-01-01T00:00:00Z\"}\n"
+            + "spec: {mtls: {mode: PERMISSIVE}}\n";
     assertThat(at(yaml, api, Caller.plaintext(legacy), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.DENY);
     String newer = yaml.replace("2024", "2026");
@@ -435,7 +566,11 @@ class ZtunnelTest {
   @Test
   void trustDomainsMakeZtunnelDropAnAllowRule() {
     // authorization.go reports trustDomains as unsupported; SEMANTICS R6 calls them ignored
-    String yaml = policy("shop", "api", """
+    String yaml =
+        policy(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/web], trustDomains: [cluster.local]}}]}]
         """);
@@ -446,7 +581,11 @@ class ZtunnelTest {
 
   @Test
   void portLevelStrictUnderAPermissiveWorkloadIsSkippedWhenOnlyTheMeshIsStrict() {
-    String workload = peerAuth("shop", "api", """
+    String workload =
+        peerAuth(
+            "shop",
+            "api",
+            """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         mtls: {mode: PERMISSIVE}
         portLevelMtls: {"9090": {mode: STRICT}}
@@ -464,13 +603,21 @@ class ZtunnelTest {
 
   @Test
   void portLevelDisableAloneDoesNotRelaxAStrictParent() {
-    String yaml = MESH_STRICT + "---\n" + peerAuth("shop", "api", """
+    String yaml =
+        MESH_STRICT
+            + "---\n"
+            + peerAuth(
+                "shop",
+                "api",
+                """
         selector: {matchLabels: {app.kubernetes.io/name: api}}
         portLevelMtls: {"8080": {mode: DISABLE}}
         """);
     assertThat(at(yaml, api, Caller.plaintext(legacy), 8080).outcome())
         .isEqualTo(IstioVerdict.Outcome.DENY);
-    assertThat(at(yaml.replace("DISABLE", "PERMISSIVE"), api, Caller.plaintext(legacy), 8080)
-        .outcome()).isEqualTo(IstioVerdict.Outcome.ALLOW);
+    assertThat(
+            at(yaml.replace("DISABLE", "PERMISSIVE"), api, Caller.plaintext(legacy), 8080)
+                .outcome())
+        .isEqualTo(IstioVerdict.Outcome.ALLOW);
   }
 }

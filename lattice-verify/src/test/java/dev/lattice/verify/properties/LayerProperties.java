@@ -42,12 +42,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The mission's property, over seeded random graphs rendered by both renderers and judged by the
- * independent evaluators: every agreed (caller, callee, port[, request]) is allowed by Cilium
- * alone and by Istio alone, and everything else is denied by each layer alone — except exactly
- * the tolerated edges of DESIGN §9, computed from the graph by {@link Exactness}. Plus: outside
- * sources reach exactly the exposed ports, egress is allowed exactly as declared, HTTP rules are
- * enforced, withheld waypoint labels fail closed, every document passes its CRD, output is
- * byte-identical across runs and threads, and no document has an allow-all shape.
+ * independent evaluators: every agreed (caller, callee, port[, request]) is allowed by Cilium alone
+ * and by Istio alone, and everything else is denied by each layer alone — except exactly the
+ * tolerated edges of DESIGN §9, computed from the graph by {@link Exactness}. Plus: outside sources
+ * reach exactly the exposed ports, egress is allowed exactly as declared, HTTP rules are enforced,
+ * withheld waypoint labels fail closed, every document passes its CRD, output is byte-identical
+ * across runs and threads, and no document has an allow-all shape.
  *
  * <p>{@code -Dlattice.tries=N} runs more graphs, {@code -Dlattice.seed=N} replays one; a failure
  * prints the seed and a shrunk counter-example as DSL code.
@@ -56,9 +56,9 @@ class LayerProperties {
   private static final CiliumRenderer CILIUM = CiliumRenderer.create();
 
   /**
-   * What a seed runs with besides its graph: the settings, and the Cilium renderer — for a third
-   * of the seeds one that splits every policy larger than 4 KiB into parts, so the suites judge
-   * split policies too.
+   * What a seed runs with besides its graph: the settings, and the Cilium renderer — for a third of
+   * the seeds one that splits every policy larger than 4 KiB into parts, so the suites judge split
+   * policies too.
    */
   record Config(Settings settings, CiliumRenderer cilium) {
     @Override
@@ -74,6 +74,7 @@ class LayerProperties {
             : CILIUM;
     return new Config(settings(seed), cilium);
   }
+
   private static final IstioRenderer ISTIO = IstioRenderer.create();
 
   /**
@@ -153,11 +154,20 @@ class LayerProperties {
         });
     System.out.println("coverage of the first property: " + COVERAGE);
     if (System.getProperty("lattice.seed", "").isBlank() && Seeds.tries() >= 100) {
-      for (String what : List.of("agreed", "not agreed", "L4 tolerated, limit 1",
-          "L4 tolerated, limit 2", "L7 tolerated, limit 3", "HTTP agreements")) {
+      for (String what :
+          List.of(
+              "agreed",
+              "not agreed",
+              "L4 tolerated, limit 1",
+              "L4 tolerated, limit 2",
+              "L7 tolerated, limit 3",
+              "HTTP agreements")) {
         if (COVERAGE.getOrDefault(what, 0) == 0) {
-          throw new AssertionError("the generator never produced a case of \"" + what
-              + "\": the property would pass vacuously; coverage " + COVERAGE);
+          throw new AssertionError(
+              "the generator never produced a case of \""
+                  + what
+                  + "\": the property would pass vacuously; coverage "
+                  + COVERAGE);
         }
       }
     }
@@ -221,17 +231,26 @@ class LayerProperties {
               if (p.protocol() != Protocol.TCP) {
                 continue;
               }
-              Query q = Query.from(Source.service(a.id())).to(Destination.service(ag.callee(), p.port()));
+              Query q =
+                  Query.from(Source.service(a.id())).to(Destination.service(ag.callee(), p.port()));
               if (!ag.httpRules().isEmpty()) {
                 HttpRule rule = ag.httpRules().get(0);
-                q = q.request(
-                    rule.methods().isEmpty() ? "GET" : rule.methods().get(0),
-                    rule.paths().isEmpty() ? "/" : concrete(rule.paths().get(0)));
+                q =
+                    q.request(
+                        rule.methods().isEmpty() ? "GET" : rule.methods().get(0),
+                        rule.paths().isEmpty() ? "/" : concrete(rule.paths().get(0)));
               }
               Verdict verdict = v.check(q);
               if (verdict.istio().decision() != Decision.DENY) {
-                return fail("without its use-waypoint label, " + ag.callee() + " is reached by "
-                    + a.id() + " on " + p + " past the waypoint", verdict);
+                return fail(
+                    "without its use-waypoint label, "
+                        + ag.callee()
+                        + " is reached by "
+                        + a.id()
+                        + " on "
+                        + p
+                        + " past the waypoint",
+                    verdict);
               }
             }
           }
@@ -256,8 +275,10 @@ class LayerProperties {
   void everyRenderedDocumentPassesItsCrd() {
     Path dir = CrdConformance.defaultDirectory();
     if (!Files.isDirectory(dir)) {
-      System.err.println("SKIPPED: the upstream CRDs are not at " + dir.toAbsolutePath()
-          + " (set -Dlattice.crds or LATTICE_CRDS); .ci/run refuses to run without them");
+      System.err.println(
+          "SKIPPED: the upstream CRDs are not at "
+              + dir.toAbsolutePath()
+              + " (set -Dlattice.crds or LATTICE_CRDS); .ci/run refuses to run without them");
     }
     Assumptions.assumeTrue(Files.isDirectory(dir), "CRD directory " + dir + " is missing");
     CrdConformance crds = CrdConformance.load(dir);
@@ -299,7 +320,8 @@ class LayerProperties {
               return null;
             }
             String once = config.cilium().render(t).plus(ISTIO.render(t)).toYaml();
-            String again = config.cilium().render(g.resolve(config.settings())).plus(ISTIO.render(t)).toYaml();
+            String again =
+                config.cilium().render(g.resolve(config.settings())).plus(ISTIO.render(t)).toYaml();
             if (!once.equals(again)) {
               return "two renders differ";
             }
@@ -356,12 +378,26 @@ class LayerProperties {
 
     static String cilium(JsonNode doc, Topology t) {
       boolean worldDeclared =
-          t.services().stream().anyMatch(s ->
-              s.ports().stream().anyMatch(p -> p.exposedTo().stream().anyMatch(x -> x.kind() == Exposure.Kind.WORLD))
-                  || s.egress().stream().anyMatch(e -> e.kind() == Egress.Kind.ENTITY && e.target().equals("world")));
+          t.services().stream()
+              .anyMatch(
+                  s ->
+                      s.ports().stream()
+                              .anyMatch(
+                                  p ->
+                                      p.exposedTo().stream()
+                                          .anyMatch(x -> x.kind() == Exposure.Kind.WORLD))
+                          || s.egress().stream()
+                              .anyMatch(
+                                  e ->
+                                      e.kind() == Egress.Kind.ENTITY
+                                          && e.target().equals("world")));
       boolean clusterDeclared =
-          t.services().stream().anyMatch(s ->
-              s.egress().stream().anyMatch(e -> e.kind() == Egress.Kind.ENTITY && e.target().equals("cluster")));
+          t.services().stream()
+              .anyMatch(
+                  s ->
+                      s.egress().stream()
+                          .anyMatch(
+                              e -> e.kind() == Egress.Kind.ENTITY && e.target().equals("cluster")));
       for (String section : List.of("ingress", "egress")) {
         for (JsonNode rule : doc.path("spec").path(section)) {
           boolean hasPeer = false;
@@ -384,7 +420,8 @@ class LayerProperties {
               }
             }
           }
-          for (String field : List.of("fromCIDR", "fromCIDRSet", "toCIDR", "toCIDRSet", "toFQDNs")) {
+          for (String field :
+              List.of("fromCIDR", "fromCIDRSet", "toCIDR", "toCIDRSet", "toFQDNs")) {
             if (rule.has(field)) {
               hasPeer = true;
             }
