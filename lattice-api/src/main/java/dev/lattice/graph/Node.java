@@ -1,5 +1,7 @@
 package dev.lattice.graph;
 
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.internal.Names;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;

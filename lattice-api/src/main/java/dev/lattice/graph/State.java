@@ -1,5 +1,6 @@
 package dev.lattice.graph;
 
+import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import java.util.ArrayList;

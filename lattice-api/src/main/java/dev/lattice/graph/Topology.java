@@ -1,5 +1,8 @@
 package dev.lattice.graph;
 
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
+import dev.lattice.diagnostics.LatticeException;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;

@@ -1,6 +1,6 @@
 package dev.lattice.spec;
 
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.model.PeerRef;
 import dev.lattice.model.Service;
 import dev.lattice.model.SourceLocation;

@@ -1,6 +1,6 @@
 package dev.lattice.spec;
 
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.model.SourceLocation;
 import java.math.BigInteger;
 import java.util.ArrayList;

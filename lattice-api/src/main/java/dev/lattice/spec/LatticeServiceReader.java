@@ -1,6 +1,6 @@
 package dev.lattice.spec;
 
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;
 import dev.lattice.model.Egress;

@@ -1,7 +1,7 @@
 package dev.lattice.spec;
 
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.model.Service;
 import dev.lattice.model.SourceLocation;

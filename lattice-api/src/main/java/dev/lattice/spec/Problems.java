@@ -1,7 +1,7 @@
 package dev.lattice.spec;
 
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.model.SourceLocation;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.lattice.spec;
 
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.LatticeException;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.LatticeException;
 import dev.lattice.graph.ServiceGraph;
 import java.util.List;
 import java.util.Optional;

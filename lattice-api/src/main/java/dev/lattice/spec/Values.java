@@ -1,6 +1,6 @@
 package dev.lattice.spec;
 
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.model.Exposure;
 import dev.lattice.model.MeshMode;
 import dev.lattice.model.PeerAuth;

@@ -1,5 +1,6 @@
 package dev.lattice.graph;
 
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;
 import dev.lattice.model.HttpRule;

@@ -8,6 +8,10 @@ import static dev.lattice.dsl.Lattice.world;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
+import dev.lattice.diagnostics.LatticeException;
+import dev.lattice.diagnostics.Severity;
 import dev.lattice.dsl.ServiceBuilder;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;

@@ -2,8 +2,8 @@ package dev.lattice.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;

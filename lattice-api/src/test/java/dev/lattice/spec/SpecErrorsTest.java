@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.DiagnosticCode;
-import dev.lattice.graph.LatticeException;
-import dev.lattice.graph.Severity;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
+import dev.lattice.diagnostics.LatticeException;
+import dev.lattice.diagnostics.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

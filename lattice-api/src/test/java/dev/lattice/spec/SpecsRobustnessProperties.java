@@ -3,7 +3,7 @@ package dev.lattice.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.lattice.graph.Diagnostic;
+import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.ServiceGraph;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

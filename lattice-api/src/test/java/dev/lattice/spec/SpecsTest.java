@@ -7,8 +7,8 @@ import static dev.lattice.spec.Diags.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;

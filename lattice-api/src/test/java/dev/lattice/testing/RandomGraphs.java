@@ -1,6 +1,6 @@
 package dev.lattice.testing;
 
-import dev.lattice.graph.Diagnostic;
+import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.Declaration;

@@ -3,7 +3,7 @@ package dev.lattice.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.cilium.CiliumRenderer;
-import dev.lattice.graph.Diagnostic;
+import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;

@@ -70,7 +70,7 @@ public final class CiliumRenderer {
   /**
    * Every Cilium resource of the topology, sorted: all or nothing.
    *
-   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   * @throws dev.lattice.diagnostics.LatticeException when the topology has errors
    */
   public Manifest render(Topology topology) {
     topology.orThrow();
@@ -89,7 +89,7 @@ public final class CiliumRenderer {
    * the service's view and its peers' facts (selector, mesh mode, waypoint), so a controller can
    * re-render the services an agreement change touches, and nothing else.
    *
-   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   * @throws dev.lattice.diagnostics.LatticeException when the topology has errors
    * @throws IllegalArgumentException when the topology has no such service
    */
   public List<Resource> renderService(Topology topology, ServiceId service) {
@@ -107,7 +107,7 @@ public final class CiliumRenderer {
    * agreements of the services behind it and, when it routes egress, on the exact-FQDN egress of
    * its namespace's ambient services.
    *
-   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   * @throws dev.lattice.diagnostics.LatticeException when the topology has errors
    */
   public List<Resource> renderWaypoint(Topology topology, Waypoint waypoint) {
     topology.orThrow();
@@ -118,7 +118,7 @@ public final class CiliumRenderer {
    * The cluster-wide policies: {@code lattice-default-deny}, and {@code lattice-ambient-probes}
    * when some service outside the system namespaces is ambient.
    *
-   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   * @throws dev.lattice.diagnostics.LatticeException when the topology has errors
    */
   public List<Resource> renderClusterwide(Topology topology) {
     topology.orThrow();
@@ -148,7 +148,7 @@ public final class CiliumRenderer {
    * and the two cluster-wide policies (the probe exception lists the namespaces with ambient
    * services).
    *
-   * @throws dev.lattice.graph.LatticeException when the new topology has errors
+   * @throws dev.lattice.diagnostics.LatticeException when the new topology has errors
    */
   public ManifestUpdate update(Manifest previous, TopologyUpdate update) {
     Objects.requireNonNull(previous, "previous");

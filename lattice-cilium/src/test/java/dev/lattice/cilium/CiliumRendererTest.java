@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.diagnostics.LatticeException;
 import dev.lattice.dsl.ServiceBuilder;
-import dev.lattice.graph.LatticeException;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.graph.Waypoint;

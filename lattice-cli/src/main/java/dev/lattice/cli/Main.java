@@ -1,9 +1,9 @@
 package dev.lattice.cli;
 
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.DiagnosticCode;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.DiagnosticCode;
+import dev.lattice.diagnostics.Severity;
 import dev.lattice.graph.ServiceGraph;
-import dev.lattice.graph.Severity;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Manifest;

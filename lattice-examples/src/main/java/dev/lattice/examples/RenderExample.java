@@ -5,7 +5,7 @@ import static dev.lattice.dsl.Lattice.fqdn;
 import static dev.lattice.dsl.Lattice.service;
 
 import dev.lattice.cilium.CiliumRenderer;
-import dev.lattice.graph.Diagnostic;
+import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;

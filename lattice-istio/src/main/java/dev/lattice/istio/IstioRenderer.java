@@ -82,8 +82,8 @@ public final class IstioRenderer {
    * The whole Istio layer of {@code topology}, with the labels Services need to use their
    * waypoints.
    *
-   * @throws dev.lattice.graph.LatticeException when the topology has errors: nothing is rendered
-   *     from a graph that is partly wrong
+   * @throws dev.lattice.diagnostics.LatticeException when the topology has errors: nothing is
+   *     rendered from a graph that is partly wrong
    */
   public Manifest render(Topology topology) {
     Objects.requireNonNull(topology, "topology").orThrow();
@@ -113,7 +113,7 @@ public final class IstioRenderer {
    * policies, namespace waypoints, ServiceEntries) come only from {@link #render(Topology)}. Empty
    * for a service outside the mesh.
    *
-   * @throws dev.lattice.graph.LatticeException when the topology has errors
+   * @throws dev.lattice.diagnostics.LatticeException when the topology has errors
    * @throws IllegalArgumentException when the service is not in the topology
    */
   public List<Resource> renderService(Topology topology, ServiceId service) {
@@ -149,7 +149,7 @@ public final class IstioRenderer {
    * ServiceEntries and their policies of the affected namespaces; and the mesh-wide policies when
    * the root namespace is affected.
    *
-   * @throws dev.lattice.graph.LatticeException when the new topology has errors
+   * @throws dev.lattice.diagnostics.LatticeException when the new topology has errors
    */
   public ManifestUpdate update(Manifest previous, TopologyUpdate update) {
     Objects.requireNonNull(previous, "previous");

@@ -2,8 +2,8 @@ package dev.lattice.istio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lattice.diagnostics.Severity;
 import dev.lattice.graph.ServiceView;
-import dev.lattice.graph.Severity;
 import dev.lattice.graph.Topology;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Manifest;

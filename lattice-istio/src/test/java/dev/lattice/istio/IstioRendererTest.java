@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.diagnostics.LatticeException;
 import dev.lattice.dsl.ServiceBuilder;
-import dev.lattice.graph.LatticeException;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.ServiceId;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.cilium.CiliumRenderer;
-import dev.lattice.graph.Diagnostic;
-import dev.lattice.graph.Severity;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.Severity;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
 import dev.lattice.model.Settings;

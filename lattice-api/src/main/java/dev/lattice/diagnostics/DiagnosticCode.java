@@ -1,4 +1,4 @@
-package dev.lattice.graph;
+package dev.lattice.diagnostics;
 
 /**
  * The stable codes of every diagnostic Lattice reports. The {@link #id()} is printed ({@code

@@ -1,4 +1,4 @@
-package dev.lattice.graph;
+package dev.lattice.diagnostics;
 
 import java.util.List;
 

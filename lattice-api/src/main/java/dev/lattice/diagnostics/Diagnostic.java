@@ -1,4 +1,4 @@
-package dev.lattice.graph;
+package dev.lattice.diagnostics;
 
 import dev.lattice.model.SourceLocation;
 import java.util.Comparator;

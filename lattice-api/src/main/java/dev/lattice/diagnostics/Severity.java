@@ -1,4 +1,4 @@
-package dev.lattice.graph;
+package dev.lattice.diagnostics;
 
 /** How serious a diagnostic is. Errors block rendering; warnings and infos do not. */
 public enum Severity {
