@@ -34,7 +34,7 @@ final class LatticeServiceReader {
   // class and metadata are the platform's (Score's) and carry nothing for the network
   private static final List<String> RESOURCE_FIELDS =
       List.of("type", "direction", "namespace", "id", "params", "class", "metadata");
-  private static final List<String> SERVICE_PARAMS = List.of("ports", "http");
+  private static final List<String> SERVICE_PARAMS = List.of("ports", "http", "podIp");
   private static final List<String> EXTERNAL_PARAMS = List.of("endpoints");
   private static final List<String> HTTP_FIELDS = List.of("methods", "paths");
   private static final List<String> SERVICE_TYPES =
@@ -71,6 +71,12 @@ final class LatticeServiceReader {
               w.mapping("resources", "resource names to resources, e.g. db: {direction: outbound}")
                   .ifPresent(this::resources);
             });
+    // the platform's scrape port override: the port its implicit metrics scraper reads (the rest
+    // of observability, PromQL mappings, is the platform's business)
+    spec.mapping("observability")
+        .flatMap(o -> o.nearMisses("spec.observability", List.of("metrics")).mapping("metrics"))
+        .flatMap(m -> m.nearMisses("spec.observability.metrics", List.of("port")).text("port"))
+        .ifPresent(service::metricsPort);
     return service.build();
   }
 
@@ -235,6 +241,7 @@ final class LatticeServiceReader {
               params.only("params of resource \"" + e.key() + "\"", SERVICE_PARAMS);
               params.texts("ports").ifPresent(d::addAllPorts);
               params.list("http").ifPresent(rules -> d.addAllHttpRules(httpRules(params, rules)));
+              params.bool("podIp").ifPresent(d::byPodIp);
             });
     service.addDeclarations(d.build());
   }

@@ -39,13 +39,15 @@ final class MeshMemberReader {
           "dependsAll",
           "serviceAccount",
           "ambient",
+          // ours: the member is an Istio gateway proxy (it needs istiod; R5 for waypoints)
+          "gateway",
           // the platform's Gateway API ingress: routed through a gateway that is a member of its
           // own, so nothing here for the network policies
           "ingress");
   private static final List<String> TARGET_FIELDS = List.of("selector", "namespace");
   private static final List<String> PORT_FIELDS =
       List.of("port", "servicePort", "name", "peerAuth", "protocol", "exposedTo");
-  private static final List<String> REF_FIELDS = List.of("name", "namespace");
+  private static final List<String> REF_FIELDS = List.of("name", "namespace", "podIp");
   private static final List<String> EGRESS_FIELDS = List.of("target", "ports", "protocol");
   private static final Map<String, Egress.Kind> EGRESS_TARGETS =
       Map.of("fqdn", Egress.Kind.FQDN, "cidr", Egress.Kind.CIDR, "entity", Egress.Kind.ENTITY);
@@ -68,6 +70,7 @@ final class MeshMemberReader {
     spec.only("a LatticeMeshMember spec", SPEC_FIELDS);
     target(spec);
     Values.identity(spec, service);
+    spec.bool("gateway").ifPresent(service::gateway);
     items(spec, "ports", "a port", this::port);
     items(spec, "allowedCallers", "an allowed caller", (f, at) -> ref(f, at, Direction.INBOUND));
     items(spec, "dependencies", "a dependency", (f, at) -> ref(f, at, Direction.OUTBOUND));
@@ -167,6 +170,7 @@ final class MeshMemberReader {
                     Declaration.builder()
                         .peer(DocumentReader.peer(name, f.text("namespace")))
                         .direction(direction)
+                        .byPodIp(f.bool("podIp").orElse(false))
                         .source(item.at())
                         .build()));
   }
