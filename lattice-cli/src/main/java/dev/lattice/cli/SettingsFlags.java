@@ -1,6 +1,7 @@
 package dev.lattice.cli;
 
 import dev.lattice.internal.Names;
+import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.WaypointScope;
 import java.util.Arrays;
@@ -22,7 +23,8 @@ final class SettingsFlags {
           "--kube-dns-selector",
           "--waypoint-name",
           "--waypoint-scope",
-          "--probe-sources");
+          "--probe-sources",
+          "--metrics-scraper");
   static final Set<String> FLAGS = Set.of("--no-waypoint-gateways", "--lb-preserves-source-ip");
 
   static final String HELP =
@@ -39,7 +41,10 @@ final class SettingsFlags {
           + "  --waypoint-scope S         namespace (default) or service\n"
           + "  --no-waypoint-gateways     do not render the waypoint Gateways\n"
           + "  --lb-preserves-source-ip   load balancers keep client addresses (no node SNAT)\n"
-          + "  --probe-sources C,C        ambient kubelet probe sources\n";
+          + "  --probe-sources C,C        ambient kubelet probe sources\n"
+          + "  --metrics-scraper NS/NAME  admit this scraper, by pod IP, on every port named\n"
+          + "                             metrics, as the Lattice platform does for its\n"
+          + "                             monitoring/vmagent (default: none, fail closed)\n";
 
   private SettingsFlags() {}
 
@@ -111,6 +116,18 @@ final class SettingsFlags {
         fail(prefixed("--probe-sources", Names.cidr(cidr)));
       }
       b.ambientProbeSources(sources);
+    }
+    if (args.has("--metrics-scraper")) {
+      String value = nonEmpty(args, "--metrics-scraper");
+      int slash = value.indexOf('/');
+      if (slash <= 0 || slash != value.lastIndexOf('/') || slash == value.length() - 1) {
+        throw new UsageException(
+            "--metrics-scraper takes NS/NAME, e.g. monitoring/vmagent, got \"" + value + "\"");
+      }
+      ServiceId id = ServiceId.parse(value, "");
+      fail(prefixed("--metrics-scraper", Names.dnsLabel("namespace", id.namespace())));
+      fail(prefixed("--metrics-scraper", Names.dnsLabel("name", id.name())));
+      b.metricsScraper(id);
     }
     return b.build();
   }
