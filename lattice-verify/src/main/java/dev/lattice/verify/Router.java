@@ -187,6 +187,22 @@ final class Router {
     Destination dst = q.destination();
     if (src.kind() == Source.Kind.SERVICE) {
       KubeService from = service(src.serviceId().orElseThrow(), "source");
+      List<ServiceId> sharing = world.sameIdentity(from.id());
+      if (!sharing.isEmpty()) {
+        t.note(
+            t.l7,
+            "identity of " + from.pod().name(),
+            from.id()
+                + " runs as service account "
+                + from.pod().serviceAccount()
+                + ", as "
+                + sharing.stream().map(ServiceId::toString).collect(Collectors.joining(", "))
+                + (sharing.size() == 1 ? " does" : " do")
+                + ": Istio sees one identity ("
+                + from.pod().principal().orElse("")
+                + "), so what one of them is granted at L7 every other one is (resolution warns:"
+                + " shared-service-account)");
+      }
       if (world.isGateway(from.id())) {
         // an Istio gateway serves nothing until it has its configuration and certificates
         controlPlane(t, from.pod(), "the gateway");
@@ -353,7 +369,7 @@ final class Router {
       }
       if (d.isHboneCapable()) {
         t.path =
-            (podIp ? "pod-IP caller, " : "")
+            (podIp ? "pod-IP caller dialing " + d.name() + ":" + tp + ", " : "")
                 + "ambient -> ambient, TCP, no waypoint ("
                 + b.reason()
                 + "): ztunnel opens"
@@ -381,7 +397,7 @@ final class Router {
       why = "the destination " + d.name() + " is not HBONE-capable";
     }
     t.path =
-        (podIp ? "pod-IP caller; " : "")
+        (podIp ? "pod-IP caller dialing " + d.name() + ":" + tp + "; " : "")
             + why
             + ": the packet goes from "
             + p.name()

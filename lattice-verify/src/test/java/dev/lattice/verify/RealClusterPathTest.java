@@ -81,7 +81,9 @@ class RealClusterPathTest {
   @Test
   void aPodIpCallerGoesStraightToThePodPastTheWaypoint() {
     Verdict v = AS_RENDERED.check(Query.from("monitoring/prometheus").to("shop/web", 9090));
-    assertThat(v.path()).startsWith("pod-IP caller, ambient -> ambient").contains("(M1)");
+    assertThat(v.path())
+        .startsWith("pod-IP caller dialing shop/web-0:9090, ambient -> ambient")
+        .contains("(M1)");
     assertThat(steps(v.cilium()))
         .containsExactly(
             "NOTE pod address of shop/web-0",

@@ -938,6 +938,27 @@ public final class World {
     return explicit != null ? explicit : d.wildcard();
   }
 
+  /**
+   * The other mesh services that present {@code service}'s principal: those of its namespace that
+   * run as the same service account (SEMANTICS I4: a principal names the account, not the
+   * workload), sorted; empty for a service outside the mesh.
+   */
+  public List<ServiceId> sameIdentity(ServiceId service) {
+    Optional<Service> s = topology.service(service);
+    if (s.isEmpty() || !s.get().isAmbient()) {
+      return List.of();
+    }
+    List<ServiceId> out = new ArrayList<>();
+    for (Service other : topology.services(service.namespace())) {
+      if (!other.id().equals(service)
+          && other.isAmbient()
+          && other.serviceAccount().equals(s.get().serviceAccount())) {
+        out.add(other.id());
+      }
+    }
+    return out;
+  }
+
   /** Whether {@code service} is declared an Istio gateway proxy (an ingress gateway's Envoy). */
   public boolean isGateway(ServiceId service) {
     return topology.service(service).map(Service::isGateway).orElse(false);
