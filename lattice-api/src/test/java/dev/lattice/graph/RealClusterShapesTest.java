@@ -277,6 +277,20 @@ class RealClusterShapesTest {
   }
 
   @Test
+  void thePlatformsScraperDialsPodsEvenWhenItsOwnDeclarationDoesNotSaySo() {
+    // VMServiceScrape scrapes the endpoints behind a Service: pod addresses, whatever the
+    // scraper's spec says; the implicit side says it
+    Topology t =
+        resolve(
+            SCRAPED,
+            service("monitoring/vmagent").dependsOnAny().outbound(),
+            service("api").port("metrics", 9090));
+    assertThat(t.agreements())
+        .extracting(Agreement::toString)
+        .containsExactly("monitoring/vmagent -> shop/api [metrics 9090/TCP] by pod IP");
+  }
+
+  @Test
   void aServicesOwnDeclarationOfTheScraperWinsOverTheImplicitOne() {
     Topology t =
         resolve(

@@ -265,5 +265,30 @@ class RealClusterPathTest {
     assertThat(e.problems()).isEmpty();
     // worker -> api on http and admin: the two edges the shared identity opens at L7, no more
     assertThat(e.seen()).containsEntry("L7 tolerated, shared identity", 2);
+
+    // and no other: a policy that also admitted the same account of another namespace, or a
+    // service of another account, is caught
+    for (String stranger : List.of("other/sa/default", "shop/sa/cron")) {
+      Manifest widened = admitAlso(i, "api-ztunnel", "cluster.local/ns/" + stranger);
+      Exactness w = Exactness.of(t, Verifier.of(t, c, widened)).serviceToService();
+      assertThat(w.problems())
+          .as("a policy admitting %s", stranger)
+          .anyMatch(p -> p.startsWith("undeclared edge") && p.contains("allowed by Istio alone"));
+    }
+  }
+
+  /** {@code m} with {@code principal} added to the first rule of the AuthorizationPolicy. */
+  private static Manifest admitAlso(Manifest m, String policy, String principal) {
+    List<Resource> out = new ArrayList<>();
+    for (Resource r : m.resources()) {
+      if (r.kind().equals("AuthorizationPolicy") && r.name().equals(policy)) {
+        ObjectNode doc = r.document().deepCopy();
+        ((ArrayNode) doc.at("/spec/rules/0/from/0/source/principals")).add(principal);
+        out.add(Resource.of(doc));
+      } else {
+        out.add(r);
+      }
+    }
+    return Manifest.of(out, m.requiredLabels());
   }
 }
