@@ -13,74 +13,110 @@ import dev.lattice.verify.Verdict;
 import dev.lattice.verify.Verifier;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code lattice explain}: renders both layers, judges one connection against each with the
  * independent evaluators of lattice-verify, and prints the verdicts with the policy and rule
  * responsible.
  */
-final class Explain {
-  private Explain() {}
+@Command(
+    name = "explain",
+    description = {
+      "say whether one connection is allowed, layer by layer, and why",
+      "",
+      "Renders both layers and evaluates one connection against each, printing the verdict and the"
+          + " policy and rule responsible. --from may also be world, kube-apiserver, host,"
+          + " remote-node or an IP address; --port is the callee's Service port (number or name);"
+          + " without it, every port is explained."
+    },
+    exitCodeList = {
+      "0:explained",
+      "1:errors in the specs",
+      "2:usage errors (bad options, unknown services or ports, missing or unreadable paths)"
+    })
+final class ExplainCommand extends SpecCommand {
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "NS/NAME",
+      description = "the caller: a service, or world, kube-apiserver, host, remote-node, an IP")
+  String from;
 
-  static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-    Set<String> valued = new HashSet<>(SettingsFlags.VALUED);
-    valued.addAll(List.of("--from", "--to", "--port", "--method", "--path"));
-    Args args = Args.parse(argv, valued, SettingsFlags.FLAGS, "explain");
-    if (!args.has("--from") || !args.has("--to")) {
-      throw new UsageException(
-          "explain needs --from and --to (e.g. --from shop/web --to shop/api)");
-    }
-    if (args.has("--method") != args.has("--path")) {
+  @Option(names = "--to", required = true, paramLabel = "NS/NAME", description = "the callee")
+  String to;
+
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "the callee's Service port, by number or name (default: every port)")
+  String port;
+
+  @Option(
+      names = "--method",
+      paramLabel = "M",
+      description = "an HTTP method, with --path: judge one request")
+  String method;
+
+  @Option(names = "--path", paramLabel = "P", description = "an HTTP path, with --method")
+  String path;
+
+  ExplainCommand(Io io) {
+    super(io);
+  }
+
+  @Override
+  public Integer call() throws UsageException {
+    if ((method != null) != (path != null)) {
       throw new UsageException("--method and --path go together: give both or neither");
     }
-    Topology topology = Main.load(args, SettingsFlags.from(args), err, false);
+    Topology topology = load(settings(), false);
     if (topology == null) {
       return Main.SPEC_ERRORS;
     }
-    Source source = source(args.get("--from"), topology);
-    ServiceId to = serviceId(args.get("--to"), "--to");
-    Service callee =
+    Source source = source(from, topology);
+    ServiceId callee = serviceId(to, "--to");
+    Service service =
         topology
-            .service(to)
+            .service(callee)
             .orElseThrow(
-                () -> new UsageException("--to " + to + " is not a service of these specs"));
+                () -> new UsageException("--to " + callee + " is not a service of these specs"));
     List<Port> ports = new ArrayList<>();
-    if (args.has("--port")) {
-      String p = args.get("--port");
-      for (Port port : callee.ports()) {
-        if (port.name().equals(p) || String.valueOf(port.port()).equals(p)) {
-          ports.add(port);
+    if (port != null) {
+      for (Port p : service.ports()) {
+        if (p.name().equals(port) || String.valueOf(p.port()).equals(port)) {
+          ports.add(p);
         }
       }
       if (ports.isEmpty()) {
         throw new UsageException(
-            to
+            callee
                 + " has no port "
-                + p
+                + port
                 + " (its ports: "
-                + callee.ports().stream().map(x -> x.name() + " " + x.port()).toList()
+                + service.ports().stream().map(x -> x.name() + " " + x.port()).toList()
                 + ")");
       }
     } else {
-      ports.addAll(callee.ports());
+      ports.addAll(service.ports());
       if (ports.isEmpty()) {
-        throw new UsageException(to + " declares no ports: nothing can reach it");
+        throw new UsageException(callee + " declares no ports: nothing can reach it");
       }
     }
     Manifest cilium = Layers.cilium(topology);
     Manifest istio = Layers.istio(topology);
     Verifier verifier = Verifier.of(topology, cilium, istio);
+    PrintStream out = io.out();
     boolean first = true;
-    for (Port port : ports) {
-      Query q = Query.of(source, Destination.service(to, port.port()));
-      if (port.protocol() != Protocol.TCP) {
-        q = q.protocol(port.protocol());
+    for (Port p : ports) {
+      Query q = Query.of(source, Destination.service(callee, p.port()));
+      if (p.protocol() != Protocol.TCP) {
+        q = q.protocol(p.protocol());
       }
-      if (args.has("--method")) {
-        q = q.request(args.get("--method"), args.get("--path"));
+      if (method != null) {
+        q = q.request(method, path);
       }
       Verdict v = verifier.check(q);
       if (!first) {

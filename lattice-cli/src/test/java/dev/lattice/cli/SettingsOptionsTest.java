@@ -11,14 +11,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
-/** {@link SettingsFlags}: each flag sets its setting, and a malformed value is a usage error. */
-class SettingsFlagsTest {
-  private static Settings settings(String... args) throws UsageException {
-    List<String> argv = new ArrayList<>(List.of(args));
+/** {@link SettingsOptions}: each flag sets its setting, and a malformed value is a usage error. */
+class SettingsOptionsTest {
+  /** The settings {@code lattice render ARGS specs} asks for. */
+  static Settings settings(String... args) throws UsageException {
+    List<String> argv = new ArrayList<>(List.of("render"));
+    argv.addAll(List.of(args));
     argv.add("specs");
-    return SettingsFlags.from(
-        Args.parse(argv, SettingsFlags.VALUED, SettingsFlags.FLAGS, "render"));
+    CommandLine cl = Main.commandLine(new Io(System.out, System.err, false));
+    ParseResult parsed = cl.parseArgs(argv.toArray(String[]::new));
+    return ((SpecCommand) parsed.subcommand().commandSpec().userObject()).settings();
   }
 
   @Test
