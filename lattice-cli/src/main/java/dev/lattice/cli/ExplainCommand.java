@@ -6,6 +6,7 @@ import dev.lattice.model.Protocol;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.output.Manifest;
+import dev.lattice.verify.Decision;
 import dev.lattice.verify.Destination;
 import dev.lattice.verify.Query;
 import dev.lattice.verify.Source;
@@ -33,9 +34,10 @@ import picocli.CommandLine.Option;
           + " without it, every port is explained."
     },
     exitCodeList = {
-      "0:explained",
+      "0:every layer allows (each port explained)",
       "1:errors in the specs",
-      "2:usage errors (bad options, unknown services or ports, missing or unreadable paths)"
+      "2:usage errors (bad options, unknown services or ports, missing or unreadable paths)",
+      "3:some layer denies (on any port explained)"
     })
 final class ExplainCommand extends SpecCommand {
   @Option(
@@ -110,6 +112,7 @@ final class ExplainCommand extends SpecCommand {
     Verifier verifier = Verifier.of(topology, cilium, istio);
     PrintStream out = io.out();
     boolean first = true;
+    boolean denied = false;
     for (Port p : ports) {
       Query q = Query.of(source, Destination.service(callee, p.port()));
       if (p.protocol() != Protocol.TCP) {
@@ -119,6 +122,7 @@ final class ExplainCommand extends SpecCommand {
         q = q.request(method, path);
       }
       Verdict v = verifier.check(q);
+      denied |= v.cilium().decision() == Decision.DENY || v.istio().decision() == Decision.DENY;
       if (!first) {
         out.println();
       }
@@ -129,7 +133,8 @@ final class ExplainCommand extends SpecCommand {
       }
     }
     out.flush();
-    return Main.OK;
+    // a script asks "may A reach B?": 0 only when no layer stands in the way
+    return denied ? Main.DENIED : Main.OK;
   }
 
   private static Source source(String from, Topology topology) throws UsageException {

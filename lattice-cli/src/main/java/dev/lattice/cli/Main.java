@@ -28,13 +28,14 @@ import picocli.CommandLine;
  * }</pre>
  *
  * <p>Exit codes: 0 success, 1 errors in the specs (diagnostics on stderr as {@code file:line:col:
- * error[code]: message}, nothing on stdout), 2 usage errors. {@link #run} runs a command
- * in-process.
+ * error[code]: message}, nothing on stdout), 2 usage errors, 3 {@code explain}: some layer denies
+ * the connection. {@link #run} runs a command in-process.
  */
 public final class Main {
   static final int OK = 0;
   static final int SPEC_ERRORS = 1;
   static final int USAGE = 2;
+  static final int DENIED = 3;
 
   private Main() {}
 
