@@ -79,7 +79,7 @@ final class Loader {
           null,
           inputs.isEmpty()
               ? "no spec files were given; name the files or directories that hold the specs"
-              : "no LatticeService or LatticeMeshMember found in "
+              : "no LatticeService, LatticeMeshMember, LatticeJob or LatticeModel found in "
                   + String.join(", ", inputs)
                   + "; Lattice needs at least one (kind: LatticeService, apiVersion: "
                   + DocumentReader.API_VERSION
@@ -241,7 +241,7 @@ final class Loader {
       if (o.lattice()) {
         latticeDocuments++;
       }
-      o.service().ifPresent(services::add);
+      services.addAll(o.services());
     }
   }
 }
