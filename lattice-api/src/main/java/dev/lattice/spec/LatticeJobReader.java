@@ -82,14 +82,8 @@ final class LatticeJobReader {
       if (training) {
         SourceLocation trainingAt = spec.keyAt("training");
         if (member.ports().stream().noneMatch(p -> p.name().equals(MASTER_PORT_NAME))) {
-          member
-              .service()
-              .addPorts(
-                  Port.builder()
-                      .name(MASTER_PORT_NAME)
-                      .port(MASTER_PORT)
-                      .source(trainingAt)
-                      .build());
+          member.addPort(
+              Port.builder().name(MASTER_PORT_NAME).port(MASTER_PORT).source(trainingAt).build());
         }
         member
             .service()

@@ -190,7 +190,7 @@ final class LatticeModelReader {
         "spec.roles[" + role + "].entryWorkload");
     if (inferencePort.isPresent() && !hasName(entry, INFERENCE)) {
       // prepare_roles: the inference port joins the entry workload's Service ports by name
-      entry.service().addPorts(port(INFERENCE, inferencePort.get(), routing.get().valueAt("port")));
+      entry.addPort(port(INFERENCE, inferencePort.get(), routing.get().valueAt("port")));
     }
     Optional<Port> metrics =
         entry.ports().stream().filter(p -> p.name().equals(METRICS)).findFirst();
@@ -234,7 +234,7 @@ final class LatticeModelReader {
           .filter(m -> !hasName(member, METRICS) && !hasTarget(member, m.port()))
           .ifPresent(m -> added.add(port(METRICS, m.port(), m.source().orElse(null))));
     }
-    added.forEach(s::addPorts);
+    added.forEach(member::addPort);
     if (peerRoles && (role.equals(PREFILL) || role.equals(DECODE))) {
       s.allowPeerTraffic(true);
     }

@@ -81,6 +81,12 @@ final class LatticeServiceReader {
     return List.copyOf(ports);
   }
 
+  /** Adds a port the platform adds to the workload (after those read). */
+  void addPort(Port port) {
+    service.addPorts(port);
+    ports.add(port);
+  }
+
   /** The declarations read, in order. */
   List<Declaration> declarations() {
     return List.copyOf(declarations);
