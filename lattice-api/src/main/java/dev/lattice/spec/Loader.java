@@ -140,6 +140,11 @@ final class Loader {
       problems.report(DiagnosticCode.IO_ERROR, name, null, name + " " + reason(e));
       return;
     }
+    bytes(name, bytes);
+  }
+
+  /** Reads {@code bytes} as the content of a file named {@code name}: decoded, then parsed. */
+  void bytes(String name, byte[] bytes) {
     if (bytes.length > YamlReader.MAX_SIZE) {
       tooLarge(name, bytes.length);
       return;
