@@ -20,6 +20,7 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.ManifestUpdate;
+import dev.lattice.output.RequiredLabel;
 import dev.lattice.output.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -123,6 +124,9 @@ public final class ClusterReconciler {
    * @param fullSync whether the pass applied the whole manifest (not just the diff)
    * @param reports what the writes did; empty when nothing was due
    * @param statusWrites how many objects' statuses changed
+   * @param requiredLabels labels the policies in force need on objects Lattice does not own (the
+   *     {@code istio.io/use-waypoint} label of a Service behind a waypoint): the operator does not
+   *     write them, it reports them
    */
   public record Pass(
       int objects,
@@ -131,7 +135,8 @@ public final class ClusterReconciler {
       Set<ServiceId> affected,
       boolean fullSync,
       List<ApplyReport> reports,
-      int statusWrites) {
+      int statusWrites,
+      List<RequiredLabel> requiredLabels) {
     /** Whether every write of the pass went through. */
     public boolean isComplete() {
       return reports.stream().allMatch(ApplyReport::isComplete);
@@ -169,8 +174,10 @@ public final class ClusterReconciler {
     fullSyncDue = !complete;
     List<Diagnostic> sorted = List.copyOf(new TreeSet<>(diagnostics));
     int writes = writeStatuses(objects, specs, c.accepted, sorted, reports);
+    List<RequiredLabel> labels =
+        desiredCilium == null ? List.of() : desiredCilium.plus(desiredIstio).requiredLabels();
     return new Pass(
-        objects.size(), c.accepted, sorted, affected, full, List.copyOf(reports), writes);
+        objects.size(), c.accepted, sorted, affected, full, List.copyOf(reports), writes, labels);
   }
 
   // ---------------------------------------------------------------- compile
