@@ -15,12 +15,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -76,16 +74,19 @@ public final class Applier {
    * Brings the cluster to {@code manifest}: applies what is new or differs, then (with {@link
    * ApplyOptions#prune()}) deletes the managed objects of the rendered kinds that {@code manifest}
    * does not hold.
+   *
+   * @throws IllegalArgumentException when the manifest holds a kind Lattice does not render
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when reading the live objects
+   *     fails (nothing was written then)
    */
   public ApplyReport apply(Manifest manifest, ApplyOptions options) {
     Objects.requireNonNull(manifest, "manifest");
     Objects.requireNonNull(options, "options");
-    Set<Kind> kinds = new LinkedHashSet<>(Kind.RENDERED);
     for (Resource r : manifest.resources()) {
-      kinds.add(kind(r.key()));
+      kind(r.key());
     }
     Map<ResourceKey, JsonNode> live = new TreeMap<>();
-    for (Kind k : kinds) {
+    for (Kind k : Kind.RENDERED) {
       live.putAll(listManaged(k));
     }
     List<Planned> plan = new ArrayList<>();
@@ -248,7 +249,10 @@ public final class Applier {
     return kind.namespaced() ? op.inNamespace(namespace) : op;
   }
 
-  /** The known kind of {@code key}; other kinds are looked up through API discovery. */
+  /**
+   * The kind of {@code key}: one Lattice renders. Anything else is a programmer error (a manifest
+   * Lattice did not render), not something to guess a URL for.
+   */
   private Kind kind(ResourceKey key) {
     for (Kind k : Kind.RENDERED) {
       if (k.group().equals(key.group()) && k.kind().equals(key.kind())) {

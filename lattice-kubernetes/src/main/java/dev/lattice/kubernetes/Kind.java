@@ -1,13 +1,11 @@
 package dev.lattice.kubernetes;
 
-import dev.lattice.output.Resource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A kind of object Lattice writes or reads: its API group and version, kind, plural (the URL's
@@ -38,18 +36,6 @@ record Kind(String group, String version, String kind, String plural, boolean na
   /** {@code LatticeMeshMember}, the spec of a workload Lattice does not deploy. */
   static final Kind LATTICE_MESH_MEMBER =
       new Kind("lattice.dev", "v1alpha1", "LatticeMeshMember", "latticemeshmembers", true);
-
-  /** The known kind of {@code resource}, matched by group and kind. */
-  static Optional<Kind> of(Resource resource) {
-    return RENDERED.stream()
-        .filter(k -> k.group.equals(resource.key().group()) && k.kind.equals(resource.kind()))
-        .findFirst();
-  }
-
-  /** {@code group/version}. */
-  String apiVersion() {
-    return group.isEmpty() ? version : group + "/" + version;
-  }
 
   /** The client's description of the kind. */
   ResourceDefinitionContext context() {

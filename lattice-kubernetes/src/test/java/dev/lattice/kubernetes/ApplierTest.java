@@ -322,6 +322,24 @@ class ApplierTest {
     assertThatClusterHolds(Shop.render(Shop.DB_MOVED));
   }
 
+  @Test
+  void aDiffsDeletesSpareAnObjectNoLongerLabelledAsLattices() {
+    applier.apply(Shop.render(Shop.SPECS), ApplyOptions.defaults());
+    // someone replaced cart's Cilium policy with one of their own, same name, no label
+    var policies = Kind.RENDERED.get(2).in(cluster.client()).inNamespace("shop");
+    policies.withName("cart").delete();
+    policies.resource(object("cilium.io/v2", "CiliumNetworkPolicy", "cart", false)).create();
+
+    ManifestDiff diff =
+        ManifestDiff.between(Shop.render(Shop.SPECS), Shop.render(Shop.WITHOUT_CART));
+    ResourceKey cart = ResourceKey.of("cilium.io", "CiliumNetworkPolicy", "shop", "cart");
+    assertThat(diff.deletes()).contains(cart);
+    ApplyReport r = applier.apply(diff, ApplyOptions.defaults());
+
+    assertThat(r.keys(Action.DELETE)).isNotEmpty().doesNotContain(cart);
+    assertThat(policies.withName("cart").get()).isNotNull();
+  }
+
   // ---------------------------------------------------------------- the cluster, read back
 
   /** Every object of the rendered kinds in the mock cluster, managed or not, by key. */
