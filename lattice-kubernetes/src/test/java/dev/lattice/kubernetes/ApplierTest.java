@@ -60,6 +60,9 @@ class ApplierTest {
         .allSatisfy(w -> assertThat(w).startsWith("PATCH ").endsWith("?fieldManager=lattice"));
     assertThat(live().values()).allSatisfy(o -> assertThat(Drift.owned(o, "lattice")).isNotNull());
     assertThat(r.lines()).contains("created CiliumNetworkPolicy shop/web");
+    // every kind Lattice renders is in the shop, and went through the same path
+    assertThat(keys(shop).stream().map(ResourceKey::kind).distinct())
+        .containsExactlyInAnyOrderElementsOf(Kind.RENDERED.stream().map(Kind::kind).toList());
   }
 
   @Test
@@ -161,7 +164,7 @@ class ApplierTest {
     Map<ResourceKey, JsonNode> before = live();
     cluster.dispatcher().clearWrites();
 
-    Manifest next = Shop.render(Shop.WITHOUT_CART.replace("pg: {port: 5432}", "pg: {port: 6432}"));
+    Manifest next = Shop.render(Shop.WITHOUT_CART.replace("pg: {port: 5432", "pg: {port: 6432"));
     ApplyReport dry = applier.apply(next, ApplyOptions.defaults().dryRun(true));
 
     assertThat(dry.dryRun()).isTrue();
@@ -184,7 +187,7 @@ class ApplierTest {
     // the next manifest adds cart's objects and changes db's; the API server refuses to write
     // cart's Istio policy (as an admission webhook or missing RBAC would)
     cluster.dispatcher().refuse("/authorizationpolicies/cart", 403, "admission denied: no");
-    Manifest next = Shop.render(Shop.SPECS.replace("pg: {port: 5432}", "pg: {port: 6432}"));
+    Manifest next = Shop.render(Shop.SPECS.replace("pg: {port: 5432", "pg: {port: 6432"));
 
     ApplyReport failed = applier.apply(next, ApplyOptions.defaults());
 

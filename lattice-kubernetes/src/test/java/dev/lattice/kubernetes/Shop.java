@@ -12,7 +12,7 @@ final class Shop {
   private Shop() {}
 
   /** web calls api; api admits web and calls data/db; db admits api; cart admits web. */
-  static final String SPECS =
+  private static final String BASE =
       """
       apiVersion: lattice.dev/v1alpha1
       kind: LatticeService
@@ -61,8 +61,24 @@ final class Shop {
             api: {namespace: shop, direction: inbound}
       """;
 
+  /**
+   * {@link #BASE}, with an HTTP rule (api behind a waypoint: a Gateway), an FQDN egress (a
+   * ServiceEntry) and a PERMISSIVE port (a PeerAuthentication): every kind Lattice renders.
+   */
+  static final String SPECS =
+      BASE.replace(
+              "      web: {direction: inbound}\n      db:",
+              "      web: {direction: inbound, params: {http: [{methods: [GET], paths: [\"/api/*\"]}]}}\n"
+                  + "      db:")
+          .replace(
+              "      api: {}\n      cart: {}\n",
+              "      api: {}\n      cart: {}\n"
+                  + "      stripe: {type: external-service, params: {endpoints: {api:"
+                  + " \"https://api.stripe.com\"}}}\n")
+          .replace("pg: {port: 5432}", "pg: {port: 5432, peerAuth: PERMISSIVE}");
+
   /** {@link #SPECS} with db on port 6432: a change to db (and to api, which calls it). */
-  static final String DB_MOVED = SPECS.replace("pg: {port: 5432}", "pg: {port: 6432}");
+  static final String DB_MOVED = SPECS.replace("pg: {port: 5432", "pg: {port: 6432");
 
   /** {@link #SPECS} without cart (web still names it: a warning, and cart's objects go). */
   static final String WITHOUT_CART =
@@ -76,7 +92,7 @@ final class Shop {
 
   /** Every service out of the mesh: no ambient-probe policy, no Istio policies per service. */
   static final String OUT_OF_MESH =
-      SPECS.replace("spec:\n  workload:", "spec:\n  ambient: false\n  workload:");
+      BASE.replace("spec:\n  workload:", "spec:\n  ambient: false\n  workload:");
 
   /** The topology of {@code specs}. */
   static Topology topology(String specs) {
