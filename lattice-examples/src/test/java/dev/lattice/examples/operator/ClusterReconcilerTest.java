@@ -8,6 +8,10 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.output.ManifestDiff;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +74,38 @@ class ClusterReconcilerTest {
         .containsExactly(
             "PATCH /apis/lattice.dev/v1alpha1/namespaces/data/latticeservices/db/status");
     assertThat(Shop.managed(client)).isEqualTo(Shop.documents(Shop.render(next)));
+  }
+
+  @Test
+  void theStorefrontRepositoryAsCustomResourcesConvergesToItsRender() throws IOException {
+    // a fresh cluster holding the 20 storefront specs as objects (the Deployment is not one)
+    cluster.close();
+    cluster = MockCluster.start();
+    client = cluster.client();
+    ClusterReconciler storefront =
+        ClusterReconciler.create(client, Settings.defaults(), Duration.ofHours(1));
+    List<String> docs = new ArrayList<>();
+    try (var files = Files.list(Path.of("specs", "storefront"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        for (String doc : Files.readString(f, StandardCharsets.UTF_8).split("(?m)^---\n")) {
+          if (doc.contains("apiVersion: lattice.dev/v1alpha1")) {
+            docs.add(doc);
+            Shop.create(client, doc);
+          }
+        }
+      }
+    }
+    assertThat(docs).hasSize(20);
+
+    ClusterReconciler.Pass pass = storefront.reconcile();
+
+    assertThat(pass.accepted()).as("%s", pass.diagnostics()).isTrue();
+    assertThat(pass.isComplete()).isTrue();
+    assertThat(Shop.managed(client)).isEqualTo(Shop.documents(Shop.render(docs)));
+    assertThat(pass.requiredLabels()).isEqualTo(Shop.render(docs).requiredLabels()).isNotEmpty();
+    cluster.dispatcher().clearWrites();
+    assertThat(storefront.reconcile().reports()).isEmpty();
+    assertThat(cluster.dispatcher().writes()).isEmpty();
   }
 
   @Test
