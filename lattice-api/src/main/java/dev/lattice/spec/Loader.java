@@ -1,5 +1,6 @@
 package dev.lattice.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
@@ -79,7 +80,7 @@ final class Loader {
           null,
           inputs.isEmpty()
               ? "no spec files were given; name the files or directories that hold the specs"
-              : "no LatticeService or LatticeMeshMember found in "
+              : "no LatticeService, LatticeMeshMember, LatticeJob or LatticeModel found in "
                   + String.join(", ", inputs)
                   + "; Lattice needs at least one (kind: LatticeService, apiVersion: "
                   + DocumentReader.API_VERSION
@@ -140,6 +141,11 @@ final class Loader {
       problems.report(DiagnosticCode.IO_ERROR, name, null, name + " " + reason(e));
       return;
     }
+    bytes(name, bytes);
+  }
+
+  /** Reads {@code bytes} as the content of a file named {@code name}: decoded, then parsed. */
+  void bytes(String name, byte[] bytes) {
     if (bytes.length > YamlReader.MAX_SIZE) {
       tooLarge(name, bytes.length);
       return;
@@ -237,11 +243,21 @@ final class Loader {
               + " the file");
     }
     for (Node document : r.documents()) {
-      DocumentReader.Outcome o = DocumentReader.read(document, name, problems);
-      if (o.lattice()) {
-        latticeDocuments++;
-      }
-      o.service().ifPresent(services::add);
+      document(document, name);
     }
+  }
+
+  /** Reads {@code document}, a tree from elsewhere (a cluster's object), named {@code origin}. */
+  void tree(String origin, JsonNode document) {
+    inputs.add(origin);
+    TreeReader.read(origin, document, problems).ifPresent(node -> document(node, origin));
+  }
+
+  private void document(Node document, String name) {
+    DocumentReader.Outcome o = DocumentReader.read(document, name, problems);
+    if (o.lattice()) {
+      latticeDocuments++;
+    }
+    services.addAll(o.services());
   }
 }

@@ -1,11 +1,14 @@
 package dev.lattice.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Loads YAML specs — {@code LatticeService} and {@code LatticeMeshMember} documents — into a {@link
+ * Loads YAML specs — {@code LatticeService} and {@code LatticeMeshMember} documents, and the
+ * members the Lattice platform derives from a {@code LatticeJob} (one per task, {@code
+ * <job>-<task>}) or a {@code LatticeModel} (one per role, {@code <model>-<role>}) — into a {@link
  * dev.lattice.graph.ServiceGraph}.
  *
  * <pre>{@code
@@ -22,6 +25,10 @@ import java.util.Objects;
  * with '.' are skipped). Locations name files as the caller did: a relative path stays relative,
  * and a file found in a directory is the directory's path joined with the file's path inside it
  * ({@code specs/shop/api.yaml}).
+ *
+ * <p>Nothing empty widens what is allowed: where leaving a list out means "all" (a port subset,
+ * HTTP rules, egress ports), writing it empty is an error, and so are an empty selector, name or
+ * namespace, and a namespace {@code "*"}.
  *
  * <p>Loading never throws for a problem in the input: malformed YAML, wrong types, unknown fields
  * in the network parts and unreadable files are diagnostics with a file, line and column, and so is
@@ -88,6 +95,28 @@ public final class Specs {
     Objects.requireNonNull(yaml, "yaml");
     Loader loader = new Loader();
     loader.text(fileName, yaml);
+    return loader.result();
+  }
+
+  /**
+   * Reads {@code document}, one spec already parsed into a Jackson tree — a {@code LatticeService}
+   * or {@code LatticeMeshMember} as a Kubernetes API server returns it — with the same readers as
+   * the YAML loader. The tree has no lines, so its diagnostics and the services' locations name
+   * {@code origin} (see {@link dev.lattice.model.SourceLocation#of(String)}) and say where inside
+   * it through their model paths.
+   *
+   * <pre>{@code
+   * SpecResult r = Specs.read("LatticeService shop/api (resourceVersion 4711)", object);
+   * r.diagnostics().forEach(System.err::println);
+   * // LatticeService shop/api (resourceVersion 4711): shop/api.spec.workload.resources[db]
+   * //     .direciton: error[spec-unknown-field]: unknown field "direciton" ...
+   * }</pre>
+   */
+  public static SpecResult read(String origin, JsonNode document) {
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(document, "document");
+    Loader loader = new Loader();
+    loader.tree(origin, document);
     return loader.result();
   }
 }
