@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.internal.CompactNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

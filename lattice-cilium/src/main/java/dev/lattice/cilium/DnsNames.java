@@ -1,8 +1,8 @@
 package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.lattice.internal.CompactNodeFactory;
 import dev.lattice.model.ServiceId;
-import dev.lattice.output.CompactNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

@@ -2,7 +2,7 @@ package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lattice.output.CompactNodeFactory;
+import dev.lattice.internal.CompactNodeFactory;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;

@@ -1,9 +1,9 @@
 package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.internal.CompactNodeFactory;
 import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
-import dev.lattice.output.CompactNodeFactory;
 
 /** A port and protocol as Cilium matches it: after service translation, the pod's port (C11). */
 record L4Port(int port, Protocol protocol) implements Comparable<L4Port> {

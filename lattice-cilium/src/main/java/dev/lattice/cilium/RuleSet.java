@@ -2,7 +2,7 @@ package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lattice.output.CompactNodeFactory;
+import dev.lattice.internal.CompactNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.lattice.istio;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lattice.output.CompactNodeFactory;
+import dev.lattice.internal.CompactNodeFactory;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;

@@ -1,4 +1,4 @@
-package dev.lattice.output;
+package dev.lattice.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -35,7 +35,7 @@ public final class CompactNodeFactory extends JsonNodeFactory {
   public static final CompactNodeFactory INSTANCE = new CompactNodeFactory();
 
   /** Past this many fields, an object's fields move to a hash map. */
-  static final int LINEAR_LIMIT = 12;
+  public static final int LINEAR_LIMIT = 12;
 
   private CompactNodeFactory() {
     super(false);
