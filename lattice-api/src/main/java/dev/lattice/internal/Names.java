@@ -1,6 +1,8 @@
 package dev.lattice.internal;
 
+import dev.lattice.model.IpPrefix;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -218,15 +220,40 @@ public final class Names {
    * was meant opens a port or an egress to the whole internet.
    */
   public static String cidr(String cidr) {
-    String problem = Cidrs.check(cidr);
-    if (problem == null && cidr.endsWith("/0")) {
+    if (cidr == null || cidr.isEmpty()) {
+      return "a CIDR must not be empty";
+    }
+    Optional<IpPrefix> parsed = IpPrefix.tryParse(cidr);
+    if (parsed.isEmpty()) {
+      if (cidr.indexOf('/') < 0 && IpPrefix.isAddress(cidr)) {
+        return "CIDR \""
+            + cidr
+            + "\" has no prefix length; write \""
+            + cidr
+            + (cidr.indexOf(':') >= 0 ? "/128" : "/32")
+            + "\" for one address";
+      }
+      return "\"" + cidr + "\" is not a CIDR (e.g. 10.0.0.0/8 or 2001:db8::/32)";
+    }
+    IpPrefix p = parsed.get();
+    if (p.hasHostBits()) {
+      return "CIDR \""
+          + cidr
+          + "\" has bits set past its /"
+          + p.length()
+          + " prefix; write the network address "
+          + p.network()
+          + "/"
+          + p.length();
+    }
+    if (p.length() == 0) {
       return "CIDR \""
           + cidr
           + "\" is every "
-          + (Cidrs.isV6(cidr) ? "IPv6" : "IPv4")
+          + (p.isV6() ? "IPv6" : "IPv4")
           + " address; to mean the internet, use world (egress: the entity world; exposedTo:"
           + " [world]), which covers IPv4 and IPv6, or write the narrower range you mean";
     }
-    return problem;
+    return null;
   }
 }

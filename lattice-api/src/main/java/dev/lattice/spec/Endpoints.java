@@ -1,10 +1,11 @@
 package dev.lattice.spec;
 
-import dev.lattice.internal.Cidrs;
 import dev.lattice.model.Egress;
+import dev.lattice.model.IpPrefix;
 import dev.lattice.model.Protocol;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Parses the endpoints of an {@code external-service} resource into egress targets. Only the syntax
@@ -65,7 +66,7 @@ final class Endpoints {
                 + " 10.0.0.0/8:5432");
       }
       String address = s.substring(0, slash);
-      if (Cidrs.parseV4(address) == null && Cidrs.parseV6(address) == null) {
+      if (!IpPrefix.isAddress(address)) {
         return Parsed.error("is not a CIDR: \"" + address + "\" is not an IP address");
       }
       return withPort(
@@ -118,7 +119,7 @@ final class Endpoints {
         return Parsed.error("has \"" + after + "\" after the IPv6 address; write [address]:port");
       }
       port = after.isEmpty() ? null : after.substring(1);
-      if (Cidrs.parseV6(host) == null) {
+      if (IpPrefix.tryParseRange(host).filter(IpPrefix::isV6).isEmpty()) {
         return Parsed.error("has \"" + host + "\" in brackets, which is not an IPv6 address");
       }
     } else {
@@ -138,11 +139,10 @@ final class Endpoints {
       }
       port = Integer.toString(defaultPort);
     }
-    if (Cidrs.parseV6(host) != null) {
-      return withPort(Egress.Kind.CIDR, host + "/128", port, protocol);
-    }
-    if (Cidrs.parseV4(host) != null) {
-      return withPort(Egress.Kind.CIDR, host + "/32", port, protocol);
+    Optional<IpPrefix> address = IpPrefix.tryParseRange(host);
+    if (address.isPresent()) {
+      return withPort(
+          Egress.Kind.CIDR, host + (address.get().isV6() ? "/128" : "/32"), port, protocol);
     }
     if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
       return Parsed.error("has \"" + host + "\", which is not a valid IPv4 address");

@@ -1,7 +1,7 @@
 package dev.lattice.verify;
 
+import dev.lattice.model.IpPrefix;
 import dev.lattice.model.ServiceId;
-import dev.lattice.verify.world.IpRange;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -58,13 +58,13 @@ public final class Destination {
 
   /** An address in {@code cidr} on {@code port}. */
   public static Destination cidr(String cidr, int port) {
-    IpRange.parse(cidr);
+    IpPrefix.parseRange(cidr);
     return new Destination(Kind.CIDR, null, cidr, port);
   }
 
   /** The address {@code ip} on {@code port}. */
   public static Destination address(String ip, int port) {
-    if (!IpRange.isAddress(ip)) {
+    if (!IpPrefix.isAddress(ip)) {
       throw new IllegalArgumentException("\"" + ip + "\" is not an IP address");
     }
     return new Destination(Kind.ADDRESS, null, ip, port);

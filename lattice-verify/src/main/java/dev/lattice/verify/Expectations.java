@@ -7,12 +7,12 @@ import dev.lattice.graph.Waypoint;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
 import dev.lattice.model.HttpRule;
+import dev.lattice.model.IpPrefix;
 import dev.lattice.model.PeerAuth;
 import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
-import dev.lattice.verify.world.IpRange;
 import dev.lattice.verify.world.World;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -311,9 +311,9 @@ final class Expectations {
 
   /** Whether {@code cidr} contains the address {@code ip} (false when either does not parse). */
   static boolean contains(String cidr, String ip) {
-    IpRange r = IpRange.tryParse(cidr);
+    IpPrefix r = IpPrefix.tryParseRange(cidr).orElse(null);
     return r != null
-        && IpRange.isAddress(ip)
+        && IpPrefix.isAddress(ip)
         && r.isV6() == (ip.indexOf(':') >= 0)
         && r.contains(ip);
   }

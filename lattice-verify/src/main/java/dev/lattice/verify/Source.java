@@ -1,7 +1,7 @@
 package dev.lattice.verify;
 
+import dev.lattice.model.IpPrefix;
 import dev.lattice.model.ServiceId;
-import dev.lattice.verify.world.IpRange;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -56,7 +56,7 @@ public final class Source {
 
   /** The address {@code ip}, e.g. a client in an exposed CIDR. */
   public static Source address(String ip) {
-    if (!IpRange.isAddress(ip)) {
+    if (!IpPrefix.isAddress(ip)) {
       throw new IllegalArgumentException("\"" + ip + "\" is not an IP address");
     }
     return new Source(Kind.ADDRESS, null, ip);

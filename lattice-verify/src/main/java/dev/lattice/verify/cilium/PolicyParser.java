@@ -1,7 +1,7 @@
 package dev.lattice.verify.cilium;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lattice.verify.world.IpRange;
+import dev.lattice.model.IpPrefix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -283,7 +283,7 @@ final class PolicyParser {
     }
     List<RuleElement.Cidr> cidrs = new ArrayList<>();
     for (JsonNode c : e.path(p + "CIDR")) {
-      IpRange r = IpRange.tryParse(c.asText(""));
+      IpPrefix r = IpPrefix.tryParseRange(c.asText("")).orElse(null);
       if (r == null) {
         throw new Rejected(where + ": unable to parse CIDR \"" + c.asText("") + "\"");
       }
@@ -300,13 +300,13 @@ final class PolicyParser {
         continue;
       }
       String text = c.path("cidr").asText("");
-      IpRange r = text.indexOf('/') < 0 ? null : IpRange.tryParse(text);
+      IpPrefix r = IpPrefix.tryParse(text).orElse(null);
       if (r == null) {
         throw new Rejected(where + ": unable to parse CIDRRule \"" + text + "\"");
       }
-      List<IpRange> except = new ArrayList<>();
+      List<IpPrefix> except = new ArrayList<>();
       for (JsonNode x : c.path("except")) {
-        IpRange xr = IpRange.tryParse(x.asText(""));
+        IpPrefix xr = IpPrefix.tryParseRange(x.asText("")).orElse(null);
         if (xr == null || !r.covers(xr)) {
           throw new Rejected(
               where

@@ -1,8 +1,8 @@
 package dev.lattice.verify.cilium;
 
+import dev.lattice.model.IpPrefix;
 import dev.lattice.model.Protocol;
 import dev.lattice.verify.world.Dns;
-import dev.lattice.verify.world.IpRange;
 import dev.lattice.verify.world.Peer;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +34,10 @@ final class RuleElement {
 
   /** A CIDR with its exceptions. */
   static final class Cidr {
-    final IpRange range;
-    final List<IpRange> except;
+    final IpPrefix range;
+    final List<IpPrefix> except;
 
-    Cidr(IpRange range, List<IpRange> except) {
+    Cidr(IpPrefix range, List<IpPrefix> except) {
       this.range = range;
       this.except = List.copyOf(except);
     }
@@ -46,7 +46,7 @@ final class RuleElement {
       if (!range.contains(ip)) {
         return false;
       }
-      for (IpRange e : except) {
+      for (IpPrefix e : except) {
         if (e.contains(ip)) {
           return false;
         }

@@ -1,6 +1,6 @@
 package dev.lattice.verify.istio;
 
-import dev.lattice.verify.world.IpRange;
+import dev.lattice.model.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -246,7 +246,7 @@ final class EnvoyRbac {
       case "remoteIpBlocks":
       case "remote.ip":
         {
-          IpRange r = IpRange.tryParse(v);
+          IpPrefix r = IpPrefix.tryParseRange(v).orElse(null);
           if (r == null) {
             return fail(allowAction, "\"" + v + "\" is not an address or CIDR");
           }
@@ -254,7 +254,7 @@ final class EnvoyRbac {
         }
       case "destination.ip":
         {
-          IpRange r = IpRange.tryParse(v);
+          IpPrefix r = IpPrefix.tryParseRange(v).orElse(null);
           if (r == null) {
             return fail(allowAction, "\"" + v + "\" is not an address or CIDR");
           }

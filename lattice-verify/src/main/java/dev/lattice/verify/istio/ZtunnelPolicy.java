@@ -1,6 +1,6 @@
 package dev.lattice.verify.istio;
 
-import dev.lattice.verify.world.IpRange;
+import dev.lattice.model.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -56,10 +56,10 @@ final class ZtunnelPolicy {
     final List<String[]> notServiceAccounts = new ArrayList<>();
     final List<StringMatch> principals = new ArrayList<>();
     final List<StringMatch> notPrincipals = new ArrayList<>();
-    final List<IpRange> sourceIps = new ArrayList<>();
-    final List<IpRange> notSourceIps = new ArrayList<>();
-    final List<IpRange> destinationIps = new ArrayList<>();
-    final List<IpRange> notDestinationIps = new ArrayList<>();
+    final List<IpPrefix> sourceIps = new ArrayList<>();
+    final List<IpPrefix> notSourceIps = new ArrayList<>();
+    final List<IpPrefix> destinationIps = new ArrayList<>();
+    final List<IpPrefix> notDestinationIps = new ArrayList<>();
     final List<Integer> destinationPorts = new ArrayList<>();
     final List<Integer> notDestinationPorts = new ArrayList<>();
 
@@ -345,10 +345,10 @@ final class ZtunnelPolicy {
   }
 
   /** {@code stringToIP}: CIDRs and addresses; anything else is discarded. */
-  static List<IpRange> ips(List<String> values) {
-    List<IpRange> out = new ArrayList<>();
+  static List<IpPrefix> ips(List<String> values) {
+    List<IpPrefix> out = new ArrayList<>();
     for (String v : values) {
-      IpRange r = IpRange.tryParse(v);
+      IpPrefix r = IpPrefix.tryParseRange(v).orElse(null);
       if (r != null) {
         out.add(r);
       }

@@ -1,5 +1,6 @@
 package dev.lattice.verify.world;
 
+import dev.lattice.model.IpPrefix;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,19 +21,19 @@ import java.util.TreeMap;
  * admits an FQDN's address by accident. Deterministic, and a pure function of its inputs.
  */
 public final class Dns {
-  private static final IpRange REGISTERED = IpRange.parse("100.64.0.0/11");
-  private static final IpRange HASHED = IpRange.parse("100.96.0.0/11");
+  private static final IpPrefix REGISTERED = IpPrefix.parse("100.64.0.0/11");
+  private static final IpPrefix HASHED = IpPrefix.parse("100.96.0.0/11");
 
   private final String clusterDomain;
   private final Map<String, String> serviceNames;
   private final Map<String, String> registered;
-  private final List<IpRange> avoid;
+  private final List<IpPrefix> avoid;
 
   Dns(
       String clusterDomain,
       Map<String, String> serviceNames,
       Collection<String> externalNames,
-      List<IpRange> avoid) {
+      List<IpPrefix> avoid) {
     this.clusterDomain = normalize(clusterDomain);
     this.serviceNames = new TreeMap<>();
     serviceNames.forEach((k, v) -> this.serviceNames.put(normalize(k), v));
@@ -133,7 +134,7 @@ public final class Dns {
   }
 
   private boolean avoided(String ip) {
-    for (IpRange r : avoid) {
+    for (IpPrefix r : avoid) {
       if (r.contains(ip)) {
         return true;
       }

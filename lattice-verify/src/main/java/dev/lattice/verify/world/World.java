@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
+import dev.lattice.model.IpPrefix;
 import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
 import dev.lattice.model.Service;
@@ -75,8 +76,8 @@ public final class World {
   /** The Istio label that enrols pods or namespaces in the mesh. */
   public static final String DATAPLANE_MODE = "istio.io/dataplane-mode";
 
-  private static final IpRange POD_CIDR = IpRange.parse("10.244.0.0/16");
-  private static final IpRange SERVICE_CIDR = IpRange.parse("10.96.0.0/12");
+  private static final IpPrefix POD_CIDR = IpPrefix.parse("10.244.0.0/16");
+  private static final IpPrefix SERVICE_CIDR = IpPrefix.parse("10.96.0.0/12");
   private static final String HOST_IP = "10.0.0.10";
   private static final String REMOTE_NODE_IP = "10.0.0.11";
   private static final String APISERVER_NODE_IP = "10.0.0.2";
@@ -101,7 +102,7 @@ public final class World {
   private final Peer internet;
   private final Peer probe;
   private final Map<String, Peer> byIp;
-  private final List<IpRange> declaredCidrs;
+  private final List<IpPrefix> declaredCidrs;
   private final Dns dns;
   private final List<String> notes;
   private final Map<ServiceId, PodDialing> podDialing;
@@ -113,7 +114,7 @@ public final class World {
     List<String> notes = new ArrayList<>();
 
     // -- declared CIDRs: external addresses the world invents stay out of them
-    List<IpRange> declared = new ArrayList<>();
+    List<IpPrefix> declared = new ArrayList<>();
     for (Service s : topology.services()) {
       for (Egress e : s.egress()) {
         if (e.kind() == Egress.Kind.CIDR) {
@@ -452,7 +453,7 @@ public final class World {
         }
       }
     }
-    List<IpRange> avoid = new ArrayList<>(declared);
+    List<IpPrefix> avoid = new ArrayList<>(declared);
     this.dns = new Dns(settings.clusterDomain(), svcNames, external, avoid);
     this.notes = List.copyOf(notes);
     this.podDialing = podDialing(topology);
@@ -496,9 +497,9 @@ public final class World {
 
   private record Wanted(String ns, String name, String waypointFor, WaypointProxy.Origin origin) {}
 
-  private static void addIfNarrow(List<IpRange> out, String cidr) {
-    IpRange r = IpRange.tryParse(cidr);
-    if (r != null && r.prefixLength() >= 8) {
+  private static void addIfNarrow(List<IpPrefix> out, String cidr) {
+    IpPrefix r = IpPrefix.tryParseRange(cidr).orElse(null);
+    if (r != null && r.length() >= 8) {
       out.add(r);
     }
   }
@@ -883,7 +884,7 @@ public final class World {
    * identity.
    */
   public Peer peerAt(String ip) {
-    if (!IpRange.isAddress(ip)) {
+    if (!IpPrefix.isAddress(ip)) {
       throw new IllegalArgumentException("\"" + ip + "\" is not an IP address");
     }
     Peer p = byIp.get(ip);
@@ -908,9 +909,9 @@ public final class World {
    * cluster peer uses.
    */
   public Peer addressIn(String cidr) {
-    IpRange r = IpRange.parse(cidr);
+    IpPrefix r = IpPrefix.parseRange(cidr);
     int bits = r.isV6() ? 128 : 32;
-    if (r.prefixLength() >= bits - 1) {
+    if (r.length() >= bits - 1) {
       return peerAt(r.addressAt(0));
     }
     for (long i = 1; i < 200; i++) {

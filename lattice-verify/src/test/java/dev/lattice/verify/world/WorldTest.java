@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
+import dev.lattice.model.IpPrefix;
 import dev.lattice.model.Settings;
 import dev.lattice.output.RequiredLabel;
 import dev.lattice.verify.Docs;
@@ -145,9 +146,9 @@ class WorldTest {
             .resolve();
     World w = World.of(t);
     String ip = w.dns().resolve("api.stripe.com").orElseThrow();
-    assertThat(IpRange.parse("100.64.0.0/24").contains(ip)).isFalse();
+    assertThat(IpPrefix.parse("100.64.0.0/24").contains(ip)).isFalse();
     assertThat(World.of(t).dns().resolve("API.Stripe.com.")).contains(ip);
-    assertThat(IpRange.parse("198.51.100.0/24").contains(w.internet().ip())).isFalse();
+    assertThat(IpPrefix.parse("198.51.100.0/24").contains(w.internet().ip())).isFalse();
     assertThat(w.dns().resolve("web.shop.svc.cluster.local"))
         .contains(w.service("shop/web").orElseThrow().clusterIp());
     assertThat(w.dns().resolve("nope.shop.svc.cluster.local")).isEmpty();
