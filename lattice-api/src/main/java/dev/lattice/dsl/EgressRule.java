@@ -13,13 +13,11 @@ import java.util.Objects;
  */
 @CheckReturnValue
 public final class EgressRule {
-  private final Egress.Kind kind;
-  private final String target;
+  private final Egress.Target target;
   private final List<Integer> ports;
   private final Protocol protocol;
 
-  private EgressRule(Egress.Kind kind, String target, List<Integer> ports, Protocol protocol) {
-    this.kind = kind;
+  private EgressRule(Egress.Target target, List<Integer> ports, Protocol protocol) {
     this.target = target;
     this.ports = List.copyOf(ports);
     this.protocol = protocol;
@@ -27,12 +25,12 @@ public final class EgressRule {
 
   static EgressRule fqdn(String name) {
     require(Names.fqdn(Objects.requireNonNull(name, "name")));
-    return new EgressRule(Egress.Kind.FQDN, name, List.of(), Protocol.TCP);
+    return new EgressRule(new Egress.Fqdn(name), List.of(), Protocol.TCP);
   }
 
   static EgressRule cidr(String cidr) {
     require(Names.cidr(Objects.requireNonNull(cidr, "cidr")));
-    return new EgressRule(Egress.Kind.CIDR, cidr, List.of(), Protocol.TCP);
+    return new EgressRule(new Egress.Cidr(cidr), List.of(), Protocol.TCP);
   }
 
   static EgressRule entity(String name) {
@@ -41,7 +39,7 @@ public final class EgressRule {
       throw new IllegalArgumentException(
           "\"" + name + "\" is not a supported entity; use one of " + Egress.ENTITIES);
     }
-    return new EgressRule(Egress.Kind.ENTITY, name, List.of(), Protocol.TCP);
+    return new EgressRule(new Egress.Entity(name), List.of(), Protocol.TCP);
   }
 
   /**
@@ -60,12 +58,12 @@ public final class EgressRule {
       require(Names.port("egress port of " + target, n));
       all.add(n);
     }
-    return new EgressRule(kind, target, all, protocol);
+    return new EgressRule(target, all, protocol);
   }
 
   /** The protocol of the ports (TCP unless set). */
   public EgressRule protocol(Protocol p) {
-    return new EgressRule(kind, target, ports, Objects.requireNonNull(p, "protocol"));
+    return new EgressRule(target, ports, Objects.requireNonNull(p, "protocol"));
   }
 
   /** Shorthand for {@code protocol(Protocol.UDP)}. */
@@ -75,7 +73,7 @@ public final class EgressRule {
 
   /** The model value. */
   public Egress toEgress() {
-    if (kind == Egress.Kind.FQDN && ports.isEmpty()) {
+    if (target instanceof Egress.Fqdn && ports.isEmpty()) {
       throw new IllegalArgumentException(
           "egress to "
               + target
@@ -83,7 +81,7 @@ public final class EgressRule {
               + target
               + "\").port(443)");
     }
-    return Egress.builder().kind(kind).target(target).addAllPorts(ports).protocol(protocol).build();
+    return Egress.builder().target(target).addAllPorts(ports).protocol(protocol).build();
   }
 
   private static void require(String problem) {

@@ -176,12 +176,12 @@ final class Node {
       }
       for (Exposure x : p.exposedTo()) {
         String xPath = portPath + ".exposedTo[" + x + "]";
-        if (x.kind() == Exposure.Kind.CIDR) {
+        if (x instanceof Exposure.Cidr c) {
           check(
               DiagnosticCode.INVALID_EXPOSURE,
               xPath,
-              x.source().or(() -> pat),
-              x.cidr().isEmpty() ? "a CIDR exposure needs its range" : Names.cidr(x.cidr().get()));
+              c.source().or(() -> pat),
+              Names.cidr(c.range()));
         }
       }
       if (!p.exposedTo().isEmpty()
@@ -252,33 +252,28 @@ final class Node {
     }
 
     for (Egress e : s.egress()) {
-      String ePath = path + ".egress[" + e.target() + "]";
+      String ePath = path + ".egress[" + e.target().value() + "]";
       Optional<SourceLocation> eat = e.source().or(() -> at);
-      switch (e.kind()) {
-        case FQDN:
-          check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.fqdn(e.target()));
-          if (e.ports().isEmpty()) {
-            report(
-                DiagnosticCode.INVALID_EGRESS,
-                ePath,
-                eat,
-                "egress to " + e.target() + " names no port; add the ports it uses (e.g. 443)");
-          }
-          break;
-        case CIDR:
-          check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.cidr(e.target()));
-          break;
-        default:
-          if (!Egress.ENTITIES.contains(e.target())) {
-            report(
-                DiagnosticCode.INVALID_EGRESS,
-                ePath,
-                eat,
-                "\""
-                    + e.target()
-                    + "\" is not an entity Lattice supports; use one of "
-                    + String.join(", ", Egress.ENTITIES));
-          }
+      if (e.target() instanceof Egress.Fqdn f) {
+        check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.fqdn(f.value()));
+        if (e.ports().isEmpty()) {
+          report(
+              DiagnosticCode.INVALID_EGRESS,
+              ePath,
+              eat,
+              "egress to " + f.value() + " names no port; add the ports it uses (e.g. 443)");
+        }
+      } else if (e.target() instanceof Egress.Cidr c) {
+        check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.cidr(c.value()));
+      } else if (!Egress.ENTITIES.contains(e.target().value())) {
+        report(
+            DiagnosticCode.INVALID_EGRESS,
+            ePath,
+            eat,
+            "\""
+                + e.target().value()
+                + "\" is not an entity Lattice supports; use one of "
+                + String.join(", ", Egress.ENTITIES));
       }
       for (int port : e.ports()) {
         check(DiagnosticCode.PORT_OUT_OF_RANGE, ePath, eat, Names.port("egress port", port));

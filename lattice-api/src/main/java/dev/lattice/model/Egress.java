@@ -1,6 +1,7 @@
 package dev.lattice.model;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.immutables.value.Value;
 
@@ -11,14 +12,65 @@ import org.immutables.value.Value;
  */
 @Value.Immutable
 public abstract class Egress {
-  /** The kinds of egress target. */
-  public enum Kind {
-    /** A DNS name, exact or with a leading {@code *.} wildcard. */
-    FQDN,
-    /** An IPv4 or IPv6 address range. */
-    CIDR,
+  /**
+   * Where egress goes: a {@link Fqdn}, a {@link Cidr} or an {@link Entity}, each holding the name
+   * or range as declared ({@link #value()}), valid or not: resolution checks it.
+   */
+  public sealed interface Target permits Fqdn, Cidr, Entity {
+    /** The DNS name, the CIDR, or the entity name, as declared. */
+    String value();
+  }
+
+  /** A DNS name, exact ({@code api.stripe.com}) or with a leading wildcard ({@code *.s3.com}). */
+  public record Fqdn(String value) implements Target {
+    /** A DNS name. */
+    public Fqdn {
+      Objects.requireNonNull(value, "value");
+    }
+
+    /** Whether the name starts with a {@code *} wildcard. */
+    public boolean isWildcard() {
+      return value.startsWith("*");
+    }
+
+    /** The name. */
+    @Override
+    public String toString() {
+      return value;
+    }
+  }
+
+  /** An IPv4 or IPv6 address range, e.g. {@code 10.0.0.0/8}. */
+  public record Cidr(String value) implements Target {
+    /** An address range. */
+    public Cidr {
+      Objects.requireNonNull(value, "value");
+    }
+
+    /** The range, when {@link #value()} is a CIDR (resolution reports it otherwise). */
+    public Optional<IpPrefix> prefix() {
+      return IpPrefix.tryParse(value);
+    }
+
+    /** The range as declared. */
+    @Override
+    public String toString() {
+      return value;
+    }
+  }
+
+  /** A Cilium entity: one of {@link Egress#ENTITIES}. */
+  public record Entity(String value) implements Target {
     /** A Cilium entity. */
-    ENTITY
+    public Entity {
+      Objects.requireNonNull(value, "value");
+    }
+
+    /** The entity's name. */
+    @Override
+    public String toString() {
+      return value;
+    }
   }
 
   /** The Cilium entities an egress may name. */
@@ -27,11 +79,8 @@ public abstract class Egress {
 
   Egress() {}
 
-  /** The kind of target. */
-  public abstract Kind kind();
-
-  /** The DNS name, the CIDR, or the entity name. */
-  public abstract String target();
+  /** Where the traffic goes. */
+  public abstract Target target();
 
   /**
    * The ports; empty means every port of every protocol (then {@link #protocol()} does not matter).
@@ -55,12 +104,12 @@ public abstract class Egress {
 
   /** Whether this is a DNS name with a wildcard. */
   public boolean isWildcardFqdn() {
-    return kind() == Kind.FQDN && target().startsWith("*");
+    return target() instanceof Fqdn f && f.isWildcard();
   }
 
   /** Whether this is an exact DNS name. */
   public boolean isExactFqdn() {
-    return kind() == Kind.FQDN && !target().startsWith("*");
+    return target() instanceof Fqdn f && !f.isWildcard();
   }
 
   /**
@@ -84,7 +133,8 @@ public abstract class Egress {
   /** {@code fqdn api.stripe.com:443/TCP}. */
   @Override
   public String toString() {
-    return kind().name().toLowerCase(java.util.Locale.ROOT)
+    String kind = target() instanceof Fqdn ? "fqdn" : target() instanceof Cidr ? "cidr" : "entity";
+    return kind
         + " "
         + target()
         + (ports().isEmpty() ? " (all ports)" : ":" + ports())

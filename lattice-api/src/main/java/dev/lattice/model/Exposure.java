@@ -1,67 +1,130 @@
 package dev.lattice.model;
 
+import java.util.Objects;
 import java.util.Optional;
-import org.immutables.value.Value;
 
 /**
- * A source outside the graph that may reach a port: internet clients ({@code world}), an address
- * range ({@code cidr}) or the Kubernetes API server calling a webhook ({@code kube-apiserver}).
- * These clients have no mesh identity.
+ * A source outside the graph that may reach a port: internet clients ({@link World}), an address
+ * range ({@link Cidr}) or the Kubernetes API server calling a webhook ({@link KubeApiserver}).
+ * These clients have no mesh identity. Where an exposure was declared ({@link #source()}) does not
+ * take part in equality.
  */
-@Value.Immutable
-public abstract class Exposure {
-  /** The kinds of outside source. */
-  public enum Kind {
-    /** Clients on the internet, e.g. of a LoadBalancer or NodePort Service. */
-    WORLD,
-    /** Clients in an address range (IPv4 or IPv6 CIDR) whose source address survives. */
-    CIDR,
-    /** The Kubernetes API server, e.g. calling an admission webhook. */
-    KUBE_APISERVER
-  }
-
-  Exposure() {}
-
-  /** The kind of source. */
-  public abstract Kind kind();
-
-  /** The address range, present exactly when the kind is {@link Kind#CIDR}. */
-  public abstract Optional<String> cidr();
-
-  /** Where it was declared, when loaded from YAML. */
-  @Value.Auxiliary
-  public abstract Optional<SourceLocation> source();
+public sealed interface Exposure permits Exposure.World, Exposure.Cidr, Exposure.KubeApiserver {
 
   /** Internet clients. */
-  public static Exposure world() {
-    return ImmutableExposure.builder().kind(Kind.WORLD).build();
+  static Exposure world() {
+    return new World(Optional.empty());
   }
 
   /** The Kubernetes API server (admission webhooks). */
-  public static Exposure kubeApiserver() {
-    return ImmutableExposure.builder().kind(Kind.KUBE_APISERVER).build();
+  static Exposure kubeApiserver() {
+    return new KubeApiserver(Optional.empty());
   }
 
   /** Clients in the range {@code cidr}, e.g. {@code 10.20.0.0/16} or {@code 2001:db8::/32}. */
-  public static Exposure cidr(String cidr) {
-    return ImmutableExposure.builder().kind(Kind.CIDR).cidr(cidr).build();
+  static Exposure cidr(String cidr) {
+    return new Cidr(cidr, Optional.empty());
   }
+
+  /** Where it was declared, when loaded from YAML. */
+  Optional<SourceLocation> source();
 
   /** This exposure, remembered as declared at {@code location}. */
-  public Exposure at(SourceLocation location) {
-    return ImmutableExposure.builder().kind(kind()).cidr(cidr()).source(location).build();
+  Exposure at(SourceLocation location);
+
+  /** Clients on the internet, e.g. of a LoadBalancer or NodePort Service. */
+  record World(Optional<SourceLocation> source) implements Exposure {
+    /** Internet clients, declared at {@code source}. */
+    public World {
+      Objects.requireNonNull(source, "source");
+    }
+
+    @Override
+    public Exposure at(SourceLocation location) {
+      return new World(Optional.of(location));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof World;
+    }
+
+    @Override
+    public int hashCode() {
+      return World.class.hashCode();
+    }
+
+    /** {@code world}, as specs write it. */
+    @Override
+    public String toString() {
+      return "world";
+    }
   }
 
-  /** {@code world}, {@code kube-apiserver} or the CIDR itself: the form specs use. */
-  @Override
-  public String toString() {
-    switch (kind()) {
-      case WORLD:
-        return "world";
-      case KUBE_APISERVER:
-        return "kube-apiserver";
-      default:
-        return cidr().orElse("?");
+  /** The Kubernetes API server, e.g. calling an admission webhook. */
+  record KubeApiserver(Optional<SourceLocation> source) implements Exposure {
+    /** The API server, declared at {@code source}. */
+    public KubeApiserver {
+      Objects.requireNonNull(source, "source");
+    }
+
+    @Override
+    public Exposure at(SourceLocation location) {
+      return new KubeApiserver(Optional.of(location));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof KubeApiserver;
+    }
+
+    @Override
+    public int hashCode() {
+      return KubeApiserver.class.hashCode();
+    }
+
+    /** {@code kube-apiserver}, as specs write it. */
+    @Override
+    public String toString() {
+      return "kube-apiserver";
+    }
+  }
+
+  /**
+   * Clients in an address range (IPv4 or IPv6 CIDR) whose source address survives; the range as
+   * declared, valid or not (resolution checks it).
+   */
+  record Cidr(String range, Optional<SourceLocation> source) implements Exposure {
+    /** Clients in {@code range}, declared at {@code source}. */
+    public Cidr {
+      Objects.requireNonNull(range, "range");
+      Objects.requireNonNull(source, "source");
+    }
+
+    /** The range, when {@link #range()} is a CIDR. */
+    public Optional<IpPrefix> prefix() {
+      return IpPrefix.tryParse(range);
+    }
+
+    @Override
+    public Exposure at(SourceLocation location) {
+      return new Cidr(range, Optional.of(location));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Cidr c && c.range.equals(range);
+    }
+
+    @Override
+    public int hashCode() {
+      return range.hashCode();
+    }
+
+    /** The range, as specs write it. */
+    @Override
+    public String toString() {
+      return range;
     }
   }
 }

@@ -28,13 +28,13 @@ final class Endpoints {
   private Endpoints() {}
 
   /** One endpoint: a target, its port, its protocol; or why it could not be read. */
-  record Parsed(Egress.Kind kind, String target, int port, Protocol protocol, String problem) {
-    static Parsed of(Egress.Kind kind, String target, int port, Protocol protocol) {
-      return new Parsed(kind, target, port, protocol, null);
+  record Parsed(Egress.Target target, int port, Protocol protocol, String problem) {
+    static Parsed of(Egress.Target target, int port, Protocol protocol) {
+      return new Parsed(target, port, protocol, null);
     }
 
     static Parsed error(String problem) {
-      return new Parsed(null, null, 0, null, problem);
+      return new Parsed(null, 0, null, problem);
     }
 
     boolean ok() {
@@ -69,8 +69,7 @@ final class Endpoints {
       if (!IpPrefix.isAddress(address)) {
         return Parsed.error("is not a CIDR: \"" + address + "\" is not an IP address");
       }
-      return withPort(
-          Egress.Kind.CIDR, s.substring(0, colon), s.substring(colon + 1), Protocol.TCP);
+      return withPort(new Egress.Cidr(s.substring(0, colon)), s.substring(colon + 1), Protocol.TCP);
     }
     return hostPort(s, -1, Protocol.TCP);
   }
@@ -142,19 +141,19 @@ final class Endpoints {
     Optional<IpPrefix> address = IpPrefix.tryParseRange(host);
     if (address.isPresent()) {
       return withPort(
-          Egress.Kind.CIDR, host + (address.get().isV6() ? "/128" : "/32"), port, protocol);
+          new Egress.Cidr(host + (address.get().isV6() ? "/128" : "/32")), port, protocol);
     }
     if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
       return Parsed.error("has \"" + host + "\", which is not a valid IPv4 address");
     }
-    return withPort(Egress.Kind.FQDN, host, port, protocol);
+    return withPort(new Egress.Fqdn(host), port, protocol);
   }
 
-  private static Parsed withPort(Egress.Kind kind, String target, String port, Protocol protocol) {
+  private static Parsed withPort(Egress.Target target, String port, Protocol protocol) {
     if (port.isEmpty() || port.length() > 9 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return Parsed.error("has the port \"" + Texts.abbreviate(port) + "\", which is not a number");
     }
-    return Parsed.of(kind, target, Integer.parseInt(port), protocol);
+    return Parsed.of(target, Integer.parseInt(port), protocol);
   }
 
   /**
@@ -168,6 +167,6 @@ final class Endpoints {
       return Parsed.error("is not entity:<name>[:port] (e.g. entity:kube-apiserver:443)");
     }
     return withPort(
-        Egress.Kind.ENTITY, parts[0], parts.length == 2 ? parts[1] : "443", Protocol.TCP);
+        new Egress.Entity(parts[0]), parts.length == 2 ? parts[1] : "443", Protocol.TCP);
   }
 }

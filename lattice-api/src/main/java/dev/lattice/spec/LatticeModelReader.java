@@ -319,6 +319,6 @@ final class LatticeModelReader {
   }
 
   private static Egress https(String host, SourceLocation at) {
-    return Egress.builder().kind(Egress.Kind.FQDN).target(host).addPorts(443).source(at).build();
+    return Egress.builder().target(new Egress.Fqdn(host)).addPorts(443).source(at).build();
   }
 }

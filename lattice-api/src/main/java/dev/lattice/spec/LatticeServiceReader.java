@@ -227,7 +227,7 @@ final class LatticeServiceReader {
                 + " peerAuth (the port is PERMISSIVE) or use serviceType ClusterIP");
       }
       for (Exposure x : exposures) {
-        if (x.kind() == Exposure.Kind.CIDR) {
+        if (x instanceof Exposure.Cidr) {
           problems.report(
               DiagnosticCode.CIDR_BEHIND_SNAT,
               f.path("exposedTo"),
@@ -254,7 +254,7 @@ final class LatticeServiceReader {
   }
 
   private static void addIfAbsent(List<Exposure> exposures, Exposure x) {
-    if (exposures.stream().noneMatch(e -> e.kind() == x.kind() && e.cidr().equals(x.cidr()))) {
+    if (!exposures.contains(x)) {
       exposures.add(x);
     }
   }
@@ -463,7 +463,6 @@ final class LatticeServiceReader {
     }
     service.addEgress(
         Egress.builder()
-            .kind(parsed.kind())
             .target(parsed.target())
             .addPorts(parsed.port())
             .protocol(parsed.protocol())

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads a {@code LatticeMeshMember} spec: a workload Lattice does not deploy (a gateway, a
@@ -51,8 +52,8 @@ final class MeshMemberReader {
       List.of("port", "servicePort", "name", "peerAuth", "protocol", "exposedTo");
   private static final List<String> REF_FIELDS = List.of("name", "namespace", "podIp");
   private static final List<String> EGRESS_FIELDS = List.of("target", "ports", "protocol");
-  private static final Map<String, Egress.Kind> EGRESS_TARGETS =
-      Map.of("fqdn", Egress.Kind.FQDN, "cidr", Egress.Kind.CIDR, "entity", Egress.Kind.ENTITY);
+  private static final Map<String, Function<String, Egress.Target>> EGRESS_TARGETS =
+      Map.of("fqdn", Egress.Fqdn::new, "cidr", Egress.Cidr::new, "entity", Egress.Entity::new);
   private static final List<String> EGRESS_TARGET_FIELDS = List.of("fqdn", "cidr", "entity");
 
   private final DocumentReader.Identity id;
@@ -156,7 +157,7 @@ final class MeshMemberReader {
     peerAuth.ifPresent(v -> p.peerAuth(v.mode));
     List<Exposure> exposures = new ArrayList<>(Values.exposedTo(f, "exposedTo", problems));
     if (peerAuth.orElse(null) == Values.PeerAuthValue.WEBHOOK
-        && exposures.stream().noneMatch(x -> x.kind() == Exposure.Kind.KUBE_APISERVER)) {
+        && exposures.stream().noneMatch(Exposure.KubeApiserver.class::isInstance)) {
       // the platform's Webhook mode: plaintext from the API server only
       exposures.add(Exposure.kubeApiserver().at(f.valueAt("peerAuth")));
     }
@@ -218,7 +219,7 @@ final class MeshMemberReader {
       return;
     }
     Egress.Builder e =
-        Egress.builder().kind(EGRESS_TARGETS.get(kind)).target(value.get()).source(item.at());
+        Egress.builder().target(EGRESS_TARGETS.get(kind).apply(value.get())).source(item.at());
     // no ports: all of them (a CIDR or an entity), as upstream; an empty list must not say the same
     List<Node> ports =
         f.nonEmptyList(

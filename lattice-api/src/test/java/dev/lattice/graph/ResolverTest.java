@@ -511,11 +511,10 @@ class ResolverTest {
   void rejectsInvalidEgressTargets() {
     Service s =
         base("api")
-            .addEgress(
-                Egress.builder().kind(Egress.Kind.FQDN).target("api..com").addPorts(443).build())
-            .addEgress(Egress.builder().kind(Egress.Kind.FQDN).target("ok.example.com").build())
-            .addEgress(Egress.builder().kind(Egress.Kind.CIDR).target("10.0.0.0/40").build())
-            .addEgress(Egress.builder().kind(Egress.Kind.ENTITY).target("everything").build())
+            .addEgress(Egress.builder().target(new Egress.Fqdn("api..com")).addPorts(443).build())
+            .addEgress(Egress.builder().target(new Egress.Fqdn("ok.example.com")).build())
+            .addEgress(Egress.builder().target(new Egress.Cidr("10.0.0.0/40")).build())
+            .addEgress(Egress.builder().target(new Egress.Entity("everything")).build())
             .build();
 
     assertThat(resolve(s).diagnostics())

@@ -35,12 +35,12 @@ class EndpointsTest {
         "::/0:443                               | CIDR   | ::/0                    | 443  | TCP",
       })
   void parsesEveryEndpointForm(
-      String endpoint, Egress.Kind kind, String target, int port, Protocol protocol) {
+      String endpoint, String kind, String target, int port, Protocol protocol) {
     Endpoints.Parsed p = Endpoints.parse(endpoint);
 
     assertThat(p.problem()).isNull();
-    assertThat(p.kind()).isEqualTo(kind);
-    assertThat(p.target()).isEqualTo(target);
+    assertThat(p.target())
+        .isEqualTo(kind.equals("FQDN") ? new Egress.Fqdn(target) : new Egress.Cidr(target));
     assertThat(p.port()).isEqualTo(port);
     assertThat(p.protocol()).isEqualTo(protocol);
   }
@@ -84,8 +84,7 @@ class EndpointsTest {
   void parsesEntityIdsWithPort443ByDefault(String id, String entity, int port) {
     Endpoints.Parsed p = Endpoints.entity(id);
 
-    assertThat(p.kind()).isEqualTo(Egress.Kind.ENTITY);
-    assertThat(p.target()).isEqualTo(entity);
+    assertThat(p.target()).isEqualTo(new Egress.Entity(entity));
     assertThat(p.port()).isEqualTo(port);
   }
 

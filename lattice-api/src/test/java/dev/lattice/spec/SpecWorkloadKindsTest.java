@@ -12,7 +12,6 @@ import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.Declaration;
-import dev.lattice.model.Egress;
 import dev.lattice.model.MeshMode;
 import dev.lattice.model.Port;
 import dev.lattice.model.Service;
@@ -191,7 +190,7 @@ class SpecWorkloadKindsTest {
       assertThat(s.allowPeerTraffic()).as("%s", s).isTrue();
       // the downloader reaches the Hugging Face hosts on 443
       assertThat(s.egress())
-          .extracting(Egress::target)
+          .extracting(e -> e.target().value())
           .containsExactly(
               "huggingface.co",
               "cdn-lfs-us-1.hf.co",

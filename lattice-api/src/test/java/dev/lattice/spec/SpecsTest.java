@@ -94,9 +94,9 @@ class SpecsTest {
 
     assertThat(s.egress())
         .containsExactly(
-            egress(Egress.Kind.FQDN, "api.stripe.com", 443),
-            egress(Egress.Kind.FQDN, "files.stripe.com", 8443),
-            egress(Egress.Kind.ENTITY, "kube-apiserver", 6443));
+            egress(new Egress.Fqdn("api.stripe.com"), 443),
+            egress(new Egress.Fqdn("files.stripe.com"), 8443),
+            egress(new Egress.Entity("kube-apiserver"), 6443));
     assertThat(s.egress())
         .extracting(e -> e.source().orElseThrow())
         .containsExactly(loc(f, 85, 18), loc(f, 86, 20), loc(f, 89, 13));
@@ -105,8 +105,19 @@ class SpecsTest {
         .containsExactly("stripe/api", "stripe/files", "kube");
   }
 
-  private static Egress egress(Egress.Kind kind, String target, int port) {
-    return Egress.builder().kind(kind).target(target).addPorts(port).build();
+  private static Egress egress(Egress.Target target, int port) {
+    return Egress.builder().target(target).addPorts(port).build();
+  }
+
+  /** {@code FQDN api.stripe.com [443] TCP}. */
+  private static String describe(Egress e) {
+    return e.target().getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT)
+        + " "
+        + e.target().value()
+        + " "
+        + e.ports()
+        + " "
+        + e.protocol();
   }
 
   @Test
@@ -245,7 +256,7 @@ class SpecsTest {
 
     Service s = service(graph(result), "jobs/worker");
     assertThat(s.egress())
-        .extracting(e -> e.kind() + " " + e.target() + " " + e.ports() + " " + e.protocol())
+        .extracting(SpecsTest::describe)
         .containsExactly(
             "FQDN api.stripe.com [443] TCP",
             "FQDN legacy.example.com [8080] TCP",
@@ -415,7 +426,7 @@ class SpecsTest {
             loc("gateway.yaml", 45, 15));
 
     assertThat(s.egress())
-        .extracting(e -> e.kind() + " " + e.target() + " " + e.ports() + " " + e.protocol())
+        .extracting(SpecsTest::describe)
         .containsExactly(
             "FQDN api.stripe.com [443] TCP",
             "CIDR 10.0.0.0/8 [5432, 5433] TCP",

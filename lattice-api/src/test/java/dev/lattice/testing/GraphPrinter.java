@@ -54,11 +54,9 @@ public final class GraphPrinter {
         for (Exposure x : p.exposedTo()) {
           sb.append(".exposedTo(")
               .append(
-                  x.kind() == Exposure.Kind.WORLD
-                      ? "world()"
-                      : x.kind() == Exposure.Kind.KUBE_APISERVER
-                          ? "kubeApiserver()"
-                          : "clients(\"" + x.cidr().orElse("") + "\")")
+                  x instanceof Exposure.Cidr c
+                      ? "clients(\"" + c.range() + "\")"
+                      : x instanceof Exposure.World ? "world()" : "kubeApiserver()")
               .append(')');
         }
       }
@@ -86,9 +84,9 @@ public final class GraphPrinter {
       }
       for (Egress e : s.egress()) {
         sb.append("\n        .egressTo(")
-            .append(e.kind().name().toLowerCase(java.util.Locale.ROOT))
+            .append(e.target().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT))
             .append("(\"")
-            .append(e.target())
+            .append(e.target().value())
             .append("\")");
         if (!e.ports().isEmpty()) {
           sb.append(".port(")

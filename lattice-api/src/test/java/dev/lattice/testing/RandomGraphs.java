@@ -172,15 +172,15 @@ public final class RandomGraphs {
           int kind = random.nextInt(3);
           Egress.Builder eb = Egress.builder();
           if (kind == 0) {
-            eb.kind(Egress.Kind.FQDN).target(pick(FQDNS)).addPorts(chance(0.7) ? 443 : 80);
+            eb.target(new Egress.Fqdn(pick(FQDNS))).addPorts(chance(0.7) ? 443 : 80);
           } else if (kind == 1) {
-            eb.kind(Egress.Kind.CIDR).target(pick(CIDRS));
+            eb.target(new Egress.Cidr(pick(CIDRS)));
             if (chance(0.8)) {
               eb.addPorts(List.of(5432, 443, 9000).get(random.nextInt(3)));
             }
           } else {
-            eb.kind(Egress.Kind.ENTITY)
-                .target(Egress.ENTITIES.get(random.nextInt(Egress.ENTITIES.size())));
+            eb.target(
+                new Egress.Entity(Egress.ENTITIES.get(random.nextInt(Egress.ENTITIES.size()))));
             if (chance(0.7)) {
               eb.addPorts(443);
             }
@@ -357,7 +357,7 @@ public final class RandomGraphs {
       d.declarations.removeIf(x -> x.peer().toString().equals(peer));
     } else if (rest.startsWith("egress[")) {
       String target = rest.substring("egress[".length(), rest.length() - 1);
-      d.egress.removeIf(e -> e.target().equals(target));
+      d.egress.removeIf(e -> e.target().value().equals(target));
     } else if (rest.startsWith("ports[")) {
       String name = rest.substring("ports[".length(), rest.indexOf(']'));
       d.ports.replaceAll(

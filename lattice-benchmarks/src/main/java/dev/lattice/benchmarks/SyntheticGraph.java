@@ -329,30 +329,26 @@ public final class SyntheticGraph {
     if (chance(o.exactFqdnRate)) {
       b.addEgress(
           Egress.builder()
-              .kind(Egress.Kind.FQDN)
-              .target(String.format("api.partner-%02d.example.com", random.nextInt(20)))
+              .target(
+                  new Egress.Fqdn(
+                      String.format("api.partner-%02d.example.com", random.nextInt(20))))
               .addPorts(443)
               .build());
     }
     if (chance(o.wildcardFqdnRate)) {
       b.addEgress(
-          Egress.builder()
-              .kind(Egress.Kind.FQDN)
-              .target("*.s3.amazonaws.com")
-              .addPorts(443)
-              .build());
+          Egress.builder().target(new Egress.Fqdn("*.s3.amazonaws.com")).addPorts(443).build());
     }
     if (chance(o.cidrRate)) {
       b.addEgress(
           Egress.builder()
-              .kind(Egress.Kind.CIDR)
-              .target("10." + random.nextInt(256) + ".0.0/16")
+              .target(new Egress.Cidr("10." + random.nextInt(256) + ".0.0/16"))
               .addPorts(5432)
               .build());
     }
     if (chance(o.entityRate)) {
       b.addEgress(
-          Egress.builder().kind(Egress.Kind.ENTITY).target("kube-apiserver").addPorts(443).build());
+          Egress.builder().target(new Egress.Entity("kube-apiserver")).addPorts(443).build());
     }
     return b.build();
   }

@@ -100,18 +100,16 @@ final class ServicePolicy {
   }
 
   private static Peer exposurePeer(Settings settings, Exposure x) {
-    switch (x.kind()) {
-      case WORLD:
-        // A load balancer that SNATs delivers from a node address: remote-node or host (DESIGN §3).
-        return settings.loadBalancerPreservesSourceIp()
-            ? Peer.entities("world")
-            : Peer.entities("world", "remote-node", "host");
-      case KUBE_APISERVER:
-        return Peer.entities("kube-apiserver");
-      default:
-        return Peer.cidr(
-            x.cidr().orElseThrow(() -> new IllegalStateException("CIDR exposure without range")));
+    if (x instanceof Exposure.World) {
+      // A load balancer that SNATs delivers from a node address: remote-node or host (DESIGN §3).
+      return settings.loadBalancerPreservesSourceIp()
+          ? Peer.entities("world")
+          : Peer.entities("world", "remote-node", "host");
     }
+    if (x instanceof Exposure.KubeApiserver) {
+      return Peer.entities("kube-apiserver");
+    }
+    return Peer.cidr(((Exposure.Cidr) x).range());
   }
 
   /** Per agreement where it is the caller: where its connections go, and the names it resolves. */
@@ -144,19 +142,16 @@ final class ServicePolicy {
     boolean meshRoute = false;
     for (Egress e : view.service().egress()) {
       Peer peer;
-      switch (e.kind()) {
-        case FQDN:
-          // toFQDNs only learns IPs from lookups the DNS proxy saw, so the names go to rules.dns
-          // too (C13); it never matches in-cluster IPs.
-          peer = Peer.fqdn(e.target());
-          dns.fqdn(e.target());
-          meshRoute |= e.isExactFqdn() && e.protocol() == Protocol.TCP;
-          break;
-        case CIDR:
-          peer = Peer.cidr(e.target());
-          break;
-        default:
-          peer = Peer.entities(e.target());
+      if (e.target() instanceof Egress.Fqdn f) {
+        // toFQDNs only learns IPs from lookups the DNS proxy saw, so the names go to rules.dns
+        // too (C13); it never matches in-cluster IPs.
+        peer = Peer.fqdn(f.value());
+        dns.fqdn(f.value());
+        meshRoute |= e.isExactFqdn() && e.protocol() == Protocol.TCP;
+      } else if (e.target() instanceof Egress.Cidr c) {
+        peer = Peer.cidr(c.value());
+      } else {
+        peer = Peer.entities(e.target().value());
       }
       if (e.ports().isEmpty()) {
         rules.allowEgressAllPorts(peer);

@@ -60,9 +60,9 @@ final class WaypointPolicy {
             routed = true;
             // The waypoint resolves ServiceEntry hosts itself (not captured, M4), so its own
             // toFQDNs learns the addresses, and its lookups need rules.dns (C13).
-            dns.fqdn(e.target());
+            dns.fqdn(e.target().value());
             for (int port : e.ports()) {
-              rules.allowEgress(Peer.fqdn(e.target()), new L4Port(port, e.protocol()));
+              rules.allowEgress(Peer.fqdn(e.target().value()), new L4Port(port, e.protocol()));
             }
           }
         }

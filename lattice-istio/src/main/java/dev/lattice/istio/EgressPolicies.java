@@ -71,7 +71,7 @@ final class EgressPolicies {
       Map<String, TreeSet<Integer>> portsByHost = new TreeMap<>();
       for (Egress e : s.egress()) {
         if (e.isExactFqdn() && e.protocol().isMeshCaptured()) {
-          portsByHost.computeIfAbsent(e.target(), h -> new TreeSet<>()).addAll(e.ports());
+          portsByHost.computeIfAbsent(e.target().value(), h -> new TreeSet<>()).addAll(e.ports());
         }
       }
       Map<String, Host> hosts = byNamespace.computeIfAbsent(s.namespace(), ns -> new TreeMap<>());

@@ -3,137 +3,139 @@ package dev.lattice.verify;
 import dev.lattice.model.IpPrefix;
 import dev.lattice.model.ServiceId;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a queried connection goes: a declared service on a <em>Service</em> port (what clients
  * dial; the world maps it to the target port), or an external host name, an address range, an
  * address or a Cilium entity, on a port.
  */
-public final class Destination {
-  /** The kinds of destination. */
-  public enum Kind {
-    /** A declared service, on one of its Service ports. */
-    SERVICE,
-    /** An external DNS name. */
-    FQDN,
-    /** An address range (a representative address of it is used). */
-    CIDR,
-    /** One address. */
-    ADDRESS,
-    /** A Cilium entity (world, kube-apiserver, host, remote-node, cluster). */
-    ENTITY
-  }
+public sealed interface Destination
+    permits Destination.Service,
+        Destination.Fqdn,
+        Destination.Cidr,
+        Destination.Address,
+        Destination.Entity {
 
-  private final Kind kind;
-  private final ServiceId service;
-  private final String target;
-  private final int port;
+  /** The Cilium entities a destination may name. */
+  Set<String> ENTITIES = Set.of("world", "kube-apiserver", "host", "remote-node", "cluster");
 
-  private Destination(Kind kind, ServiceId service, String target, int port) {
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port must be 1..65535, got " + port);
-    }
-    this.kind = kind;
-    this.service = service;
-    this.target = target;
-    this.port = port;
-  }
+  /** The port: a Service port for services, else the port dialled. */
+  int port();
 
   /** The service {@code "ns/name"} on its Service port {@code servicePort}. */
-  public static Destination service(String id, int servicePort) {
-    return new Destination(
-        Kind.SERVICE, ServiceId.parse(Objects.requireNonNull(id), "default"), null, servicePort);
+  static Destination service(String id, int servicePort) {
+    return new Service(ServiceId.parse(Objects.requireNonNull(id), "default"), servicePort);
   }
 
   /** The service {@code id} on its Service port {@code servicePort}. */
-  public static Destination service(ServiceId id, int servicePort) {
-    return new Destination(Kind.SERVICE, Objects.requireNonNull(id), null, servicePort);
+  static Destination service(ServiceId id, int servicePort) {
+    return new Service(id, servicePort);
   }
 
   /** The external host {@code name} (e.g. {@code api.stripe.com}) on {@code port}. */
-  public static Destination fqdn(String name, int port) {
-    return new Destination(Kind.FQDN, null, Objects.requireNonNull(name), port);
+  static Destination fqdn(String name, int port) {
+    return new Fqdn(name, port);
   }
 
-  /** An address in {@code cidr} on {@code port}. */
-  public static Destination cidr(String cidr, int port) {
-    IpPrefix.parseRange(cidr);
-    return new Destination(Kind.CIDR, null, cidr, port);
+  /** An address in {@code cidr} (a range, or one address) on {@code port}. */
+  static Destination cidr(String cidr, int port) {
+    return new Cidr(IpPrefix.parseRange(cidr), port);
   }
 
   /** The address {@code ip} on {@code port}. */
-  public static Destination address(String ip, int port) {
-    if (!IpPrefix.isAddress(ip)) {
-      throw new IllegalArgumentException("\"" + ip + "\" is not an IP address");
-    }
-    return new Destination(Kind.ADDRESS, null, ip, port);
+  static Destination address(String ip, int port) {
+    return new Address(ip, port);
   }
 
   /**
    * The Cilium entity {@code name} ({@code world}, {@code kube-apiserver}, {@code host}, {@code
    * remote-node}, {@code cluster}) on {@code port}.
    */
-  public static Destination entity(String name, int port) {
-    if (!java.util.Set.of("world", "kube-apiserver", "host", "remote-node", "cluster")
-        .contains(name)) {
-      throw new IllegalArgumentException(
-          "unknown entity \""
-              + name
-              + "\"; use world, kube-apiserver, host, remote-node or cluster");
+  static Destination entity(String name, int port) {
+    return new Entity(name, port);
+  }
+
+  /** A declared service, on one of its Service ports: {@code shop/api:80}. */
+  record Service(ServiceId id, int port) implements Destination {
+    /** The service {@code id} on its Service port {@code port}. */
+    public Service {
+      Objects.requireNonNull(id, "id");
+      checkPort(port);
     }
-    return new Destination(Kind.ENTITY, null, name, port);
-  }
 
-  /** The kind. */
-  public Kind kind() {
-    return kind;
-  }
-
-  /** The service, for {@link Kind#SERVICE}. */
-  public Optional<ServiceId> serviceId() {
-    return Optional.ofNullable(service);
-  }
-
-  /** The host name, range, address or entity name (not for services). */
-  public Optional<String> target() {
-    return Optional.ofNullable(target);
-  }
-
-  /** The port: a Service port for services, else the port dialled. */
-  public int port() {
-    return port;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof Destination)) {
-      return false;
+    @Override
+    public String toString() {
+      return id + ":" + port;
     }
-    Destination d = (Destination) o;
-    return d.kind == kind
-        && d.port == port
-        && Objects.equals(d.service, service)
-        && Objects.equals(d.target, target);
   }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(kind, service, target, port);
+  /** An external DNS name: {@code api.stripe.com:443}. */
+  record Fqdn(String name, int port) implements Destination {
+    /** The host {@code name} on {@code port}. */
+    public Fqdn {
+      Objects.requireNonNull(name, "name");
+      checkPort(port);
+    }
+
+    @Override
+    public String toString() {
+      return name + ":" + port;
+    }
   }
 
-  /** {@code shop/api:80}, {@code api.stripe.com:443}, {@code entity kube-apiserver:443}, ... */
-  @Override
-  public String toString() {
-    switch (kind) {
-      case SERVICE:
-        return service + ":" + port;
-      case ENTITY:
-        return "entity " + target + ":" + port;
-      case CIDR:
-        return "cidr " + target + ":" + port;
-      default:
-        return target + ":" + port;
+  /** An address range, of which a representative address is used: {@code cidr 10.0.0.0/8:5432}. */
+  record Cidr(IpPrefix range, int port) implements Destination {
+    /** An address in {@code range} on {@code port}. */
+    public Cidr {
+      Objects.requireNonNull(range, "range");
+      checkPort(port);
+    }
+
+    @Override
+    public String toString() {
+      return "cidr " + range + ":" + port;
+    }
+  }
+
+  /** One address: {@code 10.0.0.7:443}. */
+  record Address(String ip, int port) implements Destination {
+    /** The address {@code ip} on {@code port}. */
+    public Address {
+      if (!IpPrefix.isAddress(ip)) {
+        throw new IllegalArgumentException("\"" + ip + "\" is not an IP address");
+      }
+      checkPort(port);
+    }
+
+    @Override
+    public String toString() {
+      return ip + ":" + port;
+    }
+  }
+
+  /** A Cilium entity: {@code entity kube-apiserver:443}. */
+  record Entity(String name, int port) implements Destination {
+    /** The entity {@code name} on {@code port}. */
+    public Entity {
+      if (!ENTITIES.contains(Objects.requireNonNull(name, "name"))) {
+        throw new IllegalArgumentException(
+            "unknown entity \""
+                + name
+                + "\"; use world, kube-apiserver, host, remote-node or cluster");
+      }
+      checkPort(port);
+    }
+
+    @Override
+    public String toString() {
+      return "entity " + name + ":" + port;
+    }
+  }
+
+  private static void checkPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1..65535, got " + port);
     }
   }
 }

@@ -234,9 +234,11 @@ public final class Exactness {
     Set<String> cidrs = new TreeSet<>(List.of("198.51.100.0/24", "2001:db8:ff::/48"));
     for (Service s : topology.services()) {
       for (Port p : s.ports()) {
-        p.exposedTo().stream()
-            .filter(x -> x.kind() == Exposure.Kind.CIDR)
-            .forEach(x -> cidrs.add(x.cidr().orElseThrow()));
+        for (Exposure x : p.exposedTo()) {
+          if (x instanceof Exposure.Cidr c) {
+            cidrs.add(c.range());
+          }
+        }
       }
     }
     for (String c : cidrs) {
@@ -299,11 +301,7 @@ public final class Exactness {
     Set<Egress> targets = new LinkedHashSet<>();
     topology.services().forEach(s -> targets.addAll(s.egress()));
     targets.add(
-        Egress.builder()
-            .kind(Egress.Kind.FQDN)
-            .target("undeclared.example.org")
-            .addPorts(443)
-            .build());
+        Egress.builder().target(new Egress.Fqdn("undeclared.example.org")).addPorts(443).build());
     for (Service a : topology.services()) {
       for (Egress t : targets) {
         for (int port : t.ports().isEmpty() ? List.of(443) : t.ports()) {
@@ -319,19 +317,16 @@ public final class Exactness {
     Destination dest;
     String host = null;
     String address;
-    switch (t.kind()) {
-      case FQDN:
-        host = t.isWildcardFqdn() ? "bucket" + t.target().substring(1) : t.target();
-        dest = Destination.fqdn(host, port);
-        address = w.externalHost(host).ip();
-        break;
-      case CIDR:
-        dest = Destination.cidr(t.target(), port);
-        address = w.addressIn(t.target()).ip();
-        break;
-      default:
-        dest = Destination.entity(t.target(), port);
-        address = null;
+    if (t.target() instanceof Egress.Fqdn f) {
+      host = f.isWildcard() ? "bucket" + f.value().substring(1) : f.value();
+      dest = Destination.fqdn(host, port);
+      address = w.externalHost(host).ip();
+    } else if (t.target() instanceof Egress.Cidr c) {
+      dest = Destination.cidr(c.value(), port);
+      address = w.addressIn(c.value()).ip();
+    } else {
+      dest = Destination.entity(t.target().value(), port);
+      address = null;
     }
     Verdict v = verifier.check(Query.from(Source.service(a.id())).to(dest).protocol(t.protocol()));
     String edge = a.id() + " -> " + dest + "/" + t.protocol();
@@ -361,7 +356,7 @@ public final class Exactness {
       // an undeclared caller L4 already stops never reaches the waypoint: Istio's DENY stands
       if (l7 == Decision.ALLOW
           && !declaredExact
-          && expect.sharedIdentityEgress(a.id(), t.target(), port)) {
+          && expect.sharedIdentityEgress(a.id(), t.target().value(), port)) {
         count("L7 tolerated, shared identity");
       } else if (l7 != want && !(l7 == Decision.DENY && l4 == Decision.DENY && !declaredExact)) {
         problem("Istio " + l7 + " for mesh-routed " + edge + ", expected " + want, v);
@@ -384,7 +379,11 @@ public final class Exactness {
         topology.services(a.namespace()).stream()
             .filter(Service::isAmbient)
             .flatMap(s -> s.egress().stream())
-            .anyMatch(x -> x.isMeshRouted() && x.target().equals(host) && x.ports().contains(port));
+            .anyMatch(
+                x ->
+                    x.isMeshRouted()
+                        && x.target().value().equals(host)
+                        && x.ports().contains(port));
     if (!entry) {
       return Optional.empty();
     }
@@ -402,34 +401,33 @@ public final class Exactness {
       if (!portOk) {
         continue;
       }
-      switch (t.kind()) {
-        case FQDN:
-          if (e.kind() == Egress.Kind.FQDN && fqdnMatches(e.target(), host)) {
-            return true;
-          }
-          break;
-        case CIDR:
-          if (e.kind() == Egress.Kind.CIDR && Expectations.contains(e.target(), address)) {
-            return true;
-          }
-          if (e.kind() == Egress.Kind.ENTITY && e.target().equals("world")) {
-            return true;
-          }
-          break;
-        default:
-          if (e.kind() == Egress.Kind.ENTITY && entityCovers(e.target(), t.target())) {
-            return true;
-          }
-          if (e.kind() == Egress.Kind.CIDR
-              && t.target().equals("world")
-              && Expectations.contains(e.target(), w.internet().ip())) {
-            return true;
-          }
-          if (e.kind() == Egress.Kind.CIDR
-              && t.target().equals("kube-apiserver")
-              && Expectations.contains(e.target(), w.kubeApiserver().ip())) {
-            return true;
-          }
+      Egress.Target want = t.target();
+      Egress.Target have = e.target();
+      if (want instanceof Egress.Fqdn) {
+        if (have instanceof Egress.Fqdn f && fqdnMatches(f.value(), host)) {
+          return true;
+        }
+      } else if (want instanceof Egress.Cidr) {
+        if (have instanceof Egress.Cidr c && Expectations.contains(c.value(), address)) {
+          return true;
+        }
+        if (have instanceof Egress.Entity n && n.value().equals("world")) {
+          return true;
+        }
+      } else {
+        if (have instanceof Egress.Entity n && entityCovers(n.value(), want.value())) {
+          return true;
+        }
+        if (have instanceof Egress.Cidr c
+            && want.value().equals("world")
+            && Expectations.contains(c.value(), w.internet().ip())) {
+          return true;
+        }
+        if (have instanceof Egress.Cidr c
+            && want.value().equals("kube-apiserver")
+            && Expectations.contains(c.value(), w.kubeApiserver().ip())) {
+          return true;
+        }
       }
     }
     return false;

@@ -246,7 +246,10 @@ final class Expectations {
           && sameIdentity(a, y)
           && y.egress().stream()
               .anyMatch(
-                  e -> e.isMeshRouted() && e.target().equals(host) && e.ports().contains(port))) {
+                  e ->
+                      e.isMeshRouted()
+                          && e.target().value().equals(host)
+                          && e.ports().contains(port))) {
         return true;
       }
     }
@@ -283,27 +286,19 @@ final class Expectations {
    */
   boolean exposed(Port port, Outside source, String address) {
     for (Exposure x : port.exposedTo()) {
-      switch (x.kind()) {
-        case WORLD:
-          if (source == Outside.WORLD
-              || source == Outside.CIDR
-              || source == Outside.KUBE_APISERVER) {
-            return true;
-          }
-          if (source == Outside.REMOTE_NODE
-              && !topology.settings().loadBalancerPreservesSourceIp()) {
-            return true;
-          }
-          break;
-        case KUBE_APISERVER:
-          if (source == Outside.KUBE_APISERVER) {
-            return true;
-          }
-          break;
-        default:
-          if (address != null && contains(x.cidr().orElseThrow(), address)) {
-            return true;
-          }
+      if (x instanceof Exposure.World) {
+        if (source == Outside.WORLD || source == Outside.CIDR || source == Outside.KUBE_APISERVER) {
+          return true;
+        }
+        if (source == Outside.REMOTE_NODE && !topology.settings().loadBalancerPreservesSourceIp()) {
+          return true;
+        }
+      } else if (x instanceof Exposure.KubeApiserver) {
+        if (source == Outside.KUBE_APISERVER) {
+          return true;
+        }
+      } else if (address != null && contains(((Exposure.Cidr) x).range(), address)) {
+        return true;
       }
     }
     return false;

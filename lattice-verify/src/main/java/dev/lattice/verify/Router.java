@@ -207,25 +207,22 @@ final class Router {
         // an Istio gateway serves nothing until it has its configuration and certificates
         controlPlane(t, from.pod(), "the gateway");
       }
-      switch (dst.kind()) {
-        case SERVICE:
-          serviceToService(t, from, service(dst.serviceId().orElseThrow(), "destination"));
-          break;
-        case FQDN:
-          serviceToHost(t, from, dst.target().orElseThrow());
-          break;
-        default:
-          serviceToAddress(t, from, dst);
+      if (dst instanceof Destination.Service to) {
+        serviceToService(t, from, service(to.id(), "destination"));
+      } else if (dst instanceof Destination.Fqdn host) {
+        serviceToHost(t, from, host.name());
+      } else {
+        serviceToAddress(t, from, dst);
       }
     } else {
-      if (dst.kind() != Destination.Kind.SERVICE) {
+      if (!(dst instanceof Destination.Service to)) {
         throw new IllegalArgumentException(
             "a query from "
                 + src
                 + " must go to a service; "
                 + "traffic between two outside sources is not Lattice's to judge");
       }
-      outsideToService(t, src, service(dst.serviceId().orElseThrow(), "destination"));
+      outsideToService(t, src, service(to.id(), "destination"));
     }
     return t.verdict();
   }
@@ -603,29 +600,19 @@ final class Router {
     Protocol proto = q.protocolOverride().orElse(Protocol.TCP);
     Peer p = from.pod();
     Peer target;
-    String what = dst.target().orElseThrow();
-    switch (dst.kind()) {
-      case CIDR:
-        target = world.addressIn(what);
-        break;
-      case ADDRESS:
-        target = world.peerAt(what);
-        break;
-      default:
-        switch (what) {
-          case "world":
-            target = world.internet();
-            break;
-          case "kube-apiserver":
-            target = world.kubeApiserver();
-            break;
-          case "host":
-            target = world.host();
-            break;
-          default:
+    if (dst instanceof Destination.Cidr range) {
+      target = world.addressIn(range.range());
+    } else if (dst instanceof Destination.Address address) {
+      target = world.peerAt(address.ip());
+    } else {
+      target =
+          switch (((Destination.Entity) dst).name()) {
+            case "world" -> world.internet();
+            case "kube-apiserver" -> world.kubeApiserver();
+            case "host" -> world.host();
             // remote-node, and cluster: represented by a remote node (a non-pod cluster identity)
-            target = world.remoteNode();
-        }
+            default -> world.remoteNode();
+          };
     }
     t.path =
         p.name()

@@ -117,13 +117,15 @@ public final class World {
     List<IpPrefix> declared = new ArrayList<>();
     for (Service s : topology.services()) {
       for (Egress e : s.egress()) {
-        if (e.kind() == Egress.Kind.CIDR) {
-          addIfNarrow(declared, e.target());
+        if (e.target() instanceof Egress.Cidr c) {
+          addIfNarrow(declared, c.value());
         }
       }
       for (Port p : s.ports()) {
         for (Exposure x : p.exposedTo()) {
-          x.cidr().ifPresent(c -> addIfNarrow(declared, c));
+          if (x instanceof Exposure.Cidr c) {
+            addIfNarrow(declared, c.range());
+          }
         }
       }
     }
@@ -442,7 +444,7 @@ public final class World {
     for (Service s : topology.services()) {
       for (Egress e : s.egress()) {
         if (e.isExactFqdn()) {
-          external.add(e.target());
+          external.add(e.target().value());
         }
       }
     }
@@ -909,7 +911,14 @@ public final class World {
    * cluster peer uses.
    */
   public Peer addressIn(String cidr) {
-    IpPrefix r = IpPrefix.parseRange(cidr);
+    return addressIn(IpPrefix.parseRange(cidr));
+  }
+
+  /**
+   * A representative address of {@code r}: its first address past the network address that no
+   * cluster peer uses.
+   */
+  public Peer addressIn(IpPrefix r) {
     int bits = r.isV6() ? 128 : 32;
     if (r.length() >= bits - 1) {
       return peerAt(r.addressAt(0));

@@ -422,19 +422,15 @@ class LayerProperties {
                               .anyMatch(
                                   p ->
                                       p.exposedTo().stream()
-                                          .anyMatch(x -> x.kind() == Exposure.Kind.WORLD))
+                                          .anyMatch(Exposure.World.class::isInstance))
                           || s.egress().stream()
-                              .anyMatch(
-                                  e ->
-                                      e.kind() == Egress.Kind.ENTITY
-                                          && e.target().equals("world")));
+                              .anyMatch(e -> e.target().equals(new Egress.Entity("world"))));
       boolean clusterDeclared =
           t.services().stream()
               .anyMatch(
                   s ->
                       s.egress().stream()
-                          .anyMatch(
-                              e -> e.kind() == Egress.Kind.ENTITY && e.target().equals("cluster")));
+                          .anyMatch(e -> e.target().equals(new Egress.Entity("cluster"))));
       for (String section : List.of("ingress", "egress")) {
         for (JsonNode rule : doc.path("spec").path(section)) {
           boolean hasPeer = false;
