@@ -5,7 +5,6 @@
  */
 module dev.lattice.api {
   requires transitive com.fasterxml.jackson.databind;
-  requires com.fasterxml.jackson.dataformat.yaml;
   requires org.yaml.snakeyaml;
   // Immutables generates the value classes at compile time; nothing of it is needed at run time
   requires static org.immutables.value;

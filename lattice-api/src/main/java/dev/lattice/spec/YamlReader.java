@@ -1,23 +1,9 @@
 package dev.lattice.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.ObjectCodec;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.io.IOContext;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.model.SourceLocation;
-import java.io.IOException;
-import java.io.Reader;
 import java.io.StringReader;
-import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,26 +11,28 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
-import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.events.ScalarEvent;
 
 /**
- * Reads a YAML stream into located {@link Node} trees, one per document, with Jackson's streaming
- * {@link YAMLParser} (SnakeYAML underneath).
+ * Reads a YAML stream into located {@link Node} trees, one per document, from SnakeYAML's parser
+ * events ({@link Yaml#parse}), whose marks give every node its line and column.
  *
- * <p>Jackson does not build trees with locations, detect duplicate keys or expand aliases (it
- * reports an alias as a string holding the anchor's name), so this reader does all three. An alias
- * shares the anchored subtree instead of copying it, and every node counts against one budget per
- * stream with its aliases expanded: a "billion laughs" stream stops at the alias that crosses the
- * budget, in time linear in the text.
+ * <p>The reader builds the trees itself rather than through SnakeYAML's composer, because the
+ * composer makes an alias the anchored node again and so forgets where the alias was written; here
+ * an alias shares the anchored subtree, located at the alias, and every node counts against one
+ * budget per stream with its aliases expanded: a "billion laughs" stream stops at the alias that
+ * crosses the budget, in time linear in the text. It also reports duplicate keys with both places,
+ * merges {@code <<} keys, and stops at the first mapping or list nested too deep. Scalars are typed
+ * by {@link YamlScalars}; what stops SnakeYAML becomes a diagnostic by {@link YamlErrors}.
  */
 final class YamlReader {
   /** The largest file or text the loader reads, in bytes (UTF-8) or characters. */
@@ -64,13 +52,14 @@ final class YamlReader {
    */
   static final int MAX_LINE = 256 * 1024;
 
-  private static final LocatedFactory FACTORY = new LocatedFactory();
-
-  /** Fully-qualified Java class names, which never belong in a message for a spec author. */
-  private static final Pattern CLASS_NAME =
-      Pattern.compile("<?\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\([^)]*\\))?>?");
+  /**
+   * SnakeYAML's own limits, as backstops: {@link #read} checks the size first, and SnakeYAML's
+   * parser does not nest (only its composer, unused here, would).
+   */
+  private static final LoaderOptions OPTIONS = options();
 
   private final String file;
+  private final YamlErrors errors;
   private final List<Node> documents = new ArrayList<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Deque<Frame> stack = new ArrayDeque<>();
@@ -89,6 +78,7 @@ final class YamlReader {
 
   private YamlReader(String file) {
     this.file = file;
+    this.errors = new YamlErrors(file);
     this.last = SourceLocation.of(file, 1, 1);
   }
 
@@ -152,23 +142,46 @@ final class YamlReader {
   // ---------------------------------------------------------------- parsing
 
   private void parse(String text) {
-    try (LocatedParser p = FACTORY.open(new StringReader(text))) {
-      JsonToken t;
-      while ((t = p.nextToken()) != null) {
-        last = location(p.currentTokenLocation());
-        token(t, p);
+    Event previous = null;
+    try {
+      for (Event e : new Yaml(OPTIONS).parse(new StringReader(text))) {
+        event(e);
+        previous = e;
       }
     } catch (Stop stop) {
       diagnostics.add(stop.diagnostic);
-    } catch (IOException | RuntimeException e) {
-      diagnostics.add(failure(e, text));
+    } catch (YamlScalars.Unreadable u) {
+      diagnostics.add(
+          Diagnostic.of(
+              u.tooLarge ? DiagnosticCode.YAML_TOO_LARGE : DiagnosticCode.YAML_SYNTAX,
+              file,
+              Optional.of(u.at),
+              u.tooLarge ? u.getMessage() : "malformed YAML: " + u.getMessage()));
+    } catch (NumberFormatException e) {
+      // SnakeYAML's scanner takes any Unicode digit for a directive's version or a block scalar's
+      // indentation, but parses only those Integer.parseInt knows
+      diagnostics.add(
+          errors.malformed(
+              "a number could not be read (" + e.getMessage() + "); write its digits as 0-9",
+              previous == null ? last : location(previous.getEndMark())));
+    } catch (RuntimeException e) {
+      // an unmarked parser error is placed where the last event read ends
+      boolean parser = e instanceof YAMLException && previous != null;
+      diagnostics.add(errors.failure(e, text, parser ? location(previous.getEndMark()) : last));
     }
   }
 
-  private void token(JsonToken t, LocatedParser p) throws IOException {
-    switch (t) {
-      case START_OBJECT:
-      case START_ARRAY:
+  /** One parser event: the structure and the values of the tree being built. */
+  private void event(Event e) {
+    Frame f = stack.peek();
+    boolean key = f != null && f.mapping && f.expectsKey;
+    switch (e.getEventId()) {
+      case MappingStart:
+      case SequenceStart:
+        if (key) {
+          throw notAKey(e);
+        }
+        last = location(e.getStartMark());
         if (stack.size() >= MAX_DEPTH) {
           throw stop(
               DiagnosticCode.YAML_TOO_LARGE,
@@ -179,13 +192,12 @@ final class YamlReader {
                   + " about ten. Is a bracket left open?");
         }
         count(1);
-        stack.push(new Frame(t == JsonToken.START_OBJECT, last, p.anchor()));
+        stack.push(
+            new Frame(e.getEventId() == Event.ID.MappingStart, last, ((NodeEvent) e).getAnchor()));
         break;
-      case FIELD_NAME:
-        key(stack.element(), p.getText());
-        break;
-      case END_OBJECT:
-      case END_ARRAY:
+      case MappingEnd:
+      case SequenceEnd:
+        last = location(e.getStartMark());
         Frame done = stack.pop();
         Node built = done.build();
         if (done.anchor != null) {
@@ -193,22 +205,43 @@ final class YamlReader {
         }
         add(built);
         break;
-      default:
-        if (p.isCurrentAlias()) {
-          add(alias(p.getText()));
-        } else {
-          count(1);
-          Node scalar = scalar(t, p);
-          String anchor = p.anchor();
-          if (anchor != null) {
-            anchors.put(anchor, scalar);
-          }
-          add(scalar);
+      case Alias:
+        if (key) {
+          throw notAKey(e);
         }
+        last = location(e.getStartMark());
+        add(alias(((AliasEvent) e).getAnchor()));
+        break;
+      case Scalar:
+        ScalarEvent scalar = (ScalarEvent) e;
+        if (key) {
+          last = location(e.getStartMark());
+          key(f, scalar.getValue());
+          break;
+        }
+        last = location(e.getStartMark());
+        Node.Scalar value = YamlScalars.read(scalar, last, location(e.getEndMark()));
+        count(1);
+        if (scalar.getAnchor() != null) {
+          anchors.put(scalar.getAnchor(), value);
+        }
+        add(value);
+        break;
+      default:
+        // the stream's and documents' starts and ends; comments are not read
     }
   }
 
+  /** A list, a mapping or an alias where a mapping key must be. */
+  private Stop notAKey(Event e) {
+    return new Stop(
+        errors.malformed(
+            "a mapping key must be plain text; a list, a mapping or an alias cannot be a key",
+            location(e.getEndMark())));
+  }
+
   private void key(Frame f, String key) {
+    f.expectsKey = false;
     f.merging = "<<".equals(key);
     if (f.merging) {
       return;
@@ -258,25 +291,6 @@ final class YamlReader {
     return target.relocate(last);
   }
 
-  private Node scalar(JsonToken t, LocatedParser p) throws IOException {
-    String text = p.getText();
-    switch (t) {
-      case VALUE_NUMBER_INT:
-        BigInteger value = p.getBigIntegerValue();
-        return new Node.Scalar(Node.Kind.INTEGER, text, value, false, last);
-      case VALUE_NUMBER_FLOAT:
-        return new Node.Scalar(Node.Kind.FLOAT, text, null, false, last);
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return new Node.Scalar(Node.Kind.BOOLEAN, text, null, t == JsonToken.VALUE_TRUE, last);
-      case VALUE_NULL:
-        return new Node.Scalar(Node.Kind.NULL, "", null, false, last);
-      default:
-        // strings, and values Jackson cannot type (e.g. !!binary): their text is what counts
-        return new Node.Scalar(Node.Kind.STRING, text == null ? "" : text, null, false, last);
-    }
-  }
-
   private void add(Node node) {
     Frame f = stack.peek();
     if (f == null) {
@@ -288,6 +302,7 @@ final class YamlReader {
       return;
     }
     f.size += node.size();
+    f.expectsKey = true;
     if (!f.mapping) {
       f.items.add(node);
     } else if (f.dropValue) {
@@ -341,144 +356,16 @@ final class YamlReader {
     return new Stop(Diagnostic.of(code, file, Optional.of(at), message));
   }
 
-  /** A diagnostic for whatever stopped Jackson or SnakeYAML: never a stack trace or class name. */
-  private Diagnostic failure(Exception e, String text) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof MarkedYAMLException) {
-        return marked((MarkedYAMLException) c);
-      }
-      if (c instanceof ReaderException) {
-        ReaderException r = (ReaderException) c;
-        return Diagnostic.of(
-            DiagnosticCode.YAML_SYNTAX,
-            file,
-            Optional.of(atCodePoint(text, r.getPosition())),
-            String.format(
-                Locale.ROOT,
-                "the file contains the character U+%04X, which YAML does not allow; is it a"
-                    + " binary file? Remove the character, or quote it as \"\\u%04X\"",
-                r.getCodePoint(),
-                r.getCodePoint()));
-      }
-      if (c instanceof StreamConstraintsException) {
-        return Diagnostic.of(
-            DiagnosticCode.YAML_TOO_LARGE,
-            file,
-            Optional.of(last),
-            clean(((StreamConstraintsException) c).getOriginalMessage())
-                + "; Lattice does not read values this large");
-      }
-    }
-    SourceLocation at = last;
-    String message = e.getMessage();
-    if (e instanceof JsonProcessingException) {
-      JsonProcessingException j = (JsonProcessingException) e;
-      message = j.getOriginalMessage();
-      if (j.getLocation() != null && j.getLocation().getLineNr() > 0) {
-        at = location(j.getLocation());
-      }
-    }
-    if (message != null && message.contains("exceeds the limit")) {
-      // SnakeYAML's code point limit; read() checks the size first, so this is a backstop
-      return Diagnostic.of(
-          DiagnosticCode.YAML_TOO_LARGE, file, Optional.of(at), tooLarge("too large"));
-    }
-    if (message != null && message.startsWith("Expected a field name")) {
-      message = "a mapping key must be plain text; a list, a mapping or an alias cannot be a key";
-    }
-    return Diagnostic.of(
-        DiagnosticCode.YAML_SYNTAX, file, Optional.of(at), "malformed YAML: " + clean(message));
-  }
-
-  private Diagnostic marked(MarkedYAMLException m) {
-    Mark problemMark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
-    SourceLocation at = problemMark != null ? location(problemMark) : last;
-    String problem = clean(m.getProblem()).replaceAll(" got :$", " got ':'");
-    String hint = "";
-    if (problem.contains("\\t(TAB)") || problem.contains("'\\t'")) {
-      problem = "a tab character cannot start a token";
-      hint = "; indent YAML with spaces, never tabs";
-    } else if (problem.contains("mapping values are not allowed")) {
-      problem = "a ':' where no mapping can start";
-      hint = "; check this line's indentation, or quote a value that contains \": \"";
-    } else if (problem.contains("cannot start any token")) {
-      // '@' and '`' are reserved indicators; SnakeYAML's "(Do not use @ for indentation)" misleads
-      problem = problem.replaceAll("\\.?\\s*\\(Do not use .* for indentation\\)", "");
-      hint = "; quote the value if the character belongs to it";
-    } else if (m.getContext() != null && m.getContext().contains("flow sequence")) {
-      hint = "; close the list with ']' (or quote a value that contains ',' or ']')";
-    } else if (m.getContext() != null && m.getContext().contains("flow mapping")) {
-      hint = "; close the mapping with '}' (or quote a value that contains ',' or '}')";
-    } else if (m.getContext() != null && m.getContext().contains("quoted scalar")) {
-      hint = "; close the quote";
-    } else {
-      hint = "; check the indentation and quotes around here";
-    }
-    String context = "";
-    if (m.getContext() != null && m.getContextMark() != null) {
-      Mark c = m.getContextMark();
-      context =
-          " ("
-              + clean(m.getContext())
-              + " that starts at line "
-              + (c.getLine() + 1)
-              + ", column "
-              + (c.getColumn() + 1)
-              + ")";
-    }
-    return Diagnostic.of(
-        DiagnosticCode.YAML_SYNTAX,
-        file,
-        Optional.of(at),
-        "malformed YAML: " + problem + context + hint);
-  }
-
-  private static String clean(String message) {
-    if (message == null || message.isBlank()) {
-      return "the YAML could not be read";
-    }
-    String m = message;
-    int source = m.indexOf("\n at [Source");
-    if (source >= 0) {
-      m = m.substring(0, source);
-    }
-    // Jackson names the setting behind a limit: ", from `StreamReadConstraints.getMax...()`"
-    m = m.replaceAll(",? ?from `[^`]*`", "");
-    String stripped = CLASS_NAME.matcher(m).replaceAll("").replaceAll("\\s+", " ").trim();
-    if (!stripped.equals(m.replaceAll("\\s+", " ").trim())) {
-      // a class name was cut out: drop the punctuation that introduced it
-      while (stripped.endsWith(":") || stripped.endsWith(",")) {
-        stripped = stripped.substring(0, stripped.length() - 1).trim();
-      }
-    }
-    m = stripped;
-    return m.isEmpty() ? "the YAML could not be read" : m;
-  }
-
-  private SourceLocation atCodePoint(String text, int codePoint) {
-    int line = 1;
-    int column = 1;
-    int seen = 0;
-    for (int i = 0;
-        i < text.length() && seen < codePoint;
-        i += Character.charCount(text.codePointAt(i))) {
-      if (text.charAt(i) == '\n') {
-        line++;
-        column = 1;
-      } else {
-        column++;
-      }
-      seen++;
-    }
-    return SourceLocation.of(file, line, column);
-  }
-
-  private SourceLocation location(JsonLocation l) {
-    return SourceLocation.of(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
-  }
-
   private SourceLocation location(Mark m) {
     return SourceLocation.of(file, m.getLine() + 1, m.getColumn() + 1);
+  }
+
+  private static LoaderOptions options() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_SIZE + 1);
+    options.setNestingDepthLimit(MAX_DEPTH + 8);
+    options.setProcessComments(false);
+    return options;
   }
 
   // ---------------------------------------------------------------- state
@@ -496,6 +383,7 @@ final class YamlReader {
     SourceLocation keyAt;
     boolean dropValue;
     boolean merging;
+    boolean expectsKey = true;
 
     Frame(boolean mapping, SourceLocation at, String anchor) {
       this.mapping = mapping;
@@ -523,74 +411,6 @@ final class YamlReader {
     Stop(Diagnostic diagnostic) {
       super(null, null, false, false);
       this.diagnostic = diagnostic;
-    }
-  }
-
-  /**
-   * Jackson's YAML parser, plus the anchor of the current scalar: {@code getObjectId()} only
-   * reports anchors of mappings and lists, and Jackson keeps the event it came from in {@code
-   * _lastEvent} for subclasses.
-   */
-  private static final class LocatedParser extends YAMLParser {
-    LocatedParser(
-        IOContext context,
-        int parserFeatures,
-        int yamlFeatures,
-        LoaderOptions options,
-        ObjectCodec codec,
-        Reader reader) {
-      super(context, parserFeatures, yamlFeatures, options, codec, reader);
-    }
-
-    /** The anchor ({@code &name}) on the node the current token starts, if any. */
-    String anchor() {
-      return _lastEvent instanceof NodeEvent && !(_lastEvent instanceof AliasEvent)
-          ? ((NodeEvent) _lastEvent).getAnchor()
-          : null;
-    }
-  }
-
-  /** A YAML factory with explicit limits, whose parsers are {@link LocatedParser}s. */
-  private static final class LocatedFactory extends YAMLFactory {
-    private static final long serialVersionUID = 1L;
-
-    LocatedFactory() {
-      super(limits());
-    }
-
-    private static YAMLFactoryBuilder limits() {
-      LoaderOptions options = new LoaderOptions();
-      options.setCodePointLimit(MAX_SIZE + 1);
-      options.setNestingDepthLimit(MAX_DEPTH + 8);
-      options.setAllowDuplicateKeys(false);
-      options.setAllowRecursiveKeys(false);
-      options.setProcessComments(false);
-      YAMLFactoryBuilder b = YAMLFactory.builder();
-      b.loaderOptions(options);
-      // a plain empty value ("key:") is null; a quoted "" stays an empty string
-      b.enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL);
-      // duplicate keys are reported by this reader, with both locations, and reading goes on
-      b.disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-      // the reader enforces MAX_DEPTH itself, with a location; Jackson's limit is a backstop
-      b.streamReadConstraints(
-          StreamReadConstraints.builder()
-              .maxNestingDepth(MAX_DEPTH + 8)
-              .maxDocumentLength(MAX_SIZE + 1L)
-              .maxStringLength(MAX_SIZE + 1)
-              .maxNameLength(MAX_SIZE + 1)
-              .maxNumberLength(100)
-              .build());
-      return b;
-    }
-
-    LocatedParser open(Reader reader) throws IOException {
-      return (LocatedParser) createParser(reader);
-    }
-
-    @Override
-    protected YAMLParser _createParser(Reader reader, IOContext context) {
-      return new LocatedParser(
-          context, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, reader);
     }
   }
 }

@@ -4,8 +4,9 @@
  * or text into a {@code ServiceGraph}, with every problem a located diagnostic (a {@link
  * dev.lattice.spec.SpecResult}).
  *
- * <p>Jackson stays inside this package: the streaming YAML parser feeds a small located tree (every
+ * <p>SnakeYAML stays inside this package: its parser's events become a small located tree (every
  * key and value with its line and column), which the readers of the four kinds turn into model
- * values. Everything else is package-private.
+ * values; a spec already parsed into a Jackson tree (a custom resource from a cluster) becomes the
+ * same tree. Everything else is package-private.
  */
 package dev.lattice.spec;
