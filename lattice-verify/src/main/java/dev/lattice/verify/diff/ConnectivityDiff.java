@@ -216,8 +216,8 @@ public final class ConnectivityDiff {
               null,
               vb,
               va,
-              () -> Responsible.call(b.topology, from, to),
-              () -> Responsible.call(a.topology, from, to));
+              () -> Declared.call(b.topology, from, to),
+              () -> Declared.call(a.topology, from, to));
           boolean bothAllow = vb != null && va != null && vb.allowed() && va.allowed();
           if (rules == null || !bothAllow || k.protocol != Protocol.TCP) {
             continue;
@@ -234,8 +234,8 @@ public final class ConnectivityDiff {
                 new String[] {method, path, probe.getValue()},
                 b.call(src, to, k, method, path),
                 a.call(src, to, k, method, path),
-                () -> Responsible.call(b.topology, from, to),
-                () -> Responsible.call(a.topology, from, to));
+                () -> Declared.call(b.topology, from, to),
+                () -> Declared.call(a.topology, from, to));
           }
         }
       }
@@ -335,8 +335,8 @@ public final class ConnectivityDiff {
               null,
               b.call(o.source, to, k, null, null),
               a.call(o.source, to, k, null, null),
-              () -> Responsible.exposure(b.topology, to, k.port, o.kind, o.address),
-              () -> Responsible.exposure(a.topology, to, k.port, o.kind, o.address));
+              () -> Declared.exposure(b.topology, to, k.port, o.kind, o.address),
+              () -> Declared.exposure(a.topology, to, k.port, o.kind, o.address));
         }
       }
     }
@@ -429,8 +429,8 @@ public final class ConnectivityDiff {
               t.protocol,
               b.egress(from, d, t.protocol),
               a.egress(from, d, t.protocol),
-              () -> Responsible.egress(b.topology, from, t.kind, t.target),
-              () -> Responsible.egress(a.topology, from, t.kind, t.target));
+              () -> Declared.egress(b.topology, from, t.kind, t.target),
+              () -> Declared.egress(a.topology, from, t.kind, t.target));
         }
       }
     }
