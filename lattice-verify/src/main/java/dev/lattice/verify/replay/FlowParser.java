@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Reads one line of a Hubble flow export into a {@link Flow}, streaming: only the fields a replay
@@ -51,6 +52,17 @@ final class FlowParser {
       List.of("UNKNOWN_L7_TYPE", "REQUEST", "RESPONSE", "SAMPLE");
 
   private final JsonFactory factory = JsonFactory.builder().build();
+  private final LongPredicate knownIdentity;
+
+  /**
+   * A parser that does not read the labels of an endpoint whose security identity {@code
+   * knownIdentity} already knows (Cilium derives the identity from exactly those labels, and Hubble
+   * writes {@code identity} before {@code labels}): most flows' labels are never turned into
+   * strings.
+   */
+  FlowParser(LongPredicate knownIdentity) {
+    this.knownIdentity = knownIdentity;
+  }
 
   /** A field of the wrong shape, with its path; the caller adds the line. */
   static final class Problem extends Exception {
@@ -225,7 +237,7 @@ final class FlowParser {
     return text(p, path);
   }
 
-  private static void flowField(JsonParser p, String name, String path, Flow flow)
+  private void flowField(JsonParser p, String name, String path, Flow flow)
       throws Problem, IOException {
     switch (name) {
       case "verdict":
@@ -393,8 +405,7 @@ final class FlowParser {
     }
   }
 
-  private static void endpoint(JsonParser p, String path, Flow.Endpoint e)
-      throws Problem, IOException {
+  private void endpoint(JsonParser p, String path, Flow.Endpoint e) throws Problem, IOException {
     if (p.currentToken() == JsonToken.VALUE_NULL) {
       return;
     }
@@ -407,7 +418,11 @@ final class FlowParser {
           e.namespace = text(p, path + ".namespace");
           break;
         case "labels":
-          strings(p, path + ".labels", e.labels);
+          if (e.identity > 0 && knownIdentity.test(e.identity)) {
+            p.skipChildren();
+          } else {
+            strings(p, path + ".labels", e.labels);
+          }
           break;
         case "pod_name":
           e.podName = text(p, path + ".pod_name");

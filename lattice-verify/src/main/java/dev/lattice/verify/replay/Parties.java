@@ -43,6 +43,11 @@ final class Parties {
     }
   }
 
+  /** Whether the party of security identity {@code identity} is known already. */
+  boolean knows(long identity) {
+    return byIdentity.containsKey(identity);
+  }
+
   /** Whether {@code ip} is an ambient probe source (ztunnel's SNAT address for kubelet probes). */
   boolean isProbeSource(String ip) {
     if (ip.isEmpty() || !IpRange.isAddress(ip)) {

@@ -107,7 +107,7 @@ public final class Replay {
     Objects.requireNonNull(source, "source");
     Run run = new Run(verifier.world());
     FlowLines lines = new FlowLines(in);
-    FlowParser parser = new FlowParser();
+    FlowParser parser = new FlowParser(run.parties::knows);
     Flow flow = new Flow();
     while (lines.next()) {
       long n = lines.number();
