@@ -13,10 +13,12 @@ final class Help {
           + "  check    report problems in the specs; --strict fails on warnings too\n"
           + "  explain  say whether one connection is allowed, layer by layer, and why\n"
           + "  graph    draw the declared graph (Mermaid or DOT)\n"
+          + "  diff     what a change to the specs opens and closes, layer by layer\n"
+          + "  replay   judge observed traffic (a Hubble flow export) against the policies\n"
           + "  help     lattice help <command>\n"
           + "\n"
-          + "exit codes: 0 ok, 1 errors in the specs, 2 usage errors (bad options, missing or\n"
-          + "unreadable paths)\n";
+          + "exit codes: 0 ok, 1 errors in the specs (or the flow export), 2 usage errors (bad\n"
+          + "options, missing or unreadable paths), 3 diff --fail-on-open found an opening\n";
 
   static final String RENDER =
       "usage: lattice render [--layer cilium|istio|all] [--format yaml|json] [-o DIR] [settings] PATH...\n"
@@ -51,6 +53,36 @@ final class Help {
           + "Draws services grouped by namespace, and every declared edge: agreed (solid, labelled with\n"
           + "its ports and HTTP rules), one-sided or to an unknown peer (dashed), wildcard (dotted).\n";
 
+  static final String DIFF =
+      "usage: lattice diff [--format text|markdown|json] [--fail-on-open] [settings] OLD NEW\n"
+          + "       lattice diff --base REV [--format text|markdown|json] [--fail-on-open] [settings]"
+          + " PATH...\n"
+          + "\n"
+          + "Renders both versions of the specs, judges each with the independent evaluators and\n"
+          + "prints every connection whose verdict changes, per layer (Cilium, Istio), with the\n"
+          + "declarations responsible on each side (file:line:col): service to service on each\n"
+          + "Service port, the HTTP requests the rules name, egress (FQDN, CIDR, entities) and\n"
+          + "exposures. OLD and NEW are spec files or directories; with --base REV, the PATHs of the\n"
+          + "working tree are compared with the same PATHs at the git revision REV.\n"
+          + "--format markdown writes a pull-request comment. Ports are Service ports.\n"
+          + "Exit 0; with --fail-on-open, 3 when anything opens.\n"
+          + "\n"
+          + SettingsFlags.HELP;
+
+  static final String REPLAY =
+      "usage: lattice replay --flows FILE|- [--format text|json] [settings] PATH...\n"
+          + "\n"
+          + "Streams a Hubble flow export (hubble observe -o json: one {\"flow\": ...} per line; .gz\n"
+          + "is read too; - reads stdin) and judges every connection attempt against the policies\n"
+          + "rendered from PATH, mapping pods to services by their labels and namespace. Prints what\n"
+          + "would be dropped (which layer, which policy, what to declare), what is observed between\n"
+          + "services that declare nothing about each other (the YAML both would add), the\n"
+          + "agreements no flow used, and flows with an end outside the graph. Ports are the pods'\n"
+          + "ports, as the flows show them. A progress line goes to stderr during long runs; a line\n"
+          + "that is not a flow stops with file:line:col and exit 1.\n"
+          + "\n"
+          + SettingsFlags.HELP;
+
   private Help() {}
 
   static String of(String command) {
@@ -63,6 +95,10 @@ final class Help {
         return EXPLAIN;
       case "graph":
         return GRAPH;
+      case "diff":
+        return DIFF;
+      case "replay":
+        return REPLAY;
       default:
         return TOP;
     }

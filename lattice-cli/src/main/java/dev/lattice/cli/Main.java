@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  * lattice check   [--strict] [settings] PATH...
  * lattice explain --from NS/NAME --to NS/NAME [--port P] [--method M --path P] [settings] PATH...
  * lattice graph   [--format mermaid|dot] [settings] PATH...
+ * lattice diff    [--format text|markdown|json] [--fail-on-open] [settings] OLD NEW
+ * lattice diff    --base REV [--format ...] [--fail-on-open] [settings] PATH...
+ * lattice replay  --flows FILE|- [--format text|json] [settings] PATH...
  * }</pre>
  *
  * <p>Exit codes: 0 success, 1 errors in the specs (diagnostics on stderr as {@code file:line:col:
@@ -44,7 +47,8 @@ public final class Main {
   static final int OK = 0;
   static final int SPEC_ERRORS = 1;
   static final int USAGE = 2;
-  private static final List<String> COMMANDS = List.of("render", "check", "explain", "graph");
+  private static final List<String> COMMANDS =
+      List.of("render", "check", "explain", "graph", "diff", "replay");
 
   private Main() {}
 
@@ -86,12 +90,18 @@ public final class Main {
           return Explain.run(rest, out, err);
         case "graph":
           return graph(rest, out, err);
+        case "diff":
+          return DiffCommand.run(rest, out, err);
+        case "replay":
+          return ReplayCommand.run(rest, System.in, out, err);
         case "help":
         case "--help":
         case "-h":
           if (!rest.isEmpty() && !COMMANDS.contains(rest.get(0))) {
             throw new UsageException(
-                "no help for '" + rest.get(0) + "' (commands: render, check, explain, graph)");
+                "no help for '"
+                    + rest.get(0)
+                    + "' (commands: render, check, explain, graph, diff, replay)");
           }
           out.print(rest.isEmpty() ? Help.TOP : Help.of(rest.get(0)));
           return OK;
@@ -101,7 +111,9 @@ public final class Main {
           return OK;
         default:
           throw new UsageException(
-              "unknown command '" + command + "' (commands: render, check, explain, graph, help)");
+              "unknown command '"
+                  + command
+                  + "' (commands: render, check, explain, graph, diff, replay, help)");
       }
     } catch (UsageException e) {
       err.println("lattice: " + e.getMessage());
