@@ -11,6 +11,7 @@ import dev.lattice.verify.Layer;
 import dev.lattice.verify.LayerVerdict;
 import dev.lattice.verify.diff.Declared;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -134,10 +135,14 @@ public final class ReplayReport {
     for (Observation o : items) {
       sb.append("  ").append(headline(o));
       o.reason().ifPresent(r -> sb.append(" (").append(r).append(')'));
-      sb.append('\n');
+      List<String> at = new ArrayList<>();
       for (Declared d : o.declarations()) {
-        sb.append("    declared: ").append(d).append('\n');
+        d.location().ifPresent(l -> at.add(l.toString()));
       }
+      if (!at.isEmpty()) {
+        sb.append("  [").append(String.join(", ", at)).append(']');
+      }
+      sb.append('\n');
     }
   }
 

@@ -11,15 +11,19 @@ import dev.lattice.cilium.CiliumRenderer;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
+import dev.lattice.spec.Specs;
 import dev.lattice.verify.Layer;
 import dev.lattice.verify.Verifier;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Replays real Hubble shapes ({@code hubble observe -o json}: connection starts observed at both
@@ -230,6 +234,51 @@ class ReplayTest {
         .contains("dropped (5)")
         .contains("undeclared (1)")
         .contains("shop/cart -> shop/api 8080/TCP (Service port 80 http): 2 flows from line 5");
+  }
+
+  @Test
+  void suggestionsTakeTheFormOfTheKindThatDeclaresTheService(@TempDir Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("specs.yaml"),
+        """
+        apiVersion: lattice.dev/v1alpha1
+        kind: LatticeMeshMember
+        metadata: {name: gateway, namespace: edge}
+        spec:
+          target:
+            selector: {istio: ingressgateway}
+          ports:
+            - {name: http, port: 8080}
+        ---
+        apiVersion: lattice.dev/v1alpha1
+        kind: LatticeService
+        metadata: {name: web, namespace: shop}
+        spec:
+          workload:
+            service:
+              ports:
+                http: {port: 80, targetPort: 3000}
+        """);
+    Topology t = Specs.load(List.of(dir)).orThrow().resolve().orThrow();
+    Verifier v =
+        Verifier.of(t, CiliumRenderer.create().render(t), IstioRenderer.create().render(t));
+    String flow =
+        "{\"flow\":{\"IP\":{\"source\":\"10.244.1.5\",\"destination\":\"10.244.2.6\"},"
+            + "\"l4\":{\"TCP\":{\"destination_port\":3000,\"flags\":{\"SYN\":true}}},"
+            + "\"source\":{\"namespace\":\"edge\",\"labels\":[\"k8s:istio=ingressgateway\"]},"
+            + "\"destination\":{\"namespace\":\"shop\","
+            + "\"labels\":[\"k8s:app.kubernetes.io/name=web\"]}}}\n";
+    ReplayResult r =
+        Replay.of(v)
+            .run(new ByteArrayInputStream(flow.getBytes(StandardCharsets.UTF_8)), "flows.json");
+    Observation o = r.undeclared().get(0);
+    assertThat(o.connection()).isEqualTo("edge/gateway -> shop/web 3000/TCP");
+    assertThat(o.suggestions().get("edge/gateway"))
+        .contains(", under spec.dependencies:\n- name: web\n  namespace: shop\n");
+    assertThat(o.suggestions().get("shop/web"))
+        .contains("specs.yaml:12:")
+        .contains(", under spec.workload.resources:\ngateway:\n  namespace: edge\n")
+        .contains("direction: inbound\n  params:\n    ports: [http]\n");
   }
 
   // ------------------------------------------------------------------ bad input
