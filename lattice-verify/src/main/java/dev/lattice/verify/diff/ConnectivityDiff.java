@@ -197,49 +197,64 @@ public final class ConnectivityDiff {
   private static void services(
       Side b, Side a, Map<ServiceId, Map<PortKey, Port>> ports, List<Change> out) {
     Map<List<ServiceId>, List<HttpRule>> http = httpRules(b, a);
-    for (ServiceId from : ports.keySet()) {
-      Source src = Source.service(from);
-      for (Map.Entry<ServiceId, Map<PortKey, Port>> callee : ports.entrySet()) {
-        ServiceId to = callee.getKey();
-        List<HttpRule> rules = http.get(List.of(from, to));
-        for (Map.Entry<PortKey, Port> e : callee.getValue().entrySet()) {
-          PortKey k = e.getKey();
-          Port p = e.getValue();
-          Verdict vb = b.call(src, to, k, null, null);
-          Verdict va = a.call(src, to, k, null, null);
+    // one caller's row at a time, callers in parallel: the verifiers are thread-safe, and the
+    // changes are sorted afterwards, so the result does not depend on the schedule
+    List<List<Change>> rows =
+        new ArrayList<>(ports.keySet())
+            .parallelStream().map(from -> row(b, a, ports, http, from)).toList();
+    rows.forEach(out::addAll);
+  }
+
+  /** The changes of one caller's row of the matrix, with its requests. */
+  private static List<Change> row(
+      Side b,
+      Side a,
+      Map<ServiceId, Map<PortKey, Port>> ports,
+      Map<List<ServiceId>, List<HttpRule>> http,
+      ServiceId from) {
+    List<Change> out = new ArrayList<>();
+    Source src = Source.service(from);
+    for (Map.Entry<ServiceId, Map<PortKey, Port>> callee : ports.entrySet()) {
+      ServiceId to = callee.getKey();
+      List<HttpRule> rules = http.get(List.of(from, to));
+      for (Map.Entry<PortKey, Port> e : callee.getValue().entrySet()) {
+        PortKey k = e.getKey();
+        Port p = e.getValue();
+        Verdict vb = b.call(src, to, k, null, null);
+        Verdict va = a.call(src, to, k, null, null);
+        add(
+            out,
+            Change.Kind.SERVICE,
+            from.toString(),
+            to.toString(),
+            p,
+            null,
+            vb,
+            va,
+            () -> Declared.call(b.topology, from, to),
+            () -> Declared.call(a.topology, from, to));
+        boolean bothAllow = vb != null && va != null && vb.allowed() && va.allowed();
+        if (rules == null || !bothAllow || k.protocol != Protocol.TCP) {
+          continue;
+        }
+        for (Map.Entry<List<String>, String> probe : probes(rules).entrySet()) {
+          String method = probe.getKey().get(0);
+          String path = probe.getKey().get(1);
           add(
               out,
-              Change.Kind.SERVICE,
+              Change.Kind.REQUEST,
               from.toString(),
               to.toString(),
               p,
-              null,
-              vb,
-              va,
+              new String[] {method, path, probe.getValue()},
+              b.call(src, to, k, method, path),
+              a.call(src, to, k, method, path),
               () -> Declared.call(b.topology, from, to),
               () -> Declared.call(a.topology, from, to));
-          boolean bothAllow = vb != null && va != null && vb.allowed() && va.allowed();
-          if (rules == null || !bothAllow || k.protocol != Protocol.TCP) {
-            continue;
-          }
-          for (Map.Entry<List<String>, String> probe : probes(rules).entrySet()) {
-            String method = probe.getKey().get(0);
-            String path = probe.getKey().get(1);
-            add(
-                out,
-                Change.Kind.REQUEST,
-                from.toString(),
-                to.toString(),
-                p,
-                new String[] {method, path, probe.getValue()},
-                b.call(src, to, k, method, path),
-                a.call(src, to, k, method, path),
-                () -> Declared.call(b.topology, from, to),
-                () -> Declared.call(a.topology, from, to));
-          }
         }
       }
     }
+    return out;
   }
 
   /** The HTTP rules of either side's agreements, per (caller, callee), in order, once each. */

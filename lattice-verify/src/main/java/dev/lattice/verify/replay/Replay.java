@@ -271,6 +271,10 @@ public final class Replay {
       } else if (reply) {
         return "replies";
       }
+      if ((f.l4.equals("TCP") || f.l4.equals("UDP") || f.l4.equals("SCTP"))
+          && f.destinationPort == 0) {
+        return "flows without a destination port";
+      }
       switch (f.l4) {
         case "":
           return f.sourceIp.isEmpty() && f.destinationIp.isEmpty()
@@ -460,9 +464,17 @@ public final class Replay {
 
     ReplayResult result(Verifier verifier, String source, long lines) {
       Judge j = new Judge(verifier, this);
-      calls.forEach(j::call);
-      inbound.forEach(j::inbound);
-      outbound.forEach(j::outbound);
+      calls.forEach(
+          (k, s) ->
+              j.guarded(
+                  () -> j.call(k, s), k.from.toString(), k.to.toString(), k.port, k.protocol, s));
+      inbound.forEach(
+          (k, s) ->
+              j.guarded(
+                  () -> j.inbound(k, s), k.source.name(), k.to.toString(), k.port, k.protocol, s));
+      outbound.forEach(
+          (k, s) ->
+              j.guarded(() -> j.outbound(k, s), k.from.toString(), k.cls, k.port, k.protocol, s));
       others.forEach(j::other);
       j.unused();
       j.suggest();
@@ -979,6 +991,32 @@ public final class Replay {
       }
       String suffix = d.substring(1);
       return host.endsWith(suffix) && host.indexOf('.') == host.length() - suffix.length();
+    }
+
+    /**
+     * Runs {@code judging}; a connection the evaluators refuse to judge (a name under the cluster
+     * domain seen as external, ...) is reported under outside with their reason, not thrown.
+     */
+    void guarded(Runnable judging, String from, String to, int port, Protocol protocol, Seen seen) {
+      try {
+        judging.run();
+      } catch (IllegalArgumentException e) {
+        add(
+            outside,
+            Observation.Category.OUTSIDE,
+            Observation.Kind.OTHER,
+            from,
+            to,
+            port,
+            protocol,
+            null,
+            false,
+            seen,
+            null,
+            "not judged: " + e.getMessage(),
+            List.of(),
+            new TreeMap<>());
+      }
     }
 
     void other(Other k, Seen seen) {

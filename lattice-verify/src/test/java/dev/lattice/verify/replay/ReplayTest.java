@@ -354,6 +354,37 @@ class ReplayTest {
   }
 
   @Test
+  void whatTheEvaluatorsCannotJudgeIsReportedNotThrown() throws IOException {
+    String web = "{\"namespace\":\"shop\",\"labels\":[\"k8s:app.kubernetes.io/name=web\"]}";
+    String world = "{\"identity\":2,\"labels\":[\"reserved:world\"]}";
+    String clusterName =
+        "{\"flow\":{\"IP\":{\"source\":\"10.244.1.1\",\"destination\":\"203.0.113.5\"},"
+            + "\"l4\":{\"TCP\":{\"destination_port\":443,\"flags\":{\"SYN\":true}}},"
+            + "\"source\":"
+            + web
+            + ",\"destination\":"
+            + world
+            + ",\"destination_names\":[\"api.shop.svc.cluster.local\"]}}\n";
+    String noPort =
+        "{\"flow\":{\"IP\":{\"source\":\"10.244.1.1\",\"destination\":\"203.0.113.5\"},"
+            + "\"l4\":{\"UDP\":{}},\"source\":"
+            + web
+            + ",\"destination\":"
+            + world
+            + "}}\n";
+    ReplayResult r =
+        Replay.of(shop())
+            .run(
+                new ByteArrayInputStream((clusterName + noPort).getBytes(StandardCharsets.UTF_8)),
+                "-");
+    assertThat(r.outside()).hasSize(1);
+    assertThat(r.outside().get(0).reason().orElseThrow())
+        .startsWith("not judged: ")
+        .contains("cluster domain");
+    assertThat(r.skipped()).containsEntry("flows without a destination port", 1L);
+  }
+
+  @Test
   void progressIsReportedAtTheEnd() throws IOException {
     long[] last = new long[3];
     Replay.of(shop())
