@@ -24,11 +24,28 @@ public enum DiagnosticCode {
   SPEC_INVALID_VALUE("spec-invalid-value", Severity.ERROR),
   /** An external endpoint could not be parsed. */
   SPEC_ENDPOINT("spec-endpoint", Severity.ERROR),
+  /**
+   * A list, mapping or text is empty where reading it as "nothing said" would widen what is allowed
+   * (an empty port subset read as every port, an empty HTTP rule list as any request).
+   */
+  SPEC_EMPTY_VALUE("spec-empty-value", Severity.ERROR),
+  /**
+   * A spec advertises a service to other clusters ({@code advertise}); Lattice renders one cluster
+   * and admits no cross-cluster caller, so those calls stay denied.
+   */
+  ADVERTISE_IGNORED("advertise-ignored", Severity.INFO),
+  /**
+   * A {@code LatticeJob} or {@code LatticeModel} was read as the mesh members the platform derives
+   * from it, named {@code <name>-<task>} or {@code <name>-<role>}.
+   */
+  WORKLOAD_MEMBERS("workload-members", Severity.INFO),
   /** A document of another kind was skipped. */
   SPEC_SKIPPED_KIND("spec-skipped-kind", Severity.INFO),
   /** A file holds no document at all. */
   SPEC_EMPTY_FILE("spec-empty-file", Severity.WARNING),
-  /** No LatticeService or LatticeMeshMember was found in the inputs. */
+  /**
+   * No Lattice document (LatticeService, LatticeMeshMember, LatticeJob, LatticeModel) was found.
+   */
   NO_SPECS("no-specs", Severity.ERROR),
   /** A LoadBalancer or NodePort service's ports are exposed to the world and made PERMISSIVE. */
   LOAD_BALANCER_EXPOSED("load-balancer-exposed", Severity.INFO),

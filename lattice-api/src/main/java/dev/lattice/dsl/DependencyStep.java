@@ -49,9 +49,19 @@ public final class DependencyStep {
 
   /**
    * Limits the declaration to some of the callee's ports, by name (the peer's ports when outbound;
-   * this service's own ports when inbound or both). Without it: all ports.
+   * this service's own ports when inbound or both). Without it: all ports; so it needs at least one
+   * name, and a call with none is refused rather than read as "all ports".
    */
   public DependencyStep ports(String... names) {
+    if (names.length == 0) {
+      throw new IllegalArgumentException(
+          "ports() names no port, and an empty subset would mean every port of the callee; name"
+              + " the ports, or leave out ports() to cover all of them ("
+              + service.draft.describe()
+              + " dependsOn "
+              + peer
+              + ")");
+    }
     for (String n : names) {
       ServiceBuilder.require(Names.dnsLabel("port name", n));
       ports.add(n);

@@ -44,8 +44,17 @@ public final class EgressRule {
     return new EgressRule(Egress.Kind.ENTITY, name, List.of(), Protocol.TCP);
   }
 
-  /** Adds ports (without any, a CIDR or entity egress covers all ports; an FQDN needs one). */
+  /**
+   * Adds ports (without any, a CIDR or entity egress covers all ports; an FQDN needs one). A call
+   * with no number is refused: it would leave the rule covering all ports.
+   */
   public EgressRule port(int... numbers) {
+    if (numbers.length == 0) {
+      throw new IllegalArgumentException(
+          "port() names no port for egress to "
+              + target
+              + "; name the ports, or leave out port() to cover all ports of a CIDR or entity");
+    }
     List<Integer> all = new ArrayList<>(ports);
     for (int n : numbers) {
       require(Names.port("egress port of " + target, n));

@@ -41,7 +41,7 @@ public sealed class ServiceBuilder permits PortStep {
       local = id.name();
       require(Names.dnsLabel("namespace of \"" + name + "\"", namespace));
     }
-    require(Names.dnsLabel("service name", local));
+    require(Names.serviceName("service name", local));
     return new ServiceBuilder(new ServiceDraft(namespace, local));
   }
 
@@ -96,10 +96,10 @@ public sealed class ServiceBuilder permits PortStep {
     if (peer.indexOf('/') >= 0) {
       ServiceId id = ServiceId.parse(peer, "");
       require(Names.dnsLabel("namespace of peer \"" + peer + "\"", id.namespace()));
-      require(Names.dnsLabel("peer name", id.name()));
+      require(Names.serviceName("peer name", id.name()));
       return new DependencyStep(this, PeerRef.of(id.namespace(), id.name()));
     }
-    require(Names.dnsLabel("peer name", peer));
+    require(Names.serviceName("peer name", peer));
     return new DependencyStep(this, PeerRef.named(peer));
   }
 

@@ -84,7 +84,7 @@ final class Node {
     String path = n.id.toString();
     Optional<SourceLocation> at = s.source();
     check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("namespace", s.namespace()));
-    check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("service name", s.name()));
+    check(DiagnosticCode.INVALID_NAME, path, at, Names.serviceName("service name", s.name()));
     if (s.selector().isEmpty()) {
       report(
           DiagnosticCode.INVALID_LABEL,
@@ -276,7 +276,7 @@ final class Node {
           usable = false;
         }
       } else {
-        String bad = Names.dnsLabel("peer name", peer.name());
+        String bad = Names.serviceName("peer name", peer.name());
         if (bad == null && peer.namespace().isPresent()) {
           bad = Names.dnsLabel("peer namespace", peer.namespace().get());
         }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class Names {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern LABEL_NAME =
       Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]+");
@@ -32,6 +33,28 @@ public final class Names {
           + "\" is not a DNS-1123 label (lower-case letters, digits and '-', starting and"
           + " ending with a letter or digit)"
           + (DNS_LABEL.matcher(lower).matches() ? "; did you mean \"" + lower + "\"?" : "");
+    }
+    return null;
+  }
+
+  /**
+   * A service name: a DNS-1035 label, because it names a Kubernetes Service (Lattice's DNS rules
+   * allow {@code <name>.<namespace>.svc}, and a waypoint's policy targets the Service by name), and
+   * the API server accepts no Service whose name starts with a digit.
+   */
+  public static String serviceName(String what, String value) {
+    String label = dnsLabel(what, value);
+    if (label != null) {
+      return label;
+    }
+    if (!DNS_1035_LABEL.matcher(value).matches()) {
+      return what
+          + " \""
+          + value
+          + "\" starts with a digit, but it names a Kubernetes Service, whose name is a DNS-1035"
+          + " label (starting with a lower-case letter); rename it, e.g. \"svc-"
+          + (value.length() > 59 ? value.substring(0, 59) : value)
+          + "\"";
     }
     return null;
   }
@@ -188,8 +211,22 @@ public final class Names {
     return null;
   }
 
-  /** An IPv4 or IPv6 CIDR with its prefix length, host bits clear. */
+  /**
+   * An IPv4 or IPv6 CIDR with its prefix length, host bits clear, narrower than the whole address
+   * space: {@code 0.0.0.0/0} and {@code ::/0} are refused, because "every address" is the entity
+   * {@code world} (which, unlike a /0 of one family, covers both), and a /0 written where a range
+   * was meant opens a port or an egress to the whole internet.
+   */
   public static String cidr(String cidr) {
-    return Cidrs.check(cidr);
+    String problem = Cidrs.check(cidr);
+    if (problem == null && cidr.endsWith("/0")) {
+      return "CIDR \""
+          + cidr
+          + "\" is every "
+          + (Cidrs.isV6(cidr) ? "IPv6" : "IPv4")
+          + " address; to mean the internet, use world (egress: the entity world; exposedTo:"
+          + " [world]), which covers IPv4 and IPv6, or write the narrower range you mean";
+    }
+    return problem;
   }
 }

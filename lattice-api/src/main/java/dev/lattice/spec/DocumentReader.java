@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * Reads one YAML document: checks its {@code apiVersion} and {@code kind}, reads its {@code
- * metadata}, and hands the {@code spec} to the reader of its kind. Documents of other kinds are
+ * metadata}, and hands the {@code spec} to the reader of its kind. A {@code LatticeService} or
+ * {@code LatticeMeshMember} is one service; a {@code LatticeJob} or {@code LatticeModel} is the
+ * mesh members the platform derives from it, one per task or role. Documents of other kinds are
  * skipped with an informational diagnostic.
  */
 final class DocumentReader {
@@ -20,7 +22,12 @@ final class DocumentReader {
 
   static final String SERVICE_KIND = "LatticeService";
   static final String MESH_MEMBER_KIND = "LatticeMeshMember";
-  private static final List<String> KINDS = List.of(SERVICE_KIND, MESH_MEMBER_KIND);
+  static final String JOB_KIND = "LatticeJob";
+  static final String MODEL_KIND = "LatticeModel";
+  static final List<String> KINDS = List.of(SERVICE_KIND, MESH_MEMBER_KIND, JOB_KIND, MODEL_KIND);
+
+  /** The kinds Lattice reads, for messages. */
+  static final String KIND_NAMES = "LatticeService, LatticeMeshMember, LatticeJob and LatticeModel";
 
   private DocumentReader() {}
 
@@ -44,11 +51,20 @@ final class DocumentReader {
     Service.Builder builder() {
       return Service.builder().namespace(namespace).name(name).source(at);
     }
+
+    /**
+     * The member {@code <name>-<part>} the platform derives from a task or role written at {@code
+     * partAt}.
+     */
+    Identity derived(String part, SourceLocation partAt) {
+      return new Identity(namespace, name + "-" + part, partAt);
+    }
   }
 
-  /** What a document was: a Lattice document (with its service, unless it had errors) or not. */
-  record Outcome(boolean lattice, Optional<Service> service) {
-    static final Outcome OTHER = new Outcome(false, Optional.empty());
+  /** What a document was: a Lattice document (with its services, unless it had errors) or not. */
+  record Outcome(boolean lattice, List<Service> services) {
+    static final Outcome OTHER = new Outcome(false, List.of());
+    static final Outcome BROKEN = new Outcome(true, List.of());
   }
 
   /** Reads {@code root}, a document of {@code file}. */
@@ -87,17 +103,27 @@ final class DocumentReader {
     Optional<Identity> id = identity(d);
     Optional<Node> specNode = spec(d, k);
     if (id.isEmpty() || specNode.isEmpty()) {
-      return new Outcome(true, Optional.empty());
+      return Outcome.BROKEN;
     }
     Optional<Fields> spec = Fields.of(specNode.get(), id.get().spec(), "spec", problems);
     if (spec.isEmpty()) {
-      return new Outcome(true, Optional.empty());
+      return Outcome.BROKEN;
     }
-    Service service =
-        k.equals(SERVICE_KIND)
-            ? LatticeServiceReader.read(spec.get(), id.get(), problems)
-            : MeshMemberReader.read(spec.get(), id.get(), problems);
-    return new Outcome(true, Optional.of(service));
+    List<Service> services;
+    switch (k) {
+      case SERVICE_KIND:
+        services = List.of(LatticeServiceReader.read(spec.get(), id.get(), problems));
+        break;
+      case MESH_MEMBER_KIND:
+        services = List.of(MeshMemberReader.read(spec.get(), id.get(), problems));
+        break;
+      case JOB_KIND:
+        services = LatticeJobReader.read(spec.get(), id.get(), d.valueAt("kind"), problems);
+        break;
+      default:
+        services = LatticeModelReader.read(spec.get(), id.get(), d.valueAt("kind"), problems);
+    }
+    return new Outcome(true, services);
   }
 
   /** A document of another kind: skipped, unless it is a near miss of ours. */
@@ -134,7 +160,9 @@ final class DocumentReader {
         "skipped "
             + Texts.abbreviate(kind)
             + Texts.abbreviate(name)
-            + ": Lattice reads only LatticeService and LatticeMeshMember documents");
+            + ": Lattice reads only "
+            + KIND_NAMES
+            + " documents");
     return Outcome.OTHER;
   }
 
@@ -155,7 +183,9 @@ final class DocumentReader {
     }
     Fields m = metadata.get();
     Optional<String> name = m.requiredText("name", "every service needs a name");
-    String namespace = m.text("namespace").orElse("default");
+    String namespace =
+        m.nonEmptyText("namespace", "leave namespace out for the namespace default, or name one")
+            .orElse("default");
     return name.map(n -> new Identity(namespace, n, m.valueAt("name")));
   }
 
@@ -189,6 +219,95 @@ final class DocumentReader {
       }
     }
     return labels;
+  }
+
+  /**
+   * {@code advertise} (the platform's cross-cluster discovery: {@code allowedServices} of {@code
+   * namespace/name} entries or {@code "*"}), checked as the platform's admission does and then
+   * noted as ignored. Upstream it admits callers from other clusters (arriving through the
+   * east-west gateway with their own identity) on every port of the service, one-sidedly ({@code
+   * lattice-mesh-member/src/policy/istio_ambient.rs}, {@code compile_inbound_policy}; the entries'
+   * syntax in {@code lattice-crd/src/crd/workload/ingress.rs}, {@code AdvertiseConfig::validate}).
+   * Lattice renders one cluster from bilateral agreements, so it admits none of them: fail closed,
+   * and say so.
+   */
+  static void advertise(Fields spec, Identity id, Problems problems) {
+    if (!spec.has("advertise")) {
+      return;
+    }
+    Optional<Fields> advertise = spec.mapping("advertise", "e.g. allowedServices: [edge/gateway]");
+    if (advertise.isEmpty()) {
+      return;
+    }
+    Fields a = advertise.get().only("advertise", List.of("allowedServices"));
+    Optional<List<String>> allowed = Optional.empty();
+    if (!a.has("allowedServices")) {
+      a.missing(
+          "allowedServices",
+          "name the remote services (namespace/name) that may call, or \"*\" for any");
+    } else {
+      allowed = a.texts("allowedServices");
+    }
+    List<Node> items = a.list("allowedServices").orElse(List.of());
+    boolean wellFormed = true;
+    for (int i = 0; i < items.size(); i++) {
+      Node item = items.get(i);
+      if (!(item instanceof Node.Scalar) || Fields.isNull(item)) {
+        continue; // texts() reported it
+      }
+      String entry = ((Node.Scalar) item).text();
+      int slash = entry.indexOf('/');
+      boolean ok =
+          entry.equals("*")
+              || (slash > 0 && slash < entry.length() - 1 && entry.indexOf('/', slash + 1) < 0);
+      if (!ok) {
+        wellFormed = false;
+        problems.report(
+            DiagnosticCode.SPEC_INVALID_VALUE,
+            a.path("allowedServices") + "[" + i + "]",
+            item.at(),
+            "advertise.allowedServices entry \""
+                + Texts.abbreviate(entry)
+                + "\" is not namespace/name or \"*\" (the platform rejects it); write e.g."
+                + " edge/gateway");
+      }
+    }
+    if (allowed.isPresent() && wellFormed) {
+      problems.report(
+          DiagnosticCode.ADVERTISE_IGNORED,
+          spec.path("advertise"),
+          spec.keyAt("advertise"),
+          id
+              + " is advertised to other clusters"
+              + (allowed.get().isEmpty() ? "" : " (" + String.join(", ", allowed.get()) + ")")
+              + ", but Lattice renders the policies of one cluster and admits no cross-cluster"
+              + " caller, so those calls stay denied; callers in this cluster need an agreement"
+              + " as usual (allowedCallers, or an inbound resource)");
+    }
+  }
+
+  /**
+   * The {@code namespace} of a peer reference: absent (the declarer's own), or one namespace. The
+   * empty text and {@code "*"} are refused: neither names a namespace, and a "namespace wildcard"
+   * would read as more than any declaration can grant ({@code "*"} as the peer's name, with no
+   * namespace, is how a spec says "any service").
+   */
+  static Optional<String> peerNamespace(Fields f, String name) {
+    Optional<String> ns =
+        f.nonEmptyText(
+            "namespace", "leave namespace out for the declaring service's own, or name one");
+    if (ns.isPresent() && ns.get().equals("*")) {
+      f.problems()
+          .report(
+              DiagnosticCode.SPEC_INVALID_VALUE,
+              f.path("namespace"),
+              f.valueAt("namespace"),
+              "namespace \"*\" is not a wildcard: a peer lives in one namespace; name it, or, to"
+                  + " mean any service in any namespace, write the name \"*\" with no namespace"
+                  + (name.equals("*") ? "" : " (instead of \"" + Texts.abbreviate(name) + "\")"));
+      return Optional.empty();
+    }
+    return ns;
   }
 
   /** A peer named by {@code name} ({@code "*"}: any service) and an optional namespace. */

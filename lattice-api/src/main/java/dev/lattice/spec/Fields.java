@@ -63,6 +63,11 @@ final class Fields {
     return node instanceof Node.Scalar && ((Node.Scalar) node).isNull();
   }
 
+  /** Where this mapping's problems go. */
+  Problems problems() {
+    return problems;
+  }
+
   /** The model path of this mapping. */
   String path() {
     return path;
@@ -173,13 +178,16 @@ final class Fields {
     return get(key).flatMap(n -> text(n, path(key), key, problems));
   }
 
-  /** The text of {@code key}, reported as missing with {@code why} when absent. */
+  /**
+   * The text of {@code key}, reported as missing with {@code why} when absent, and as empty (with
+   * the same {@code why}) when it is {@code ""}.
+   */
   Optional<String> requiredText(String key, String why) {
     if (!has(key)) {
       missing(key, why);
       return Optional.empty();
     }
-    return text(key);
+    return nonEmptyText(key, why);
   }
 
   /** The integer of {@code key} (a port number; its range is checked by resolution). */
@@ -243,6 +251,57 @@ final class Fields {
         node.get().at(),
         key + " must be a list (\"- item\" lines or [a, b]), got " + node.get().describe());
     return Optional.empty();
+  }
+
+  /**
+   * The items of the list {@code key}, or empty — with a SPEC_EMPTY_VALUE error saying {@code why}
+   * — when the list is written but has no item: where leaving a list out means "all", an explicit
+   * empty list must not silently mean the same.
+   */
+  Optional<List<Node>> nonEmptyList(String key, String why) {
+    Optional<List<Node>> items = list(key);
+    if (items.isPresent() && items.get().isEmpty()) {
+      problems.report(
+          DiagnosticCode.SPEC_EMPTY_VALUE, path(key), valueAt(key), key + " is empty; " + why);
+      return Optional.empty();
+    }
+    return items;
+  }
+
+  /** The texts of the list {@code key}, which must not be empty; see {@link #nonEmptyList}. */
+  Optional<List<String>> nonEmptyTexts(String key, String why) {
+    return nonEmptyList(key, why).flatMap(items -> texts(key));
+  }
+
+  /**
+   * The mapping of {@code key}, or empty — with a SPEC_EMPTY_VALUE error saying {@code why} — when
+   * it is written as {@code {}}.
+   */
+  Optional<Fields> nonEmptyMapping(String key, String shape, String why) {
+    Optional<Fields> m = mapping(key, shape);
+    if (m.isPresent() && m.get().entries().isEmpty()) {
+      problems.report(
+          DiagnosticCode.SPEC_EMPTY_VALUE, path(key), valueAt(key), key + " is empty; " + why);
+      return Optional.empty();
+    }
+    return m;
+  }
+
+  /**
+   * The text of {@code key}, or empty — with a SPEC_EMPTY_VALUE error saying {@code why} — when it
+   * is the empty text ({@code ""}) or only spaces.
+   */
+  Optional<String> nonEmptyText(String key, String why) {
+    Optional<String> t = text(key);
+    if (t.isPresent() && t.get().isBlank()) {
+      problems.report(
+          DiagnosticCode.SPEC_EMPTY_VALUE,
+          path(key),
+          valueAt(key),
+          key + " is the empty text; " + why);
+      return Optional.empty();
+    }
+    return t;
   }
 
   /** The texts of the list {@code key}; items that are not text are reported and left out. */

@@ -26,7 +26,7 @@ import java.util.Optional;
  */
 final class LatticeServiceReader {
   private static final List<String> SPEC_FIELDS =
-      List.of("workload", "serviceAccount", "selector", "ambient", "allowPeerTraffic");
+      List.of("workload", "serviceAccount", "selector", "ambient", "allowPeerTraffic", "advertise");
   private static final List<String> WORKLOAD_FIELDS = List.of("service", "resources");
   private static final List<String> SERVICE_FIELDS = List.of("ports", "serviceType");
   private static final List<String> PORT_FIELDS =
@@ -46,6 +46,12 @@ final class LatticeServiceReader {
   private final Problems problems;
   private final Service.Builder service;
 
+  /** The ports read so far, in order: a derived member adds the platform's own after them. */
+  private final List<Port> ports = new ArrayList<>();
+
+  /** The declarations read so far: a derived member adds the platform's callers unless named. */
+  private final List<Declaration> declarations = new ArrayList<>();
+
   private LatticeServiceReader(DocumentReader.Identity id, Problems problems) {
     this.id = id;
     this.problems = problems;
@@ -57,21 +63,81 @@ final class LatticeServiceReader {
     return new LatticeServiceReader(id, problems).spec(spec);
   }
 
+  /**
+   * A reader for the member {@code id} that the platform derives from a job's task or a model's
+   * role: call {@link #workload}, then add what the platform adds and build {@link #service()}.
+   */
+  static LatticeServiceReader derived(DocumentReader.Identity id, Problems problems) {
+    return new LatticeServiceReader(id, problems);
+  }
+
+  /** The service being read; its selector, mesh mode and peer traffic are still unset. */
+  Service.Builder service() {
+    return service;
+  }
+
+  /** The ports read, in order. */
+  List<Port> ports() {
+    return List.copyOf(ports);
+  }
+
+  /** Adds a port the platform adds to the workload (after those read). */
+  void addPort(Port port) {
+    service.addPorts(port);
+    ports.add(port);
+  }
+
+  /** The declarations read, in order. */
+  List<Declaration> declarations() {
+    return List.copyOf(declarations);
+  }
+
   private Service spec(Fields spec) {
     spec.nearMisses("spec", SPEC_FIELDS);
     Values.identity(spec, service);
-    spec.mapping("selector", "label keys to values, e.g. app: api")
+    spec.nonEmptyMapping(
+            "selector",
+            "label keys to values, e.g. app: api",
+            "an empty selector would select every pod of the namespace; name the pods' labels,"
+                + " or leave selector out for app.kubernetes.io/name: "
+                + id.name())
         .map(DocumentReader::selector)
         .ifPresent(service::selector);
-    spec.mapping("workload")
-        .ifPresent(
-            w -> {
-              w.nearMisses("spec.workload", WORKLOAD_FIELDS);
-              w.mapping("service", "e.g. ports: {http: {port: 8080}}").ifPresent(this::ports);
-              w.mapping("resources", "resource names to resources, e.g. db: {direction: outbound}")
-                  .ifPresent(this::resources);
-            });
+    DocumentReader.advertise(spec, id, problems);
+    workload(spec.mapping("workload"), Optional.empty(), "spec.workload");
     return service.build();
+  }
+
+  /**
+   * Reads a workload's network parts — {@code service} (its ports) and {@code resources} — merged
+   * with {@code defaults} as the platform merges a job's or a model's defaults into each task or
+   * role ({@code lattice-crd/src/crd/workload/merge.rs}, {@code Merge for WorkloadSpec}): the
+   * workload's own {@code service} replaces the defaults' whole (ports are atomic), and resources
+   * merge by key, the workload's own winning.
+   */
+  void workload(Optional<Fields> own, Optional<Fields> defaults, String what) {
+    own.ifPresent(w -> w.nearMisses(what, WORKLOAD_FIELDS));
+    defaults.ifPresent(w -> w.nearMisses(w.path(), WORKLOAD_FIELDS));
+    Optional<Fields> service =
+        own.filter(w -> w.has("service"))
+            .or(() -> defaults)
+            .flatMap(w -> w.mapping("service", "e.g. ports: {http: {port: 8080}}"));
+    service.ifPresent(this::ports);
+    Optional<Fields> ownResources =
+        own.flatMap(
+            w ->
+                w.mapping(
+                    "resources", "resource names to resources, e.g. db: {direction: outbound}"));
+    ownResources.ifPresent(r -> resources(r, List.of()));
+    defaults
+        .flatMap(
+            w ->
+                w.mapping(
+                    "resources", "resource names to resources, e.g. db: {direction: outbound}"))
+        .ifPresent(
+            r ->
+                resources(
+                    r, ownResources.map(o -> List.copyOf(o.entries().keySet())).orElse(List.of())));
   }
 
   // ---------------------------------------------------------------- ports
@@ -89,6 +155,7 @@ final class LatticeServiceReader {
                     .ifPresent(
                         p -> {
                           service.addPorts(p);
+                          this.ports.add(p);
                           names.add(p.name());
                         });
               }
@@ -188,9 +255,13 @@ final class LatticeServiceReader {
 
   // ---------------------------------------------------------------- resources
 
-  private void resources(Fields resources) {
+  /** Reads the resources, but not those whose key is in {@code overridden}. */
+  private void resources(Fields resources, List<String> overridden) {
     for (Node.Entry e : resources.entries().values()) {
       String key = e.key();
+      if (overridden.contains(key)) {
+        continue;
+      }
       String path = resources.path() + "[" + key + "]";
       String what = "resource \"" + key + "\"";
       Optional<Fields> fields = Fields.of(e.value(), path, what, problems);
@@ -226,17 +297,33 @@ final class LatticeServiceReader {
 
   private void serviceResource(Fields r, Node.Entry e) {
     Direction direction = direction(r).orElse(Direction.OUTBOUND);
-    String name = r.text("id").orElse(e.key());
-    PeerRef peer = DocumentReader.peer(name, r.text("namespace"));
+    String name =
+        r.nonEmptyText("id", "name the peer, \"*\" for any service, or leave id out to use the key")
+            .orElse(e.key());
+    Optional<String> namespace = DocumentReader.peerNamespace(r, name);
+    PeerRef peer = DocumentReader.peer(name, namespace);
     Declaration.Builder d = Declaration.builder().peer(peer).direction(direction).source(e.keyAt());
     r.mapping("params", "e.g. ports: [http]")
         .ifPresent(
             params -> {
               params.only("params of resource \"" + e.key() + "\"", SERVICE_PARAMS);
-              params.texts("ports").ifPresent(d::addAllPorts);
-              params.list("http").ifPresent(rules -> d.addAllHttpRules(httpRules(params, rules)));
+              params
+                  .nonEmptyTexts(
+                      "ports",
+                      "an empty port subset would cover every port of the callee; name the"
+                          + " ports, e.g. ports: [http], or leave ports out to mean all of them")
+                  .ifPresent(d::addAllPorts);
+              params
+                  .nonEmptyList(
+                      "http",
+                      "an empty list of HTTP rules would grant any request; list the rules, e.g."
+                          + " http: [{methods: [GET], paths: [/api/*]}], or leave http out to"
+                          + " grant any request")
+                  .ifPresent(rules -> d.addAllHttpRules(httpRules(params, rules)));
             });
-    service.addDeclarations(d.build());
+    Declaration declaration = d.build();
+    service.addDeclarations(declaration);
+    declarations.add(declaration);
   }
 
   private List<HttpRule> httpRules(Fields params, List<Node> items) {
@@ -248,8 +335,18 @@ final class LatticeServiceReader {
           .ifPresent(
               f -> {
                 f.only("an HTTP rule", HTTP_FIELDS);
-                List<String> methods = f.texts("methods").orElse(List.of());
-                List<String> paths = f.texts("paths").orElse(List.of());
+                List<String> methods =
+                    f.nonEmptyTexts(
+                            "methods",
+                            "an empty list of methods would grant every method; list them, e.g."
+                                + " methods: [GET], or leave methods out to mean any method")
+                        .orElse(List.of());
+                List<String> paths =
+                    f.nonEmptyTexts(
+                            "paths",
+                            "an empty list of paths would grant every path; list them, e.g."
+                                + " paths: [/api/*], or leave paths out to mean any path")
+                        .orElse(List.of());
                 rules.add(HttpRule.of(methods, paths).at(item.at()));
               });
     }

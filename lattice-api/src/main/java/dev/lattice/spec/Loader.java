@@ -79,7 +79,7 @@ final class Loader {
           null,
           inputs.isEmpty()
               ? "no spec files were given; name the files or directories that hold the specs"
-              : "no LatticeService or LatticeMeshMember found in "
+              : "no LatticeService, LatticeMeshMember, LatticeJob or LatticeModel found in "
                   + String.join(", ", inputs)
                   + "; Lattice needs at least one (kind: LatticeService, apiVersion: "
                   + DocumentReader.API_VERSION
@@ -140,6 +140,11 @@ final class Loader {
       problems.report(DiagnosticCode.IO_ERROR, name, null, name + " " + reason(e));
       return;
     }
+    bytes(name, bytes);
+  }
+
+  /** Reads {@code bytes} as the content of a file named {@code name}: decoded, then parsed. */
+  void bytes(String name, byte[] bytes) {
     if (bytes.length > YamlReader.MAX_SIZE) {
       tooLarge(name, bytes.length);
       return;
@@ -241,7 +246,7 @@ final class Loader {
       if (o.lattice()) {
         latticeDocuments++;
       }
-      o.service().ifPresent(services::add);
+      services.addAll(o.services());
     }
   }
 }

@@ -39,6 +39,8 @@ final class MeshMemberReader {
           "dependsAll",
           "serviceAccount",
           "ambient",
+          // cross-cluster discovery: checked, and noted as ignored (DocumentReader.advertise)
+          "advertise",
           // the platform's Gateway API ingress: routed through a gateway that is a member of its
           // own, so nothing here for the network policies
           "ingress");
@@ -51,10 +53,12 @@ final class MeshMemberReader {
       Map.of("fqdn", Egress.Kind.FQDN, "cidr", Egress.Kind.CIDR, "entity", Egress.Kind.ENTITY);
   private static final List<String> EGRESS_TARGET_FIELDS = List.of("fqdn", "cidr", "entity");
 
+  private final DocumentReader.Identity id;
   private final Problems problems;
   private final Service.Builder service;
 
   private MeshMemberReader(DocumentReader.Identity id, Problems problems) {
+    this.id = id;
     this.problems = problems;
     this.service = id.builder();
   }
@@ -80,6 +84,7 @@ final class MeshMemberReader {
               .build());
     }
     items(spec, "egress", "an egress rule", this::egress);
+    DocumentReader.advertise(spec, id, problems);
     return service.build();
   }
 
@@ -120,7 +125,12 @@ final class MeshMemberReader {
               + " workload");
       return;
     }
-    Optional<Fields> selector = t.mapping("selector", "label keys to values, e.g. app: prometheus");
+    Optional<Fields> selector =
+        t.nonEmptyMapping(
+            "selector",
+            "label keys to values, e.g. app: prometheus",
+            "an empty selector would select every pod of the namespace; name the pods' labels,"
+                + " e.g. selector: {app: prometheus}");
     if (selector.isPresent()) {
       service.selector(DocumentReader.selector(selector.get()));
     } else if (!t.has("selector")) {
@@ -165,7 +175,7 @@ final class MeshMemberReader {
             name ->
                 service.addDeclarations(
                     Declaration.builder()
-                        .peer(DocumentReader.peer(name, f.text("namespace")))
+                        .peer(DocumentReader.peer(name, DocumentReader.peerNamespace(f, name)))
                         .direction(direction)
                         .source(item.at())
                         .build()));
@@ -205,7 +215,14 @@ final class MeshMemberReader {
     }
     Egress.Builder e =
         Egress.builder().kind(EGRESS_TARGETS.get(kind)).target(value.get()).source(item.at());
-    List<Node> ports = f.list("ports").orElse(List.of());
+    // no ports: all of them (a CIDR or an entity), as upstream; an empty list must not say the same
+    List<Node> ports =
+        f.nonEmptyList(
+                "ports",
+                "an empty port list would open every port of "
+                    + value.get()
+                    + "; list the ports, e.g. ports: [443], or leave ports out to mean all ports")
+            .orElse(List.of());
     for (int i = 0; i < ports.size(); i++) {
       Fields.integer(ports.get(i), f.path("ports") + "[" + i + "]", "an egress port", problems)
           .ifPresent(e::addPorts);

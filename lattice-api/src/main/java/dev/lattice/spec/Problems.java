@@ -41,8 +41,11 @@ final class Problems {
     return hasErrorsSince(0);
   }
 
-  /** Every diagnostic, sorted. */
+  /**
+   * Every diagnostic, sorted, each once: defaults shared by a job's tasks are read for each task,
+   * and a problem in them is one problem.
+   */
   List<Diagnostic> sorted() {
-    return diagnostics.stream().sorted().toList();
+    return diagnostics.stream().distinct().sorted().toList();
   }
 }

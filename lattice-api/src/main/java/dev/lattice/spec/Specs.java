@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Loads YAML specs — {@code LatticeService} and {@code LatticeMeshMember} documents — into a {@link
+ * Loads YAML specs — {@code LatticeService} and {@code LatticeMeshMember} documents, and the
+ * members the Lattice platform derives from a {@code LatticeJob} (one per task, {@code
+ * <job>-<task>}) or a {@code LatticeModel} (one per role, {@code <model>-<role>}) — into a {@link
  * dev.lattice.graph.ServiceGraph}.
  *
  * <pre>{@code
@@ -22,6 +24,10 @@ import java.util.Objects;
  * with '.' are skipped). Locations name files as the caller did: a relative path stays relative,
  * and a file found in a directory is the directory's path joined with the file's path inside it
  * ({@code specs/shop/api.yaml}).
+ *
+ * <p>Nothing empty widens what is allowed: where leaving a list out means "all" (a port subset,
+ * HTTP rules, egress ports), writing it empty is an error, and so are an empty selector, name or
+ * namespace, and a namespace {@code "*"}.
  *
  * <p>Loading never throws for a problem in the input: malformed YAML, wrong types, unknown fields
  * in the network parts and unreadable files are diagnostics with a file, line and column, and so is

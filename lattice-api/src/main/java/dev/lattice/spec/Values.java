@@ -85,7 +85,9 @@ final class Values {
    * allowPeerTraffic}.
    */
   static void identity(Fields spec, Service.Builder service) {
-    spec.text("serviceAccount").ifPresent(service::serviceAccount);
+    spec.nonEmptyText(
+            "serviceAccount", "leave serviceAccount out to use the service's name, or name one")
+        .ifPresent(service::serviceAccount);
     spec.bool("ambient").ifPresent(a -> service.mesh(a ? MeshMode.AMBIENT : MeshMode.NONE));
     spec.bool("allowPeerTraffic").ifPresent(service::allowPeerTraffic);
   }

@@ -286,4 +286,42 @@ class DslTest {
     assertThatThrownBy(() -> service("shop/api").inNamespace("data"))
         .hasMessageContaining("already names namespace shop");
   }
+
+  @Test
+  void refusesArgumentsThatWouldWidenWhatIsAllowed() {
+    // an empty port subset would mean every port of the callee
+    assertThatThrownBy(() -> service("db").dependsOn("api").ports())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ports() names no port")
+        .hasMessageContaining("leave out ports() to cover all of them")
+        .hasMessageContaining("db dependsOn api");
+    // an egress port() with no number would leave the rule on all ports
+    assertThatThrownBy(() -> cidr("10.0.0.0/8").port())
+        .hasMessageContaining("port() names no port for egress to 10.0.0.0/8")
+        .hasMessageContaining("leave out port()");
+    // the whole address space is the entity world, not a CIDR
+    assertThatThrownBy(() -> cidr("0.0.0.0/0")).hasMessageContaining("use world");
+    assertThatThrownBy(() -> clients("::/0")).hasMessageContaining("use world");
+    // an empty selector selects every pod of the namespace
+    assertThatThrownBy(() -> service("api").selector(Map.of()))
+        .hasMessageContaining("every pod of the namespace");
+    // an HTTP rule with neither methods nor paths would grant any request
+    assertThatThrownBy(() -> service("api").dependsOn("web").http((String) null))
+        .hasMessageContaining("needs methods or paths");
+  }
+
+  @Test
+  void refusesServiceAndPeerNamesThatNoKubernetesServiceCanHave() {
+    assertThatThrownBy(() -> service("1api"))
+        .hasMessageContaining("\"1api\" starts with a digit")
+        .hasMessageContaining("DNS-1035")
+        .hasMessageContaining("rename it");
+    assertThatThrownBy(() -> service("shop/2fa")).hasMessageContaining("starts with a digit");
+    assertThatThrownBy(() -> service("api").dependsOn("3db"))
+        .hasMessageContaining("peer name \"3db\" starts with a digit");
+    assertThatThrownBy(() -> service("api").dependsOn("data/3db"))
+        .hasMessageContaining("starts with a digit");
+    // namespaces are DNS-1123 labels and may start with a digit
+    assertThat(service("api").inNamespace("0team").build().namespace()).isEqualTo("0team");
+  }
 }

@@ -40,10 +40,10 @@ class NamesTest {
   @ValueSource(
       strings = {
         "10.0.0.0/8",
-        "0.0.0.0/0",
+        "0.0.0.0/1",
         "203.0.113.7/32",
         "2001:db8::/32",
-        "::/0",
+        "::/1",
         "fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128",
         "::ffff:10.0.0.0/104"
       })
@@ -68,6 +68,36 @@ class NamesTest {
       })
   void rejectsOtherCidrs(String cidr) {
     assertThat(Names.cidr(cidr)).isNotNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.0.0.0/0", "::/0"})
+  void refusesTheWholeAddressSpaceNamingWorldAsTheFix(String cidr) {
+    assertThat(Names.cidr(cidr)).contains("is every IP", "use world", "narrower range");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "a",
+        "api",
+        "a-1",
+        "web2",
+        "x2345678901234567890123456789012345678901234567890123456789012"
+      })
+  void acceptsDns1035ServiceNames(String name) {
+    assertThat(Names.serviceName("service name", name)).isNull();
+  }
+
+  @Test
+  void refusesAServiceNameStartingWithADigitNamingTheFix() {
+    assertThat(Names.serviceName("service name", "0day"))
+        .contains("\"0day\" starts with a digit", "DNS-1035", "rename it, e.g. \"svc-0day\"");
+    assertThat(Names.serviceName("service name", "9")).contains("starts with a digit");
+    // still a DNS-1123 label, so namespaces (which may start with a digit) are unaffected
+    assertThat(Names.dnsLabel("namespace", "0day")).isNull();
+    assertThat(Names.serviceName("service name", "Api")).contains("not a DNS-1123 label");
+    assertThat(Names.serviceName("service name", "")).contains("must not be empty");
   }
 
   @Test

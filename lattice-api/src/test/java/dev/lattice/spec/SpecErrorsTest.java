@@ -243,7 +243,9 @@ class SpecErrorsTest {
 
     Diagnostic d = single(result, DiagnosticCode.NO_SPECS);
     assertThat(d.path()).isEqualTo("deploy.yaml");
-    assertThat(d.message()).contains("no LatticeService or LatticeMeshMember found in deploy.yaml");
+    assertThat(d.message())
+        .contains(
+            "no LatticeService, LatticeMeshMember, LatticeJob or LatticeModel found in deploy.yaml");
     assertThat(single(result, DiagnosticCode.SPEC_SKIPPED_KIND).message())
         .contains("Deployment web");
   }
@@ -479,7 +481,7 @@ class SpecErrorsTest {
                 "near.yaml:6:3",
                 "unknown field \"allowPeerTrafic\" in spec; did you mean allowPeerTraffic?"
                     + " (Lattice reads workload, serviceAccount, selector, ambient,"
-                    + " allowPeerTraffic here and ignores other fields)"),
+                    + " allowPeerTraffic, advertise here and ignores other fields)"),
             tuple(
                 "near.yaml:9:5",
                 "unknown field \"resource\" in spec.workload; did you mean resources? (Lattice"
