@@ -32,14 +32,28 @@ final class Suggestions {
 
   /** Whether {@code s} was declared by a {@code LatticeMeshMember}. */
   boolean isMeshMember(Service s) {
+    return kind(s).equals("LatticeMeshMember");
+  }
+
+  /** Where a {@code LatticeService}-shaped resource of {@code s} goes. */
+  private String resources(Service s) {
+    String kind = kind(s);
+    if (kind.equals("LatticeJob") || kind.equals("LatticeModel")) {
+      return "under the resources of its workload (the " + kind + "'s task or role)";
+    }
+    return "under spec.workload.resources";
+  }
+
+  /** The kind of the document that declares {@code s}, or empty when it cannot be read. */
+  String kind(Service s) {
     if (s.source().isEmpty()) {
-      return false;
+      return "";
     }
     SourceLocation at = s.source().get();
     List<String> lines = files.computeIfAbsent(at.file(), Suggestions::read);
     int line = Math.min(at.line(), lines.size()) - 1;
     if (line < 0) {
-      return false;
+      return "";
     }
     int start = line;
     while (start > 0 && !lines.get(start).trim().equals("---")) {
@@ -51,10 +65,10 @@ final class Suggestions {
       }
       Matcher m = KIND.matcher(lines.get(i));
       if (m.matches()) {
-        return m.group(1).equals("LatticeMeshMember");
+        return m.group(1);
       }
     }
-    return false;
+    return "";
   }
 
   private static List<String> read(String file) {
@@ -86,7 +100,8 @@ final class Suggestions {
           + "\n";
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("# add to ").append(where(caller)).append(", under spec.workload.resources:\n");
+    sb.append("# add to ").append(where(caller)).append(", ").append(resources(caller));
+    sb.append(":\n");
     resource(sb, caller, callee, null, ports);
     return sb.toString();
   }
@@ -104,7 +119,8 @@ final class Suggestions {
           + "\n";
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("# add to ").append(where(callee)).append(", under spec.workload.resources:\n");
+    sb.append("# add to ").append(where(callee)).append(", ").append(resources(callee));
+    sb.append(":\n");
     resource(sb, callee, caller, "inbound", ports);
     return sb.toString();
   }
@@ -190,7 +206,7 @@ final class Suggestions {
             .replaceAll("^-+|-+$", "");
     key = key.isEmpty() ? "external" : key;
     StringBuilder sb = new StringBuilder();
-    sb.append("# add to ").append(where(s)).append(", under spec.workload.resources:\n");
+    sb.append("# add to ").append(where(s)).append(", ").append(resources(s)).append(":\n");
     sb.append(key).append(":\n  type: external-service\n");
     if (kind == Egress.Kind.ENTITY) {
       sb.append("  id: \"entity:").append(target).append(':').append(port).append("\"\n");
