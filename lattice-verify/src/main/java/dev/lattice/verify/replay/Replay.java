@@ -597,7 +597,9 @@ public final class Replay {
                   + (chosen.allowed() ? ", allowed on " + chosenPort.name() : ", denied on all")
               : null;
       String declaredAccount = caller.serviceAccount();
+      // a mesh caller's principal names its service account; a plaintext caller has none (I5)
       if (chosen.allowed()
+          && caller.isAmbient()
           && !k.account.isEmpty()
           && !k.account.equals(declaredAccount)
           && chosen.istio().decision() == Decision.ALLOW) {

@@ -385,6 +385,30 @@ class ReplayTest {
   }
 
   @Test
+  void aPlaintextCallerIsNotJudgedByItsServiceAccount() throws IOException {
+    ServiceGraph g =
+        ServiceGraph.builder()
+            .namespace("shop")
+            .add(service("job").notInMesh().dependsOn("api").outbound())
+            .add(service("api").port("http", 8080).permissive().dependsOn("job").inbound())
+            .build();
+    Topology t = g.resolve().orThrow();
+    Verifier v =
+        Verifier.of(t, CiliumRenderer.create().render(t), IstioRenderer.create().render(t));
+    String flow =
+        "{\"flow\":{\"IP\":{\"source\":\"10.244.1.5\",\"destination\":\"10.244.2.6\"},"
+            + "\"l4\":{\"TCP\":{\"destination_port\":8080,\"flags\":{\"SYN\":true}}},"
+            + "\"source\":{\"namespace\":\"shop\",\"labels\":[\"k8s:app.kubernetes.io/name=job\","
+            + "\"k8s:io.cilium.k8s.policy.serviceaccount=default\"]},"
+            + "\"destination\":{\"namespace\":\"shop\","
+            + "\"labels\":[\"k8s:app.kubernetes.io/name=api\"]}}}\n";
+    ReplayResult r =
+        Replay.of(v).run(new ByteArrayInputStream(flow.getBytes(StandardCharsets.UTF_8)), "-");
+    assertThat(connections(r.allowed())).containsExactly("shop/job -> shop/api 8080/TCP");
+    assertThat(r.dropped()).isEmpty();
+  }
+
+  @Test
   void progressIsReportedAtTheEnd() throws IOException {
     long[] last = new long[3];
     Replay.of(shop())
