@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The scale harness: builds a random graph (or reads one), runs resolve, render and serialise once,
@@ -34,13 +39,98 @@ import java.util.Map;
  *     --services 50000 --namespaces 200 --degree 3 --seed 1
  * </pre>
  *
- * Exit codes: 0 done, 1 the graph does not resolve, 2 bad arguments or an unreadable graph file.
+ * Its options, defaults and exit codes are declared once, in the picocli annotations below, and
+ * {@code --help} prints them.
  */
-public final class Scale {
-  static final String USAGE =
-      "usage: Scale --services N [--namespaces K] [--degree D] [--seed S] | --graph FILE;"
-          + " [--layer cilium|istio|all] [--warmup W] [--edits E] [--out FILE]"
-          + " [--write-graph FILE]";
+@Command(
+    name = "Scale",
+    sortOptions = false,
+    usageHelpWidth = 100,
+    synopsisHeading = "usage: ",
+    optionListHeading = "%noptions:%n",
+    exitCodeListHeading = "%nexit codes:%n",
+    description = {
+      "",
+      "Builds a random graph (--services) or reads one (--graph), runs resolve, render and"
+          + " serialise once (after --warmup runs), and prints one JSON line: sizes, milliseconds"
+          + " and allocated bytes per phase, GC, peak heap."
+    },
+    exitCodeList = {
+      "0:done",
+      "1:the graph does not resolve",
+      "2:bad arguments or an unreadable graph file"
+    })
+public final class Scale implements Callable<Integer> {
+  @Option(
+      names = "--services",
+      paramLabel = "N",
+      description = "a random graph of N services (at least 3)")
+  Integer services;
+
+  @Option(
+      names = "--namespaces",
+      paramLabel = "K",
+      description = "its namespaces, at most N (default: N / 250, at least 1)")
+  Integer namespaces;
+
+  @Option(
+      names = "--degree",
+      paramLabel = "D",
+      defaultValue = "3",
+      description = "mean dependencies per service, 0..1000 (default ${DEFAULT-VALUE})")
+  double degree;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1",
+      description = "the random graph's seed (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--graph",
+      paramLabel = "FILE",
+      description = "read the graph from FILE (the neutral JSON form) instead")
+  Path graph;
+
+  @Option(
+      names = "--layer",
+      paramLabel = "cilium|istio|all",
+      defaultValue = "all",
+      description = "the layers to render (default ${DEFAULT-VALUE})")
+  String layer;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "W",
+      defaultValue = "0",
+      description = "runs before the measured one (default ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(
+      names = "--edits",
+      paramLabel = "E",
+      defaultValue = "0",
+      description = "then measure E one-service incremental updates (default ${DEFAULT-VALUE})")
+  int edits;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "write the rendered YAML to FILE")
+  Path out;
+
+  @Option(
+      names = "--write-graph",
+      paramLabel = "FILE",
+      description = "write the graph to FILE in the neutral JSON form")
+  Path writeGraph;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "print this help")
+  boolean help;
+
+  private PrintStream stdout;
+  private PrintStream stderr;
 
   private Scale() {}
 
@@ -60,157 +150,83 @@ public final class Scale {
     }
   }
 
-  /** The parsed command line. */
-  static final class Args {
-    int services = -1;
-    int namespaces = -1;
-    double degree = 3;
-    long seed = 1;
-    Path graph;
-    String layer = "all";
-    int warmup;
-    int edits;
-    Path out;
-    Path writeGraph;
-    boolean help;
+  /** Runs the harness; returns the exit code. Never throws for bad input. */
+  static int run(String[] argv, PrintStream out, PrintStream err) {
+    Scale scale = new Scale();
+    scale.stdout = out;
+    scale.stderr = err;
+    CommandLine cl = new CommandLine(scale);
+    cl.setExpandAtFiles(false);
+    cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          err.println("scale: " + e.getMessage() + " (scale --help lists the options)");
+          return 2;
+        });
+    cl.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          if (e instanceof UsageException) {
+            err.println("scale: " + e.getMessage() + " (scale --help lists the options)");
+            return 2;
+          }
+          throw e;
+        });
+    return cl.execute(argv);
+  }
 
-    static Args parse(String[] argv) throws UsageException {
-      Args a = new Args();
-      for (int i = 0; i < argv.length; i++) {
-        String flag = argv[i];
-        if (flag.equals("--help") || flag.equals("-h")) {
-          a.help = true;
-          continue;
-        }
-        if (!flag.startsWith("--")) {
-          throw new UsageException("unexpected argument \"" + flag + "\"");
-        }
-        String value;
-        int eq = flag.indexOf('=');
-        if (eq > 0) {
-          value = flag.substring(eq + 1);
-          flag = flag.substring(0, eq);
-        } else if (i + 1 < argv.length) {
-          value = argv[++i];
-        } else {
-          throw new UsageException(flag + " needs a value");
-        }
-        switch (flag) {
-          case "--services":
-            a.services = wholeNumber(flag, value, 3);
-            break;
-          case "--namespaces":
-            a.namespaces = wholeNumber(flag, value, 1);
-            break;
-          case "--degree":
-            a.degree = decimal(flag, value);
-            break;
-          case "--seed":
-            try {
-              a.seed = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-              throw new UsageException(flag + " needs a whole number, got \"" + value + "\"");
-            }
-            break;
-          case "--graph":
-            a.graph = Path.of(value);
-            break;
-          case "--layer":
-            if (!List.of("cilium", "istio", "all").contains(value)) {
-              throw new UsageException(
-                  "--layer must be cilium, istio or all, got \"" + value + "\"");
-            }
-            a.layer = value;
-            break;
-          case "--warmup":
-            a.warmup = wholeNumber(flag, value, 0);
-            break;
-          case "--edits":
-            a.edits = wholeNumber(flag, value, 0);
-            break;
-          case "--out":
-            a.out = Path.of(value);
-            break;
-          case "--write-graph":
-            a.writeGraph = Path.of(value);
-            break;
-          default:
-            throw new UsageException("unknown option " + flag);
-        }
-      }
-      if (a.help) {
-        return a;
-      }
-      if (a.graph == null && a.services < 0) {
-        throw new UsageException("give --services N (a random graph) or --graph FILE");
-      }
-      if (a.graph != null && a.services >= 0) {
-        throw new UsageException("give either --services or --graph, not both");
-      }
-      if (a.graph == null && a.namespaces < 0) {
-        a.namespaces = Math.max(1, a.services / 250);
-      }
-      if (a.graph == null && a.namespaces > a.services) {
-        throw new UsageException(
-            "--namespaces (" + a.namespaces + ") cannot exceed --services (" + a.services + ")");
-      }
-      return a;
+  /** The checks the annotations cannot express; fills the namespaces' default. */
+  private void validate() throws UsageException {
+    if (graph == null && services == null) {
+      throw new UsageException("give --services N (a random graph) or --graph FILE");
     }
-
-    private static int wholeNumber(String flag, String value, int min) throws UsageException {
-      try {
-        int n = Integer.parseInt(value);
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
+    if (graph != null && services != null) {
+      throw new UsageException("give either --services or --graph, not both");
+    }
+    if (services != null && services < 3) {
+      throw new UsageException("--services needs a whole number of at least 3, got " + services);
+    }
+    if (namespaces != null && namespaces < 1) {
       throw new UsageException(
-          flag + " needs a whole number of at least " + min + ", got \"" + value + "\"");
+          "--namespaces needs a whole number of at least 1, got " + namespaces);
     }
-
-    private static double decimal(String flag, String value) throws UsageException {
-      try {
-        double d = Double.parseDouble(value);
-        if (d >= 0 && d <= 1000) {
-          return d;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new UsageException(flag + " needs a number from 0 to 1000, got \"" + value + "\"");
+    if (!(degree >= 0 && degree <= 1000)) {
+      throw new UsageException("--degree needs a number from 0 to 1000, got " + degree);
+    }
+    if (!List.of("cilium", "istio", "all").contains(layer)) {
+      throw new UsageException("--layer must be cilium, istio or all, got \"" + layer + "\"");
+    }
+    if (warmup < 0 || edits < 0) {
+      throw new UsageException("--warmup and --edits need whole numbers of at least 0");
+    }
+    if (graph == null && namespaces == null) {
+      namespaces = Math.max(1, services / 250);
+    }
+    if (graph == null && namespaces > services) {
+      throw new UsageException(
+          "--namespaces (" + namespaces + ") cannot exceed --services (" + services + ")");
     }
   }
 
-  /** Runs the harness; returns the exit code. Never throws for bad input. */
-  static int run(String[] argv, PrintStream out, PrintStream err) {
-    Args args;
-    try {
-      args = Args.parse(argv);
-    } catch (UsageException e) {
-      err.println("scale: " + e.getMessage() + " (" + USAGE + ")");
-      return 2;
-    }
-    if (args.help) {
-      out.println(USAGE);
-      return 0;
-    }
+  @Override
+  public Integer call() throws UsageException {
+    validate();
+    PrintStream err = stderr;
     ServiceGraph graph;
     Meter.Reading g0 = Meter.read();
     try {
-      graph = graph(args);
+      graph = graph();
     } catch (UsageException e) {
       err.println("scale: " + e.getMessage());
       return 2;
     }
     double generateMs = Meter.read().minus(g0).millis();
     try {
-      ObjectNode json = measure(args, graph, generateMs);
+      ObjectNode json = measure(graph, generateMs);
       if (json == null) {
         return 1;
       }
-      out.println(new ObjectMapper().writeValueAsString(json));
+      stdout.println(new ObjectMapper().writeValueAsString(json));
       return 0;
     } catch (GraphException e) {
       err.println("scale: " + e.getMessage());
@@ -230,19 +246,19 @@ public final class Scale {
     }
   }
 
-  private static ServiceGraph graph(Args args) throws UsageException {
-    if (args.graph == null) {
-      return SyntheticGraph.generate(
-          SyntheticGraph.Options.of(args.services, args.namespaces, args.degree, args.seed));
+  private ServiceGraph graph() throws UsageException {
+    if (graph == null) {
+      return SyntheticGraph.generate(SyntheticGraph.Options.of(services, namespaces, degree, seed));
     }
-    try (Reader r = Files.newBufferedReader(args.graph, StandardCharsets.UTF_8)) {
+    Path file = graph;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return GraphFile.read(r);
     } catch (NoSuchFileException e) {
-      throw new UsageException("no such graph file: " + args.graph);
+      throw new UsageException("no such graph file: " + file);
     } catch (GraphFile.FormatException e) {
-      throw new UsageException(args.graph + ": " + e.getMessage());
+      throw new UsageException(file + ": " + e.getMessage());
     } catch (IOException e) {
-      throw new UsageException("cannot read " + args.graph + ": " + e);
+      throw new UsageException("cannot read " + file + ": " + e);
     }
   }
 
@@ -250,19 +266,19 @@ public final class Scale {
   private static final List<String> PHASES =
       List.of("resolve", "render_cilium", "render_istio", "merge", "serialise");
 
-  private static ObjectNode measure(Args args, ServiceGraph graph, double generateMs)
+  private ObjectNode measure(ServiceGraph graph, double generateMs)
       throws GraphException, IOException {
-    boolean cilium = !args.layer.equals("istio");
-    boolean istio = !args.layer.equals("cilium");
-    for (int i = 0; i < args.warmup; i++) {
+    boolean cilium = !layer.equals("istio");
+    boolean istio = !layer.equals("cilium");
+    for (int i = 0; i < warmup; i++) {
       Pipeline p = new Pipeline(graph, cilium, istio);
       p.run(null);
     }
     System.gc();
     Meter.resetPeaks();
     Pipeline p = new Pipeline(graph, cilium, istio);
-    if (args.out != null) {
-      try (OutputStream file = Files.newOutputStream(args.out)) {
+    if (out != null) {
+      try (OutputStream file = Files.newOutputStream(out)) {
         p.run(file);
       }
     } else {
@@ -277,7 +293,7 @@ public final class Scale {
     json.put("namespaces", p.topology.namespaces().size());
     json.put("agreements", p.topology.agreements().size());
     json.put("waypoints", p.topology.waypoints().size());
-    json.put("layer", args.layer);
+    json.put("layer", layer);
     json.put("documents", p.manifest.resources().size());
     json.put("output_bytes", p.bytes);
     ObjectNode ms = json.putObject("ms");
@@ -304,24 +320,23 @@ public final class Scale {
     ObjectNode gc = json.putObject("gc");
     gc.put("collections", gcCount);
     gc.put("ms", gcMs);
-    if (args.edits > 0) {
+    if (edits > 0) {
       json.set(
-          "incremental",
-          Edits.measure(p.topology, p.ciliumManifest, p.istioManifest, args.edits, args.seed));
+          "incremental", Edits.measure(p.topology, p.ciliumManifest, p.istioManifest, edits, seed));
     }
     json.put("peak_heap_bytes", peak);
     json.put("live_heap_after_bytes", live);
     json.put("max_heap_bytes", Meter.maxHeap());
     json.put("generate_ms", round(generateMs));
-    json.put("warmup_runs", args.warmup);
-    if (args.graph == null) {
-      json.put("seed", args.seed);
-      json.put("degree", args.degree);
+    json.put("warmup_runs", warmup);
+    if (this.graph == null) {
+      json.put("seed", seed);
+      json.put("degree", degree);
     }
     json.put("processors", Runtime.getRuntime().availableProcessors());
     json.put("java", System.getProperty("java.version"));
-    if (args.writeGraph != null) {
-      try (OutputStream o = Files.newOutputStream(args.writeGraph)) {
+    if (writeGraph != null) {
+      try (OutputStream o = Files.newOutputStream(writeGraph)) {
         GraphFile.write(p.topology, o);
       }
     }

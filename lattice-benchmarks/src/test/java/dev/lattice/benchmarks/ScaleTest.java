@@ -128,6 +128,17 @@ class ScaleTest {
     assertThat(r.err).startsWith("scale: ").doesNotContain("Exception").doesNotContain("\tat ");
   }
 
+  @Test
+  void printsItsHelpWithTheDefaultsFromTheAnnotations() {
+    Run r = run("--help");
+    assertThat(r.code).isZero();
+    assertThat(r.err).isEmpty();
+    assertThat(r.out)
+        .startsWith("usage: Scale ")
+        .contains("--services=N", "--degree=D", "(default 3)", "--layer=cilium|istio|all")
+        .contains("(default all)", "exit codes:", "1   the graph does not resolve");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -13,89 +13,111 @@ import dev.lattice.verify.diff.DiffReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code lattice diff}: renders two versions of the specs, judges each rendering with the
  * independent evaluators of lattice-verify, and prints every connection whose verdict changes, per
  * layer, with the declarations responsible on each side.
- *
- * <pre>{@code
- * lattice diff [--format text|markdown|json] [--fail-on-open] [settings] OLD NEW
- * lattice diff --base REV [--format ...] [--fail-on-open] [settings] PATH...
- * }</pre>
- *
- * <p>Exit codes: 0, or 3 with {@code --fail-on-open} when anything opens; 1 on spec errors in
- * either version; 2 on usage errors.
  */
-final class DiffCommand {
+@Command(
+    name = "diff",
+    description = {
+      "what a change to the specs opens and closes, layer by layer",
+      "",
+      "Renders both versions of the specs, judges each rendering with the independent evaluators"
+          + " and prints every connection whose verdict changes, per layer (Cilium, Istio), with"
+          + " the declarations responsible on each side (file:line:col): service to service on"
+          + " each Service port, the HTTP requests the rules name, egress (FQDN, CIDR, entities)"
+          + " and exposures. PATH is OLD NEW (spec files or directories); with --base REV, the"
+          + " PATHs of the working tree are compared with the same paths at the git revision REV."
+          + " --format markdown writes a pull-request comment. Ports are Service ports."
+    },
+    exitCodeList = {
+      "0:compared (whatever changed)",
+      "1:errors in the specs of either version",
+      "2:usage errors (bad options, missing paths, no git or no such revision for --base)",
+      "3:--fail-on-open: the change opens something"
+    })
+final class DiffCommand extends SpecCommand {
+  static final String FORMATS = "text|markdown|json";
+
   /** The exit code of {@code --fail-on-open} when something opens. */
   static final int OPENED = 3;
 
-  private DiffCommand() {}
+  @Option(
+      names = "--format",
+      paramLabel = FORMATS,
+      defaultValue = "text",
+      description = "text for people, markdown for a pull request, json (default ${DEFAULT-VALUE})")
+  String format;
 
-  static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-    Set<String> valued = new HashSet<>(SettingsFlags.VALUED);
-    valued.addAll(List.of("--format", "--base"));
-    Set<String> flags = new HashSet<>(SettingsFlags.FLAGS);
-    flags.add("--fail-on-open");
-    Args args = Args.parse(argv, valued, flags, "diff");
-    String format = args.options.getOrDefault("--format", "text");
-    if (!List.of("text", "markdown", "json").contains(format)) {
-      throw new UsageException("--format is text, markdown or json, got \"" + format + "\"");
-    }
-    Settings settings = SettingsFlags.from(args);
+  @Option(names = "--fail-on-open", description = "exit 3 when anything opens")
+  boolean failOnOpen;
+
+  @Option(
+      names = "--base",
+      paramLabel = "REV",
+      description = "compare the PATHs with the same paths at the git revision REV")
+  String base;
+
+  DiffCommand(Io io) {
+    super(io);
+  }
+
+  @Override
+  public Integer call() throws UsageException {
+    Choice.check("--format", format, FORMATS);
+    Settings settings = settings();
+    PrintStream err = io.err();
     ConnectivityDiff diff;
-    UnaryOperator<String> label;
-    if (args.has("--base")) {
-      String rev = args.get("--base");
-      if (args.paths.isEmpty()) {
+    if (base != null) {
+      if (paths.isEmpty()) {
         throw new UsageException(
-            "diff --base " + rev + " needs the spec PATHs to compare with their state at " + rev);
+            "diff --base " + base + " needs the spec PATHs to compare with their state at " + base);
       }
-      List<Path> now = Main.checkPaths(args.paths);
-      try (BaseRevision base = BaseRevision.checkout(rev, now)) {
-        for (String m : base.missing()) {
-          err.println("note: " + m + " does not exist at " + rev + ": everything in it is new");
+      List<Path> now = checkPaths(paths);
+      try (BaseRevision old = BaseRevision.checkout(base, now)) {
+        for (String m : old.missing()) {
+          err.println("note: " + m + " does not exist at " + base + ": everything in it is new");
         }
-        Topology before = load(rev, base.paths(), settings, err, base::label);
-        Topology after = load("the working tree", now, settings, err, s -> s);
+        Topology before = load(base, old.paths(), settings, old::label);
+        Topology after = load("the working tree", now, settings, s -> s);
         if (before == null || after == null) {
           return Main.SPEC_ERRORS;
         }
         diff = ConnectivityDiff.between(judge(before), judge(after));
-        label = base::label;
-        print(diff, format, label, out);
+        print(diff, old::label);
       }
     } else {
-      if (args.paths.size() != 2) {
+      if (paths.size() != 2) {
         throw new UsageException(
             "diff takes two spec paths, OLD and NEW (files or directories), or --base REV PATH...;"
                 + " got "
-                + args.paths.size());
+                + paths.size());
       }
-      List<Path> paths = Main.checkPaths(args.paths);
-      Topology before = load(args.paths.get(0), List.of(paths.get(0)), settings, err, s -> s);
-      Topology after = load(args.paths.get(1), List.of(paths.get(1)), settings, err, s -> s);
+      List<Path> files = checkPaths(paths);
+      Topology before = load(paths.get(0), List.of(files.get(0)), settings, s -> s);
+      Topology after = load(paths.get(1), List.of(files.get(1)), settings, s -> s);
       if (before == null || after == null) {
         return Main.SPEC_ERRORS;
       }
       diff = ConnectivityDiff.between(judge(before), judge(after));
-      print(diff, format, s -> s, out);
+      print(diff, s -> s);
     }
-    return args.has("--fail-on-open") && !diff.opened().isEmpty() ? OPENED : Main.OK;
+    return failOnOpen && !diff.opened().isEmpty() ? OPENED : Main.OK;
   }
 
   private static Verifier judge(Topology t) {
     return Verifier.of(t, Layers.cilium(t), Layers.istio(t));
   }
 
-  private static void print(
-      ConnectivityDiff diff, String format, UnaryOperator<String> label, PrintStream out) {
+  private void print(ConnectivityDiff diff, UnaryOperator<String> label) {
     DiffReport report = DiffReport.of(diff).locations(l -> label.apply(l.toString()));
+    PrintStream out = io.out();
     switch (format) {
       case "markdown":
         out.print(report.markdown());
@@ -110,20 +132,17 @@ final class DiffCommand {
   }
 
   /**
-   * Loads and resolves one version, printing its errors to {@code err} (its warnings are counted:
-   * {@code lattice check} shows them); null when it has errors. No path: no services.
+   * Loads and resolves one version, printing its errors to stderr under a line naming the version
+   * (its warnings are counted: {@code lattice check} shows them); null when it has errors. No path:
+   * no services.
    */
-  private static Topology load(
-      String side,
-      List<Path> paths,
-      Settings settings,
-      PrintStream err,
-      UnaryOperator<String> label)
+  private Topology load(
+      String side, List<Path> files, Settings settings, UnaryOperator<String> label)
       throws UsageException {
-    if (paths.isEmpty()) {
+    if (files.isEmpty()) {
       return ServiceGraph.of(List.of()).resolve(settings);
     }
-    SpecResult loaded = Layers.load(paths);
+    SpecResult loaded = Layers.load(files);
     List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
     Topology topology = null;
     if (loaded.graph().isPresent()) {
@@ -141,22 +160,23 @@ final class DiffCommand {
         continue;
       }
       if (!header) {
-        err.println("errors in " + side + ":");
+        io.err().println("errors in " + side + ":");
         header = true;
       }
-      err.println(label.apply(d.toString()));
+      io.err().println(label.apply(d.toString()));
     }
     if (diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.IO_ERROR)) {
       throw new UsageException("cannot read every spec file; see the io-error lines above");
     }
     if (warnings > 0) {
-      err.println(
-          "note: "
-              + side
-              + " has "
-              + warnings
-              + (warnings == 1 ? " warning" : " warnings")
-              + " (lattice check shows them)");
+      io.err()
+          .println(
+              "note: "
+                  + side
+                  + " has "
+                  + warnings
+                  + (warnings == 1 ? " warning" : " warnings")
+                  + " (lattice check shows them)");
     }
     return failed ? null : topology;
   }

@@ -7,8 +7,10 @@ import dev.lattice.model.HttpRule;
 import dev.lattice.model.Port;
 import dev.lattice.model.Service;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -39,21 +41,9 @@ final class GraphFormat {
       }
       sb.append("  end\n");
     }
-    TreeSet<String> extra = new TreeSet<>();
     Map<String, Agreement> agreements = agreementsByEdge(t);
-    for (Edge e : t.edges()) {
-      for (String end : List.of(e.caller(), e.callee())) {
-        if (t.services().stream().noneMatch(s -> s.id().toString().equals(end))) {
-          extra.add(end);
-        }
-      }
-    }
-    for (String x : extra) {
-      sb.append("  ")
-          .append(id(x))
-          .append("[\"")
-          .append(x.equals("*") ? "any service" : x + " (unknown)")
-          .append("\"]\n");
+    for (String x : peersOutsideTheSpecs(t)) {
+      sb.append("  ").append(id(x)).append("[\"").append(peerLabel(x, " ")).append("\"]\n");
     }
     for (Edge e : t.edges()) {
       String label = label(e, agreements.get(e.caller() + " " + e.callee()));
@@ -88,6 +78,13 @@ final class GraphFormat {
       }
       sb.append("  }\n");
     }
+    for (String x : peersOutsideTheSpecs(t)) {
+      sb.append("  \"")
+          .append(x)
+          .append("\" [label=\"")
+          .append(peerLabel(x, "\\n"))
+          .append(x.equals("*") ? "\", style=dotted];\n" : "\", style=dashed, color=red];\n");
+    }
     Map<String, Agreement> agreements = agreementsByEdge(t);
     for (Edge e : t.edges()) {
       String style =
@@ -109,6 +106,31 @@ final class GraphFormat {
           .append("];\n");
     }
     return sb.append("}\n").toString();
+  }
+
+  /**
+   * The ends of declared edges that are not services of the specs: {@code *} (any service) and
+   * names no spec declares, sorted.
+   */
+  private static TreeSet<String> peersOutsideTheSpecs(Topology t) {
+    Set<String> services = new HashSet<>();
+    for (Service s : t.services()) {
+      services.add(s.id().toString());
+    }
+    TreeSet<String> extra = new TreeSet<>();
+    for (Edge e : t.edges()) {
+      for (String end : List.of(e.caller(), e.callee())) {
+        if (!services.contains(end)) {
+          extra.add(end);
+        }
+      }
+    }
+    return extra;
+  }
+
+  /** What a peer outside the specs is: any service, or a name no spec declares. */
+  private static String peerLabel(String peer, String lineBreak) {
+    return peer.equals("*") ? "any service" : peer + lineBreak + "(unknown)";
   }
 
   private static Map<String, Agreement> agreementsByEdge(Topology t) {

@@ -9,50 +9,72 @@ import dev.lattice.verify.replay.ReplayResult;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code lattice replay}: streams a Hubble flow export against the rendered policies of the specs
  * and prints what would be dropped, what is observed with no declaration on either side (with the
- * declarations to add), and the agreements no flow used.
+ * declarations to add), the agreements no flow used, and what lies outside the graph.
  *
  * <pre>{@code
  * hubble observe --since 24h -o json > flows.json
  * lattice replay --flows flows.json specs/
  * hubble observe -f -o json | lattice replay --flows - --format json specs/
  * }</pre>
- *
- * <p>Exit codes: 0; 1 on errors in the specs or a line that is not a Hubble flow ({@code
- * file:line:col: error: ...}, nothing on stdout); 2 on usage errors.
  */
-final class ReplayCommand {
-  private static final long FIRST_PROGRESS_NANOS = 3_000_000_000L;
-  private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+@Command(
+    name = "replay",
+    description = {
+      "judge observed traffic (a Hubble flow export) against the policies",
+      "",
+      "Streams a Hubble flow export (hubble observe -o json: one {\"flow\": ...} per line; .gz is"
+          + " read too; - reads stdin) and judges every connection attempt against the policies"
+          + " rendered from PATH, mapping pods to services by their labels and namespace. Prints"
+          + " what would be dropped (which layer, which policy, what to declare), what is observed"
+          + " between services that declare nothing about each other (the YAML both would add),"
+          + " the agreements no flow used, and flows with an end outside the graph. Ports are the"
+          + " pods' ports, as the flows show them. On a terminal, long replays show their progress"
+          + " on stderr."
+    },
+    exitCodeList = {
+      "0:replayed",
+      "1:errors in the specs, or a line of the export that is not a Hubble flow"
+          + " (file:line:col: error: ..., nothing on stdout)",
+      "2:usage errors (bad options, missing or unreadable paths or export)"
+    })
+final class ReplayCommand extends SpecCommand {
+  static final String FORMATS = "text|json";
 
-  private ReplayCommand() {}
+  @Option(
+      names = "--flows",
+      paramLabel = "FILE",
+      description = "the Hubble export (hubble observe -o json > FILE); - for stdin")
+  String flows;
 
-  static int run(List<String> argv, InputStream stdin, PrintStream out, PrintStream err)
-      throws UsageException {
-    Set<String> valued = new HashSet<>(SettingsFlags.VALUED);
-    valued.addAll(List.of("--flows", "--format"));
-    Args args = Args.parse(argv, valued, SettingsFlags.FLAGS, "replay");
-    if (!args.has("--flows")) {
+  @Option(
+      names = "--format",
+      paramLabel = FORMATS,
+      defaultValue = "text",
+      description = "text for people, json for tools (default ${DEFAULT-VALUE})")
+  String format;
+
+  ReplayCommand(Io io) {
+    super(io);
+  }
+
+  @Override
+  public Integer call() throws UsageException {
+    if (flows == null) {
       throw new UsageException(
           "replay needs --flows FILE, a Hubble export (hubble observe -o json > FILE), or --flows -"
               + " to read standard input");
     }
-    String format = args.options.getOrDefault("--format", "text");
-    if (!List.of("text", "json").contains(format)) {
-      throw new UsageException("--format is text or json, got \"" + format + "\"");
-    }
-    String flows = args.get("--flows");
+    Choice.check("--format", format, FORMATS);
     Path file = null;
     if (!flows.equals("-")) {
       file = Path.of(flows);
@@ -66,38 +88,58 @@ final class ReplayCommand {
         throw new UsageException("cannot read " + flows + ": permission denied");
       }
     }
-    Topology topology = Main.load(args, SettingsFlags.from(args), err, false);
-    if (topology == null) {
-      return Main.SPEC_ERRORS;
-    }
-    Verifier verifier = Verifier.of(topology, Layers.cilium(topology), Layers.istio(topology));
-    Progress progress = new Progress(err, flows);
     ReplayResult result;
-    try (InputStream in = open(file, stdin)) {
-      result = Replay.of(verifier).progress(progress).run(in, flows);
-    } catch (FlowFormatException e) {
-      err.println(
-          e.source()
-              + ":"
-              + e.line()
-              + (e.column() > 0 ? ":" + e.column() : "")
-              + ": error: "
-              + e.problem());
-      return Main.SPEC_ERRORS;
-    } catch (IOException e) {
-      throw new UsageException("cannot read " + flows + ": " + Main.describe(e));
+    try (Progress progress = Progress.of(io)) {
+      Topology topology = load(settings(), false, progress);
+      if (topology == null) {
+        return Main.SPEC_ERRORS;
+      }
+      progress.phase("rendering " + topology.services().size() + " services");
+      Verifier verifier = Verifier.of(topology, Layers.cilium(topology), Layers.istio(topology));
+      progress.phase("replaying " + flows);
+      try (InputStream in = open(file)) {
+        result =
+            Replay.of(verifier)
+                .progress(
+                    (lines, bytes, attempts) ->
+                        progress.phase(
+                            String.format(
+                                Locale.ROOT,
+                                "replaying %s: %,d lines (%.1f MiB), %,d connection attempts",
+                                flows,
+                                lines,
+                                bytes / 1048576.0,
+                                attempts)))
+                .run(in, flows);
+      } catch (FlowFormatException e) {
+        progress.stop();
+        io.err()
+            .println(
+                e.source()
+                    + ":"
+                    + e.line()
+                    + (e.column() > 0 ? ":" + e.column() : "")
+                    + ": error: "
+                    + e.problem());
+        return Main.SPEC_ERRORS;
+      } catch (IOException e) {
+        throw new UsageException("cannot read " + flows + ": " + Main.describe(e));
+      }
+      progress.stop();
     }
-    progress.done();
-    out.print(
-        format.equals("json") ? ReplayReport.of(result).json() : ReplayReport.of(result).text());
-    out.flush();
+    io.out()
+        .print(
+            format.equals("json")
+                ? ReplayReport.of(result).json()
+                : ReplayReport.of(result).text());
+    io.out().flush();
     return Main.OK;
   }
 
-  /** The export, decompressed when its name ends in {@code .gz}. */
-  private static InputStream open(Path file, InputStream stdin) throws IOException {
+  /** The export, decompressed when its name ends in {@code .gz}; stdin for {@code -}. */
+  private static InputStream open(Path file) throws IOException {
     if (file == null) {
-      return new BufferedInputStream(stdin, 1 << 16) {
+      return new BufferedInputStream(System.in, 1 << 16) {
         @Override
         public void close() {
           // standard input stays open
@@ -109,54 +151,5 @@ final class ReplayCommand {
       return new GZIPInputStream(in, 1 << 16);
     }
     return in;
-  }
-
-  /** A line on stderr now and then during a long replay, and a last one if any was printed. */
-  private static final class Progress implements Replay.Progress {
-    private final PrintStream err;
-    private final String name;
-    private final long start = System.nanoTime();
-    private long next = start + FIRST_PROGRESS_NANOS;
-    private boolean printed;
-    private long lines;
-    private long bytes;
-    private long attempts;
-
-    Progress(PrintStream err, String name) {
-      this.err = err;
-      this.name = name;
-    }
-
-    @Override
-    public void update(long lines, long bytes, long attempts) {
-      this.lines = lines;
-      this.bytes = bytes;
-      this.attempts = attempts;
-      long now = System.nanoTime();
-      if (now >= next) {
-        print(now);
-        next = now + PROGRESS_EVERY_NANOS;
-      }
-    }
-
-    void done() {
-      if (printed) {
-        print(System.nanoTime());
-      }
-    }
-
-    private void print(long now) {
-      double seconds = Math.max(1e-9, (now - start) / 1e9);
-      err.println(
-          String.format(
-              Locale.ROOT,
-              "replay %s: %,d lines (%.1f MiB), %,d connection attempts, %,.0f lines/s",
-              name,
-              lines,
-              bytes / 1048576.0,
-              attempts,
-              lines / seconds));
-      printed = true;
-    }
   }
 }

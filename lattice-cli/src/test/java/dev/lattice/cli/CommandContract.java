@@ -360,7 +360,8 @@ abstract class CommandContract {
   void explainsADeniedConnectionWithThePolicyResponsible() {
     Run run =
         lattice("explain", "--from", "shop/web", "--to", "data/db", specs)
-            .exits(Main.OK)
+            .exits(Main.DENIED)
+            .printsTheExplanation()
             .showsNoStackTrace();
     assertThat(run.out().lines().findFirst()).hasValue("shop/web -> data/db:5432: DENIED");
     assertThat(run.out())
@@ -403,10 +404,64 @@ abstract class CommandContract {
                 "--path",
                 "/api/orders",
                 specs)
-            .exits(Main.OK);
+            .exits(Main.DENIED);
     assertThat(refused.out().lines().findFirst())
         .hasValue("shop/web -> shop/api:80 DELETE /api/orders: DENIED");
     assertThat(refused.out()).contains("\nL4 Cilium: ALLOW - ").contains("\nL7 Istio: DENY - ");
+  }
+
+  @Test
+  void explainExitsThreeWhenAnyPortExplainedIsDenied() {
+    Path file =
+        Fixtures.write(
+            root,
+            "two-ports.yaml",
+            """
+            apiVersion: lattice.dev/v1alpha1
+            kind: LatticeService
+            metadata: {name: web, namespace: shop}
+            spec:
+              workload:
+                service:
+                  ports:
+                    http: {port: 8080}
+                resources:
+                  api: {}
+            ---
+            apiVersion: lattice.dev/v1alpha1
+            kind: LatticeService
+            metadata: {name: api, namespace: shop}
+            spec:
+              workload:
+                service:
+                  ports:
+                    http: {port: 80}
+                    admin: {port: 9000}
+                resources:
+                  web: {direction: inbound, params: {ports: [http]}}
+            """);
+    Run granted =
+        lattice("explain", "--from", "shop/web", "--to", "shop/api", "--port", "http", file);
+    granted.exits(Main.OK).printsTheExplanation();
+    Run every = lattice("explain", "--from", "shop/web", "--to", "shop/api", file);
+    every.exits(Main.DENIED).printsTheExplanation();
+    assertThat(every.out())
+        .contains("shop/web -> shop/api:80: ALLOWED")
+        .contains("shop/web -> shop/api:9000: DENIED");
+  }
+
+  @Test
+  void helpListsEveryCommandsExitCodes() {
+    String top = lattice("help").exits(Main.OK).out();
+    assertThat(top)
+        .contains("exit codes:")
+        .containsPattern("(?m)^  render +0 ")
+        .containsPattern("(?m)^  check +0 ")
+        .containsPattern("(?m)^  explain +0 every layer allows.*3 some layer denies")
+        .containsPattern("(?m)^  graph +0 ");
+    assertThat(lattice("help", "explain").out())
+        .contains("exit codes:\n")
+        .containsPattern("(?m)^  3 +some layer denies");
   }
 
   // ---------------------------------------------------------------- graph
@@ -458,6 +513,8 @@ abstract class CommandContract {
     assertThat(mermaid.err()).contains("warning[unknown-service]");
     assertThat(lattice("graph", "--format", "dot", file).exits(Main.OK).out())
         .contains("    \"batch/job\" [label=\"job\\n(no mesh)\"];\n")
+        .contains("  \"*\" [label=\"any service\", style=dotted];\n")
+        .contains("  \"ops/ghost\" [label=\"ops/ghost\\n(unknown)\", style=dashed, color=red];\n")
         .contains("  \"ops/scraper\" -> \"*\" [label=\"wildcard\", style=dotted, color=black];\n")
         .contains(
             "  \"ops/scraper\" -> \"ops/ghost\" [label=\"unknown peer\", style=dashed,"

@@ -108,6 +108,15 @@ class LatticeJarTest extends CommandContract {
   }
 
   @Test
+  void checksTheDocumentsAgainstCrdsWithTheBundledCelEngine() {
+    // the shaded jar carries CEL, RE2 and their service files: the Istio CRDs' CEL rules run
+    Path crds = dev.lattice.crd.testing.UpstreamCrds.require();
+    Run run = lattice("check", "--crds", crds.toString(), specs.toString());
+    run.exits(Main.OK).printsNothing().showsNoStackTrace();
+    assertThat(run.err()).contains("documents pass the CRDs in " + crds);
+  }
+
+  @Test
   void writesUtf8WhateverTheDefaultCharset() {
     Path file =
         Fixtures.write(root, "accents.yaml", Fixtures.WRONG_TYPE.replace("eighty", "huitante-é"));

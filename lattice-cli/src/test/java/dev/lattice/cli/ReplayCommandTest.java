@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,26 +63,15 @@ class ReplayCommandTest {
     return Files.writeString(root.resolve("flows.json"), content, StandardCharsets.UTF_8);
   }
 
-  private static Run replay(byte[] stdin, Object... args) {
-    List<String> list = java.util.Arrays.stream(args).map(String::valueOf).toList();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      try {
-        code =
-            ReplayCommand.run(list.subList(1, list.size()), new ByteArrayInputStream(stdin), o, e);
-      } catch (UsageException x) {
-        e.println("lattice: " + x.getMessage());
-        code = Main.USAGE;
-      }
+  /** {@code lattice args...} reading {@code stdin} as its standard input. */
+  private static Run withStdin(byte[] stdin, Object... args) {
+    InputStream saved = System.in;
+    System.setIn(new ByteArrayInputStream(stdin));
+    try {
+      return DiffCommandTest.lattice(args);
+    } finally {
+      System.setIn(saved);
     }
-    return new Run(
-        "lattice " + String.join(" ", list),
-        code,
-        out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -116,7 +103,7 @@ class ReplayCommandTest {
 
   @Test
   void readsStandardInputAndGzip() throws IOException {
-    Run stdin = replay(FLOWS.getBytes(StandardCharsets.UTF_8), "replay", "--flows", "-", specs);
+    Run stdin = withStdin(FLOWS.getBytes(StandardCharsets.UTF_8), "replay", "--flows", "-", specs);
     stdin.exits(0);
     assertThat(stdin.out()).startsWith("replayed -: 3 lines");
     Path gz = root.resolve("flows.json.gz");

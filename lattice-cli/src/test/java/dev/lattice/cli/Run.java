@@ -20,6 +20,12 @@ record Run(String command, int code, String out, String err) {
     return this;
   }
 
+  /** Asserts that stdout holds an explanation: a verdict line first. */
+  Run printsTheExplanation() {
+    assertThat(out).as("stdout of %s", command).containsPattern("^\\S.*: (ALLOWED|DENIED)\n");
+    return this;
+  }
+
   /** Asserts that stdout is empty: failures print to stderr only. */
   Run printsNothing() {
     assertThat(out).as("stdout of %s", command).isEmpty();
@@ -27,11 +33,13 @@ record Run(String command, int code, String out, String err) {
   }
 
   /**
-   * Asserts that stderr holds no Java stack trace or exception name: a user error is a sentence.
+   * Asserts that stderr holds no Java stack trace or exception name (a user error is a sentence)
+   * and no terminal escape code (stderr is not a terminal here: no progress line, no colours).
    */
   Run showsNoStackTrace() {
     assertThat(err)
         .as("stderr of %s", command)
+        .doesNotContain("\u001b")
         .doesNotContain("Exception")
         .doesNotContain("\tat ")
         .doesNotContain("Caused by");

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.lattice.verify.crd.CrdConformance;
-import dev.lattice.verify.crd.Violation;
+import dev.lattice.crd.CrdConformance;
+import dev.lattice.crd.Violation;
+import dev.lattice.crd.testing.UpstreamCrds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Golden files, compared whole; {@code -Dlattice.golden.update=true} rewrites them instead (then
@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Assumptions;
 final class Golden {
   /** Whether to rewrite the golden files rather than compare. */
   static final boolean UPDATE = Boolean.getBoolean("lattice.golden.update");
-
-  private static CrdConformance crds;
 
   private Golden() {}
 
@@ -72,25 +70,9 @@ final class Golden {
     }
   }
 
-  /**
-   * The upstream CRDs ({@link CrdConformance#defaultDirectory()}); aborts the calling test, saying
-   * so on stderr, when the directory is missing.
-   */
-  static synchronized CrdConformance crds() {
-    if (crds == null) {
-      Path dir = CrdConformance.defaultDirectory();
-      if (!Files.isDirectory(dir)) {
-        String why =
-            "SKIPPED: CRD directory "
-                + dir
-                + " is missing; set -Dlattice.crds=DIR (or the"
-                + " LATTICE_CRDS environment variable) to check documents against the CRDs";
-        System.err.println(why);
-        Assumptions.abort(why);
-      }
-      crds = CrdConformance.load(dir);
-    }
-    return crds;
+  /** The upstream CRDs ({@link UpstreamCrds}); skips the calling test, reported, without them. */
+  static CrdConformance crds() {
+    return UpstreamCrds.conformance();
   }
 
   /** Every CRD violation of {@code documents}, each prefixed by where the document came from. */

@@ -3,6 +3,9 @@ package dev.lattice.verify.properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.cilium.CiliumOptions;
 import dev.lattice.cilium.CiliumRenderer;
+import dev.lattice.crd.CrdConformance;
+import dev.lattice.crd.Violation;
+import dev.lattice.crd.testing.UpstreamCrds;
 import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
@@ -27,17 +30,12 @@ import dev.lattice.verify.Query;
 import dev.lattice.verify.Source;
 import dev.lattice.verify.Verdict;
 import dev.lattice.verify.Verifier;
-import dev.lattice.verify.crd.CrdConformance;
-import dev.lattice.verify.crd.Violation;
 import dev.lattice.verify.world.World;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -273,15 +271,7 @@ class LayerProperties {
 
   @Test
   void everyRenderedDocumentPassesItsCrd() {
-    Path dir = CrdConformance.defaultDirectory();
-    if (!Files.isDirectory(dir)) {
-      System.err.println(
-          "SKIPPED: the upstream CRDs are not at "
-              + dir.toAbsolutePath()
-              + " (set -Dlattice.crds or LATTICE_CRDS); .ci/run refuses to run without them");
-    }
-    Assumptions.assumeTrue(Files.isDirectory(dir), "CRD directory " + dir + " is missing");
-    CrdConformance crds = CrdConformance.load(dir);
+    CrdConformance crds = UpstreamCrds.conformance();
     RandomGraphs.Options options = new RandomGraphs.Options();
     options.exposureRate = 0.2;
     options.egressRate = 0.5;

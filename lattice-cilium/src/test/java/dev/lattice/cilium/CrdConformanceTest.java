@@ -1,0 +1,71 @@
+package dev.lattice.cilium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.lattice.crd.CrdConformance;
+import dev.lattice.crd.testing.UpstreamCrds;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every document of every golden case (which the golden tests pin to the renderer's output) passes
+ * its upstream CRD as the API server checks it: the structural schema, every CEL rule, ObjectMeta,
+ * and the checks the Cilium controller adds (lattice-crd). The CRDs are read from {@code
+ * lattice.crds} ({@link UpstreamCrds}); without them the suite is skipped and reported.
+ */
+class CrdConformanceTest {
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static CrdConformance crds;
+
+  /** Only the Cilium CRDs: they carry no CEL rules, so this loads in a fraction of the time. */
+  private static synchronized CrdConformance crds() {
+    if (crds == null) {
+      crds =
+          CrdConformance.load(
+              UpstreamCrds.require(),
+              List.of("CiliumNetworkPolicy.cilium.io", "CiliumClusterwideNetworkPolicy.cilium.io"));
+    }
+    return crds;
+  }
+
+  static Stream<Path> goldenFiles() throws IOException {
+    try (Stream<Path> s = Files.walk(Path.of("src/test/resources/golden"))) {
+      List<Path> files =
+          s.filter(p -> p.getFileName().toString().equals("cilium.yaml")).sorted().toList();
+      assertThat(files).as("the golden files").hasSizeGreaterThan(5);
+      return files.stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goldenFiles")
+  void everyGoldenDocumentPassesItsCrd(Path file) throws IOException {
+    CrdConformance crds = crds();
+    int documents = 0;
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+      while (it.hasNext()) {
+        JsonNode doc = it.next();
+        if (doc == null || doc.isEmpty()) {
+          continue;
+        }
+        documents++;
+        assertThat(crds.validate(doc))
+            .as(
+                "%s: %s %s",
+                file.getParent().getFileName(),
+                doc.path("kind").asText(),
+                doc.path("metadata").path("name").asText())
+            .isEmpty();
+      }
+    }
+    assertThat(documents).as("documents in %s", file).isPositive();
+  }
+}
