@@ -1,6 +1,8 @@
 package dev.lattice.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,7 +124,8 @@ final class BaseRevision implements AutoCloseable {
     } catch (IOException e) {
       throw gitMissing(e);
     }
-    try (ZipInputStream zip = new ZipInputStream(p.getInputStream())) {
+    InputStream raw = p.getInputStream();
+    try (ZipInputStream zip = new ZipInputStream(raw)) {
       Path base = into.toAbsolutePath().normalize();
       ZipEntry e;
       while ((e = zip.getNextEntry()) != null) {
@@ -137,7 +140,9 @@ final class BaseRevision implements AutoCloseable {
         Files.createDirectories(target.getParent());
         Files.copy(zip, target);
       }
-      zip.transferTo(java.io.OutputStream.nullOutputStream()); // the rest, so git can finish
+      // the central directory after the last entry, which ZipInputStream never reads: closing
+      // the pipe before git has written it would kill git with SIGPIPE
+      raw.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       p.destroy();
       throw new UsageException("cannot read git archive of " + revision + ": " + e.getMessage());
