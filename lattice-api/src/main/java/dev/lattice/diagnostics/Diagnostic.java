@@ -108,11 +108,13 @@ public final class Diagnostic implements Comparable<Diagnostic> {
 
   /**
    * {@code file:line:col: error[code]: message}, or {@code path: error[code]: message} when the
-   * problem has no file location.
+   * problem has no file location, or {@code object: path: error[code]: message} when it was found
+   * in an object read from a cluster (which has no lines to point at).
    */
   @Override
   public String toString() {
-    String where = location != null ? location.toString() : path;
+    String where =
+        location == null ? path : location.hasLine() ? location.toString() : location + ": " + path;
     return where + ": " + severity.label() + "[" + code.id() + "]: " + message;
   }
 }

@@ -80,6 +80,8 @@ public enum DiagnosticCode {
   HTTP_ON_OUTBOUND("http-on-outbound", Severity.ERROR),
   /** HTTP rules where no waypoint can see the traffic (a non-mesh side, a UDP/SCTP port). */
   HTTP_WITHOUT_WAYPOINT("http-without-waypoint", Severity.ERROR),
+  /** A service is declared an Istio gateway but is not in the mesh, which a gateway always is. */
+  GATEWAY_OUTSIDE_MESH("gateway-outside-mesh", Severity.ERROR),
   /** A service names itself as a peer; peer traffic is declared with allowPeerTraffic. */
   SELF_REFERENCE("self-reference", Severity.ERROR),
   /** A wildcard peer with a namespace; {@code "*"} means any service in any namespace. */
@@ -105,7 +107,12 @@ public enum DiagnosticCode {
   /** An ambient service in Istio's root namespace: no L7 allow policy can be written for it. */
   ROOT_NAMESPACE("root-namespace", Severity.WARNING),
   /** A service lives in a namespace left out of the cluster-wide default deny. */
-  SYSTEM_NAMESPACE("system-namespace", Severity.WARNING);
+  SYSTEM_NAMESPACE("system-namespace", Severity.WARNING),
+  /**
+   * Several mesh services of one namespace run as the same service account: one identity to Istio,
+   * so what one of them is granted at L7, all of them are.
+   */
+  SHARED_SERVICE_ACCOUNT("shared-service-account", Severity.WARNING);
 
   private final String id;
   private final Severity severity;

@@ -18,6 +18,7 @@ import java.util.Objects;
  * service("api").dependsOn("db").outbound()                  // api calls db
  * service("db").dependsOn("api").ports("pg").inbound()       // api may call db on port pg
  * service("api").dependsOn("web").http(GET, "/api/*").inbound()
+ * service("prometheus").dependsOnAny().ports("metrics").byPodIp().outbound()  // scrapes pods
  * }</pre>
  */
 @CheckReturnValue
@@ -26,6 +27,7 @@ public final class DependencyStep {
   private PeerRef peer;
   private final List<String> ports = new ArrayList<>();
   private final List<HttpRule> httpRules = new ArrayList<>();
+  private boolean byPodIp;
 
   DependencyStep(ServiceBuilder service, PeerRef peer) {
     this.service = service;
@@ -87,8 +89,35 @@ public final class DependencyStep {
     }
     rule.methods().forEach(m -> ServiceBuilder.require(Names.httpMethod(m)));
     rule.paths().forEach(p -> ServiceBuilder.require(Names.httpPath(p)));
+    if (byPodIp) {
+      throw podIpWithHttp();
+    }
     httpRules.add(rule);
     return this;
+  }
+
+  /**
+   * The caller dials the callee's pod addresses, not its Service: a metrics scraper, a health
+   * checker, a client of a headless Service. Such traffic never passes a waypoint (SEMANTICS R5):
+   * it is allowed at the callee's pods on their container ports, and it cannot carry HTTP rules.
+   * Either side may say it; with {@code both}, it holds in both directions.
+   */
+  public DependencyStep byPodIp() {
+    if (!httpRules.isEmpty()) {
+      throw podIpWithHttp();
+    }
+    byPodIp = true;
+    return this;
+  }
+
+  private IllegalArgumentException podIpWithHttp() {
+    return new IllegalArgumentException(
+        "traffic to pod addresses never passes a waypoint, so no layer could enforce HTTP rules on"
+            + " it; "
+            + service.draft.describe()
+            + " cannot both grant "
+            + peer
+            + " HTTP rules and say it dials pods by IP");
   }
 
   /** This service calls the peer. */
@@ -123,6 +152,7 @@ public final class DependencyStep {
             .direction(direction)
             .addAllPorts(ports)
             .addAllHttpRules(httpRules)
+            .byPodIp(byPodIp)
             .build());
     return service;
   }

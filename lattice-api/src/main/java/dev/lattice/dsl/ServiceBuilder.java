@@ -156,6 +156,34 @@ public sealed class ServiceBuilder permits PortStep {
     return this;
   }
 
+  /**
+   * Declares the pods an Istio gateway proxy (an ingress gateway's Envoy), which the mesh needs to
+   * know: such a pod takes its configuration from istiod (Lattice lets it reach istiod, as it does
+   * waypoints), and it calls a Service behind a waypoint through that waypoint only when the
+   * Service carries {@code istio.io/ingress-use-waypoint: "true"} (Lattice lists the label where it
+   * is needed). Gateways are in the mesh.
+   *
+   * <pre>{@code
+   * service("istio-ingress/gateway").selector("istio", "ingressgateway").gateway()
+   *     .serviceAccount("istio-ingressgateway").dependsOn("shop/web").outbound()
+   * }</pre>
+   */
+  public ServiceBuilder gateway() {
+    draft.gateway = true;
+    return this;
+  }
+
+  /**
+   * The port the Lattice platform's metrics scraper reads, when it is not the port named {@code
+   * metrics} (the platform's {@code observability.metrics.port}); see {@code
+   * Settings.metricsScraper()}.
+   */
+  public ServiceBuilder metricsPort(String portName) {
+    require(Names.dnsLabel("metrics port of " + draft.describe(), portName));
+    draft.metricsPort = portName;
+    return this;
+  }
+
   /** Lets the service's own pods call each other on all its ports. */
   public ServiceBuilder allowPeerTraffic() {
     draft.allowPeerTraffic = true;
@@ -177,6 +205,8 @@ public sealed class ServiceBuilder permits PortStep {
             .name(draft.name)
             .mesh(draft.mesh)
             .allowPeerTraffic(draft.allowPeerTraffic)
+            .gateway(draft.gateway)
+            .metricsPort(java.util.Optional.ofNullable(draft.metricsPort))
             .addAllDeclarations(draft.declarations)
             .addAllEgress(draft.egress);
     if (!draft.selector.isEmpty()) {

@@ -20,6 +20,8 @@ final class ServiceDraft {
   String serviceAccount;
   MeshMode mesh = MeshMode.AMBIENT;
   boolean allowPeerTraffic;
+  boolean gateway;
+  String metricsPort;
   final List<Declaration> declarations = new ArrayList<>();
   final List<Egress> egress = new ArrayList<>();
 

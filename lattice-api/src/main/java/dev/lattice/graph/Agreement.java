@@ -39,6 +39,16 @@ public abstract class Agreement implements Comparable<Agreement> {
     return false;
   }
 
+  /**
+   * Whether the caller dials the callee's pod addresses, not its Service (either side's declaration
+   * said so): such traffic reaches the callee's pods directly, never through a waypoint (SEMANTICS
+   * R5), so it never carries HTTP rules.
+   */
+  @Value.Default
+  public boolean byPodIp() {
+    return false;
+  }
+
   /** Where the caller's outbound declaration was written, when loaded from YAML. */
   @Value.Auxiliary
   public abstract Optional<SourceLocation> outboundSource();
@@ -64,6 +74,12 @@ public abstract class Agreement implements Comparable<Agreement> {
   /** {@code shop/web -> shop/api [http 80->8080/TCP]}. */
   @Override
   public String toString() {
-    return caller() + " -> " + callee() + " " + ports() + (hasHttpRules() ? " " + httpRules() : "");
+    return caller()
+        + " -> "
+        + callee()
+        + " "
+        + ports()
+        + (hasHttpRules() ? " " + httpRules() : "")
+        + (byPodIp() ? " by pod IP" : "");
   }
 }

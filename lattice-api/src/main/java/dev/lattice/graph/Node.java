@@ -52,6 +52,13 @@ final class Node {
   /** The wildcard inbound side, or null. */
   Declaration inAny;
 
+  /**
+   * The inbound declaration of the platform's metrics scraper that the settings add (DESIGN §3,
+   * {@link Settings#metricsScraper()}), or null: it is nobody's word, so resolution reports neither
+   * an unknown scraper nor a scraper that does not scrape this service, per service.
+   */
+  Declaration implicitScraper;
+
   /** Diagnostics about this service alone. */
   final List<Diagnostic> diagnostics = new ArrayList<>();
 
@@ -64,6 +71,7 @@ final class Node {
     this.settings = settings;
     checkService(this);
     indexDeclarations(this);
+    admitMetricsScraper(this);
   }
 
   /** Every service this one names explicitly, on either side (unknown ones included). */
@@ -104,6 +112,28 @@ final class Node {
         path,
         at,
         Names.dnsSubdomain("service account", s.serviceAccount()));
+    if (s.isGateway() && !s.isAmbient()) {
+      report(
+          DiagnosticCode.GATEWAY_OUTSIDE_MESH,
+          path + ".gateway",
+          at,
+          path
+              + " is declared an Istio gateway but not in the mesh; an Istio gateway proxy always"
+              + " is (it takes its configuration and certificates from istiod and speaks mTLS"
+              + " itself). Remove ambient: false, or remove gateway: true if it is another kind of"
+              + " proxy");
+    }
+    if (s.metricsPort().isPresent() && s.port(s.metricsPort().get()).isEmpty()) {
+      report(
+          DiagnosticCode.UNKNOWN_PORT,
+          path + ".metricsPort",
+          at,
+          path
+              + " names \""
+              + s.metricsPort().get()
+              + "\" as its metrics port, which it does not have; its ports are "
+              + portNames(s));
+    }
 
     Map<String, Port> byName = new HashMap<>();
     Map<String, Port> byNumber = new HashMap<>();
@@ -321,6 +351,20 @@ final class Node {
       if (d.direction().isInbound()) {
         checkInboundSide(n, d, path, at);
       }
+      if (d.byPodIp() && d.direction().isInbound() && !d.httpRules().isEmpty()) {
+        // R5: pod-IP traffic never passes a waypoint, so no layer could enforce the rules
+        report(
+            DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
+            path,
+            at,
+            "the declaration says "
+                + (peer.isWildcard() ? "its callers dial" : peer.resolve(s.namespace()) + " dials")
+                + " the pods of "
+                + n.id
+                + " by IP, which never passes a waypoint, so its HTTP rules would be enforced by"
+                + " neither layer; remove the HTTP rules, or podIp if the caller calls the"
+                + " Service");
+      }
       if (!usable) {
         continue;
       }
@@ -347,6 +391,34 @@ final class Node {
         }
       }
     }
+  }
+
+  /**
+   * With {@link Settings#metricsScraper()}, the platform's implicit inbound side: a service with a
+   * scraped port admits the scraper on that port alone, by pod IP (the platform's {@code
+   * VMServiceScrape} scrapes endpoints), unless it declares the scraper, or any service, inbound
+   * itself.
+   */
+  private void admitMetricsScraper(Node n) {
+    Optional<ServiceId> scraper = settings.metricsScraper();
+    Optional<Port> scraped = n.service.scrapedPort();
+    if (scraper.isEmpty()
+        || scraped.isEmpty()
+        || scraper.get().equals(n.id)
+        || n.in.containsKey(scraper.get())
+        || n.inAny != null) {
+      return;
+    }
+    Declaration d =
+        Declaration.builder()
+            .peer(PeerRef.of(scraper.get().namespace(), scraper.get().name()))
+            .direction(Direction.INBOUND)
+            .addPorts(scraped.get().name())
+            .byPodIp(true)
+            .source(scraped.get().source().or(n.service::source))
+            .build();
+    n.in.put(scraper.get(), d);
+    n.implicitScraper = d;
   }
 
   /** The inbound side names the declarer's own ports and grants the HTTP rules. */

@@ -281,7 +281,7 @@ final class Resolver {
     State state =
         new State(
             settings,
-            List.copyOf(graphDiagnostics),
+            withScraperCheck(graphDiagnostics),
             nodes,
             results,
             admittedBy,
@@ -293,6 +293,38 @@ final class Resolver {
             ids,
             errors + State.errors(graphDiagnostics));
     return new Update(new Topology(state), affectedServices, touchedNamespaces, changed, removed);
+  }
+
+  /** The model path of the diagnostic that says the settings' metrics scraper is missing. */
+  static final String SCRAPER_PATH = "settings.metricsScraper";
+
+  /**
+   * {@code graphDiagnostics} with the one diagnostic about the settings' metrics scraper brought up
+   * to date: present while the scraper is not declared (the services that admit it implicitly stay
+   * closed to it, and say nothing each), gone once it is. One lookup per update.
+   */
+  private List<Diagnostic> withScraperCheck(List<Diagnostic> graphDiagnostics) {
+    List<Diagnostic> out = new ArrayList<>(graphDiagnostics.size() + 1);
+    for (Diagnostic d : graphDiagnostics) {
+      if (!(d.code() == DiagnosticCode.UNKNOWN_SERVICE && SCRAPER_PATH.equals(d.path()))) {
+        out.add(d);
+      }
+    }
+    Optional<ServiceId> scraper = settings.metricsScraper();
+    if (scraper.isPresent() && !nodes.isEmpty() && !nodes.containsKey(scraper.get())) {
+      out.add(
+          Diagnostic.of(
+              DiagnosticCode.UNKNOWN_SERVICE,
+              SCRAPER_PATH,
+              Optional.empty(),
+              "the settings name "
+                  + scraper.get()
+                  + " as the metrics scraper that every service's metrics port admits, but it"
+                  + " is not declared, so no service is scraped; declare it (a LatticeMeshMember"
+                  + " with its selector, service account, and dependencies: [{name: \"*\","
+                  + " podIp: true}]) or drop the setting"));
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -583,6 +615,10 @@ final class Resolver {
       ServiceId cId = e.getKey();
       Declaration in = e.getValue();
       Node c = nodes.get(cId);
+      if (in == a.implicitScraper && (c == null || !c.out.containsKey(a.id) && c.outAny == null)) {
+        // the settings' scraper, not the service's word: one graph diagnostic says it is missing
+        continue;
+      }
       if (c == null) {
         p.unknown(a.id, cId, path(a, in), in.source().or(a.service::source), "admits");
         p.edge(cId.toString(), a.id.toString(), Edge.Status.UNKNOWN_PEER, List.of());
@@ -776,6 +812,29 @@ final class Resolver {
                   + " in the mesh or grant it a declaration without HTTP rules");
         }
       }
+      boolean byPodIp = out.byPodIp() || in.byPodIp();
+      if (byPodIp && !in.httpRules().isEmpty()) {
+        // R5: pod-IP traffic never passes a waypoint, so no layer could enforce the rules (a
+        // declaration with both is reported on its own, by Node)
+        ok = false;
+      }
+      if (byPodIp && !in.httpRules().isEmpty() && !in.byPodIp()) {
+        report(
+            DiagnosticCode.HTTP_WITHOUT_WAYPOINT,
+            path(b, in),
+            in.source().or(b.service::source),
+            a.id
+                + " dials the pods of "
+                + b.id
+                + " by IP ("
+                + out.source().map(l -> "podIp at " + l).orElse("podIp on its declaration")
+                + "), which never passes a waypoint, so the HTTP rules "
+                + b.id
+                + " grants it would be enforced by neither layer; remove the HTTP rules, or podIp"
+                + " if "
+                + a.id
+                + " calls the Service");
+      }
       if (!ok) {
         return;
       }
@@ -786,6 +845,7 @@ final class Resolver {
               .callee(b.id)
               .addAllPorts(ports)
               .addAllHttpRules(in.httpRules())
+              .byPodIp(byPodIp)
               .outboundSource(out.source().or(a.service::source))
               .inboundSource(in.source().or(b.service::source))
               .build());
@@ -881,6 +941,47 @@ final class Resolver {
 
   // ---------------------------------------------------------------- waypoints
 
+  /**
+   * One warning per service account that several mesh services of {@code ns} run as. Istio knows a
+   * workload by its service account alone ({@code <trustDomain>/ns/<ns>/sa/<sa>}, SEMANTICS I4), so
+   * such services are one identity at L7: an agreement of one is granted to all (at L4 each keeps
+   * its own pods). Services outside the mesh have no mesh identity and do not count.
+   */
+  private List<Diagnostic> sharedAccounts(String ns, List<Node> members) {
+    Map<String, List<Node>> byAccount = new TreeMap<>();
+    for (Node n : members) {
+      if (n.service.isAmbient()) {
+        byAccount.computeIfAbsent(n.service.serviceAccount(), k -> new ArrayList<>(2)).add(n);
+      }
+    }
+    List<Diagnostic> out = new ArrayList<>();
+    for (Map.Entry<String, List<Node>> e : byAccount.entrySet()) {
+      List<Node> sharing = e.getValue();
+      if (sharing.size() < 2) {
+        continue;
+      }
+      Node first = sharing.get(0);
+      String names = sharing.stream().map(n -> n.service.name()).collect(Collectors.joining(", "));
+      out.add(
+          Diagnostic.of(
+              DiagnosticCode.SHARED_SERVICE_ACCOUNT,
+              first.text + ".serviceAccount",
+              first.service.source(),
+              "services "
+                  + names
+                  + " of namespace "
+                  + ns
+                  + " all run as service account \""
+                  + e.getKey()
+                  + "\", which is one identity to Istio ("
+                  + settings.principal(ns, e.getKey())
+                  + "): whatever one of them is granted at L7, every other one is granted too"
+                  + " (Cilium still tells their pods apart). Give each its own service account"
+                  + " (spec.serviceAccount, or serviceAccount(...) in the DSL)"));
+    }
+    return out;
+  }
+
   /** The waypoints one namespace needs, and the names they clash with. */
   private State.NamespaceResult waypoints(String ns) {
     TreeSet<String> inNs = names.get(ns);
@@ -915,11 +1016,13 @@ final class Resolver {
         fronted.computeIfAbsent(settings.waypointName(), k -> new TreeSet<>());
       }
     }
+    List<Diagnostic> diagnostics = new ArrayList<>(sharedAccounts(ns, members));
     if (fronted.isEmpty()) {
-      return State.NamespaceResult.NONE;
+      return diagnostics.isEmpty()
+          ? State.NamespaceResult.NONE
+          : new State.NamespaceResult(List.of(), List.copyOf(diagnostics), Map.of());
     }
     List<Waypoint> waypoints = new ArrayList<>();
-    List<Diagnostic> diagnostics = new ArrayList<>();
     Map<ServiceId, Waypoint> fronting = new HashMap<>();
     for (Map.Entry<String, Set<ServiceId>> e : fronted.entrySet()) {
       String name = e.getKey();

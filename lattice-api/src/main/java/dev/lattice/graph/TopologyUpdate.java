@@ -69,12 +69,12 @@ public final class TopologyUpdate {
   /**
    * The services whose rendered resources can differ, worked out from exactly what renderers read:
    * the service itself (when changed), its view (agreements either way, the waypoint in front of
-   * it, its egress waypoint), the pods, identity and mesh mode (selector, service account, mesh) of
-   * its agreement partners, and the waypoints in front of its callees. A subset of {@link
-   * #affectedServices()}, which also holds peers whose declarations changed in ways no renderer
-   * reads: a scraper that every service admits is affected by every change, but needs a re-render
-   * only when its own agreements or a partner's pods or identity change. Removed services are not
-   * included.
+   * it, its egress waypoint), the pods, identity, mesh mode and role (selector, service account,
+   * mesh, gateway) of its agreement partners, and the waypoints in front of its callees. A subset
+   * of {@link #affectedServices()}, which also holds peers whose declarations changed in ways no
+   * renderer reads: a scraper that every service admits is affected by every change, but needs a
+   * re-render only when its own agreements or a partner's pods or identity change. Removed services
+   * are not included.
    */
   public Set<ServiceId> servicesToRender() {
     Set<ServiceId> s = toRender;
@@ -141,9 +141,11 @@ public final class TopologyUpdate {
 
   /** Whether renderers see the same service when they look at it as a peer. */
   private static boolean sameFacts(dev.lattice.model.Service x, dev.lattice.model.Service y) {
+    // a gateway's callees list the label that lets it through their waypoint (R5)
     return x.selector().equals(y.selector())
         && x.serviceAccount().equals(y.serviceAccount())
-        && x.mesh() == y.mesh();
+        && x.mesh() == y.mesh()
+        && x.isGateway() == y.isGateway();
   }
 
   private static Waypoint fronting(State s, ServiceId id) {

@@ -29,6 +29,17 @@ public abstract class Declaration {
   /** HTTP requests the callee (the declarer, on an inbound side) grants; empty means any. */
   public abstract List<HttpRule> httpRules();
 
+  /**
+   * Whether the caller dials the callee's pod addresses rather than its Service (a metrics scraper,
+   * a health checker, a client of a headless Service); defaults to false. Such traffic never passes
+   * a waypoint (SEMANTICS R5), so it is allowed at the callee's pods on their container ports, and
+   * HTTP rules cannot apply to it.
+   */
+  @Value.Default
+  public boolean byPodIp() {
+    return false;
+  }
+
   /** Where it was declared, when loaded from YAML. */
   @Value.Auxiliary
   public abstract Optional<SourceLocation> source();
@@ -49,6 +60,7 @@ public abstract class Declaration {
         + " "
         + peer()
         + (ports().isEmpty() ? "" : " ports " + ports())
-        + (httpRules().isEmpty() ? "" : " http " + httpRules());
+        + (httpRules().isEmpty() ? "" : " http " + httpRules())
+        + (byPodIp() ? " by pod IP" : "");
   }
 }

@@ -17,6 +17,9 @@ public abstract class Service {
   /** The label the default selector uses. */
   public static final String NAME_LABEL = "app.kubernetes.io/name";
 
+  /** The port name the Lattice platform scrapes by default. */
+  public static final String METRICS_PORT = "metrics";
+
   Service() {}
 
   /** The namespace. */
@@ -47,6 +50,33 @@ public abstract class Service {
   @Value.Default
   public MeshMode mesh() {
     return MeshMode.AMBIENT;
+  }
+
+  /**
+   * Whether the pods are an Istio gateway proxy (an ingress gateway's Envoy, deployed by Istio for
+   * a {@code Gateway} of class {@code istio}); defaults to false. Said explicitly, never guessed
+   * from names or labels: a gateway needs istiod to run, and it calls a Service behind a waypoint
+   * through that waypoint only when the Service carries {@code istio.io/ingress-use-waypoint}
+   * (SEMANTICS R5).
+   */
+  @Value.Default
+  public boolean isGateway() {
+    return false;
+  }
+
+  /**
+   * The name of the port the Lattice platform's metrics scraper reads, when it is not the port
+   * named {@code metrics} (the platform's {@code observability.metrics.port}); see {@link
+   * Settings#metricsScraper()}.
+   */
+  public abstract Optional<String> metricsPort();
+
+  /**
+   * The port the platform's metrics scraper reads: {@link #metricsPort()} when set, else the port
+   * named {@code metrics}, if there is one.
+   */
+  public Optional<Port> scrapedPort() {
+    return port(metricsPort().orElse(METRICS_PORT));
   }
 
   /** Whether the service's own pods may call each other on all its ports; defaults to false. */

@@ -2,6 +2,7 @@ package dev.lattice.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
@@ -97,6 +98,25 @@ public abstract class Settings {
     return List.of("169.254.7.127/32", "fd16:9254:7127:1337:ffff:ffff:ffff:ffff/128");
   }
 
+  /**
+   * The metrics scraper that the Lattice platform admits implicitly; absent by default, so nothing
+   * is admitted that the specs do not say (fail closed).
+   *
+   * <p>The platform (its {@code lattice-graph} crate) makes every workload with a port named {@code
+   * metrics} (or the port {@code observability.metrics.port} names) admit its VictoriaMetrics agent
+   * {@code monitoring/vmagent} (service account {@code vmagent-lattice-metrics}), which declares
+   * {@code dependsAll} and scrapes through a {@code VMServiceScrape}: it dials the pods' addresses,
+   * never the Service. Set this to {@link #PLATFORM_METRICS_SCRAPER} (or your own scraper) to get
+   * the same: every service with such a port then admits the scraper on that port alone, by pod IP,
+   * unless it declares the scraper (or {@code "*"}) inbound itself. The platform admits it on every
+   * port of such a workload; Lattice narrows it to the scraped port. The scraper must still be
+   * declared, and must declare its callees outbound (e.g. {@code id: "*"}).
+   */
+  public abstract Optional<ServiceId> metricsScraper();
+
+  /** The Lattice platform's metrics scraper: {@code monitoring/vmagent}. */
+  public static final ServiceId PLATFORM_METRICS_SCRAPER = ServiceId.of("monitoring", "vmagent");
+
   /** The settings of a stock install. */
   public static Settings defaults() {
     return builder().build();
@@ -145,6 +165,14 @@ public abstract class Settings {
     for (String cidr : ambientProbeSources()) {
       add(out, dev.lattice.internal.Names.cidr(cidr));
     }
+    metricsScraper()
+        .ifPresent(
+            id -> {
+              add(
+                  out,
+                  dev.lattice.internal.Names.dnsLabel("metrics scraper namespace", id.namespace()));
+              add(out, dev.lattice.internal.Names.dnsLabel("metrics scraper name", id.name()));
+            });
     return out;
   }
 

@@ -34,7 +34,7 @@ final class LatticeServiceReader {
   // class and metadata are the platform's (Score's) and carry nothing for the network
   private static final List<String> RESOURCE_FIELDS =
       List.of("type", "direction", "namespace", "id", "params", "class", "metadata");
-  private static final List<String> SERVICE_PARAMS = List.of("ports", "http");
+  private static final List<String> SERVICE_PARAMS = List.of("ports", "http", "podIp");
   private static final List<String> EXTERNAL_PARAMS = List.of("endpoints");
   private static final List<String> HTTP_FIELDS = List.of("methods", "paths");
   private static final List<String> SERVICE_TYPES =
@@ -105,6 +105,12 @@ final class LatticeServiceReader {
         .ifPresent(service::selector);
     DocumentReader.advertise(spec, id, problems);
     workload(spec.mapping("workload"), Optional.empty(), "spec.workload");
+    // the platform's scrape port override: the port its implicit metrics scraper reads (the rest
+    // of observability, PromQL mappings, is the platform's business)
+    spec.mapping("observability")
+        .flatMap(o -> o.nearMisses("spec.observability", List.of("metrics")).mapping("metrics"))
+        .flatMap(m -> m.nearMisses("spec.observability.metrics", List.of("port")).text("port"))
+        .ifPresent(service::metricsPort);
     return service.build();
   }
 
@@ -320,6 +326,7 @@ final class LatticeServiceReader {
                           + " http: [{methods: [GET], paths: [/api/*]}], or leave http out to"
                           + " grant any request")
                   .ifPresent(rules -> d.addAllHttpRules(httpRules(params, rules)));
+              params.bool("podIp").ifPresent(d::byPodIp);
             });
     Declaration declaration = d.build();
     service.addDeclarations(declaration);

@@ -1,5 +1,6 @@
 package dev.lattice.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.graph.ServiceGraph;
@@ -242,11 +243,21 @@ final class Loader {
               + " the file");
     }
     for (Node document : r.documents()) {
-      DocumentReader.Outcome o = DocumentReader.read(document, name, problems);
-      if (o.lattice()) {
-        latticeDocuments++;
-      }
-      services.addAll(o.services());
+      document(document, name);
     }
+  }
+
+  /** Reads {@code document}, a tree from elsewhere (a cluster's object), named {@code origin}. */
+  void tree(String origin, JsonNode document) {
+    inputs.add(origin);
+    TreeReader.read(origin, document, problems).ifPresent(node -> document(node, origin));
+  }
+
+  private void document(Node document, String name) {
+    DocumentReader.Outcome o = DocumentReader.read(document, name, problems);
+    if (o.lattice()) {
+      latticeDocuments++;
+    }
+    services.addAll(o.services());
   }
 }

@@ -39,6 +39,8 @@ final class MeshMemberReader {
           "dependsAll",
           "serviceAccount",
           "ambient",
+          // ours: the member is an Istio gateway proxy (it needs istiod; R5 for waypoints)
+          "gateway",
           // cross-cluster discovery: checked, and noted as ignored (DocumentReader.advertise)
           "advertise",
           // the platform's Gateway API ingress: routed through a gateway that is a member of its
@@ -47,7 +49,7 @@ final class MeshMemberReader {
   private static final List<String> TARGET_FIELDS = List.of("selector", "namespace");
   private static final List<String> PORT_FIELDS =
       List.of("port", "servicePort", "name", "peerAuth", "protocol", "exposedTo");
-  private static final List<String> REF_FIELDS = List.of("name", "namespace");
+  private static final List<String> REF_FIELDS = List.of("name", "namespace", "podIp");
   private static final List<String> EGRESS_FIELDS = List.of("target", "ports", "protocol");
   private static final Map<String, Egress.Kind> EGRESS_TARGETS =
       Map.of("fqdn", Egress.Kind.FQDN, "cidr", Egress.Kind.CIDR, "entity", Egress.Kind.ENTITY);
@@ -72,6 +74,7 @@ final class MeshMemberReader {
     spec.only("a LatticeMeshMember spec", SPEC_FIELDS);
     target(spec);
     Values.identity(spec, service);
+    spec.bool("gateway").ifPresent(service::gateway);
     items(spec, "ports", "a port", this::port);
     items(spec, "allowedCallers", "an allowed caller", (f, at) -> ref(f, at, Direction.INBOUND));
     items(spec, "dependencies", "a dependency", (f, at) -> ref(f, at, Direction.OUTBOUND));
@@ -177,6 +180,7 @@ final class MeshMemberReader {
                     Declaration.builder()
                         .peer(DocumentReader.peer(name, DocumentReader.peerNamespace(f, name)))
                         .direction(direction)
+                        .byPodIp(f.bool("podIp").orElse(false))
                         .source(item.at())
                         .build()));
   }

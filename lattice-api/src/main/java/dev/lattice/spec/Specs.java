@@ -1,5 +1,6 @@
 package dev.lattice.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -94,6 +95,28 @@ public final class Specs {
     Objects.requireNonNull(yaml, "yaml");
     Loader loader = new Loader();
     loader.text(fileName, yaml);
+    return loader.result();
+  }
+
+  /**
+   * Reads {@code document}, one spec already parsed into a Jackson tree — a {@code LatticeService}
+   * or {@code LatticeMeshMember} as a Kubernetes API server returns it — with the same readers as
+   * the YAML loader. The tree has no lines, so its diagnostics and the services' locations name
+   * {@code origin} (see {@link dev.lattice.model.SourceLocation#of(String)}) and say where inside
+   * it through their model paths.
+   *
+   * <pre>{@code
+   * SpecResult r = Specs.read("LatticeService shop/api (resourceVersion 4711)", object);
+   * r.diagnostics().forEach(System.err::println);
+   * // LatticeService shop/api (resourceVersion 4711): shop/api.spec.workload.resources[db]
+   * //     .direciton: error[spec-unknown-field]: unknown field "direciton" ...
+   * }</pre>
+   */
+  public static SpecResult read(String origin, JsonNode document) {
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(document, "document");
+    Loader loader = new Loader();
+    loader.tree(origin, document);
     return loader.result();
   }
 }

@@ -259,6 +259,33 @@ class DslTest {
   }
 
   @Test
+  void declaresGatewaysPodIpCallersAndTheScrapedPort() {
+    Service gateway = service("istio-ingress/gw").gateway().build();
+    Service scraper =
+        service("monitoring/prom").dependsOnAny().ports("metrics").byPodIp().outbound().build();
+    Service db =
+        service("db").port("pg", 5432).port("prom", 9187).metricsPort("prom").build("data");
+    assertThat(gateway.isGateway()).isTrue();
+    assertThat(service("web").build().isGateway()).isFalse();
+    assertThat(scraper.declarations())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.byPodIp()).isTrue();
+              assertThat(d.peer().isWildcard()).isTrue();
+              assertThat(d.ports()).containsExactly("metrics");
+            });
+    assertThat(service("web").dependsOn("api").outbound().build().declarations().get(0).byPodIp())
+        .isFalse();
+    assertThat(db.metricsPort()).contains("prom");
+    assertThat(db.scrapedPort().orElseThrow().port()).isEqualTo(9187);
+    assertThat(service("api").port("metrics", 9090).build().scrapedPort().orElseThrow().name())
+        .isEqualTo("metrics");
+    assertThatThrownBy(() -> service("db").metricsPort("Prom"))
+        .hasMessageContaining("metrics port of db \"Prom\" is not a DNS-1123 label");
+  }
+
+  @Test
   void rejectsProgrammerErrorsAtOnceWithPreciseMessages() {
     assertThatThrownBy(() -> service("api").port("http", 70000))
         .isInstanceOf(IllegalArgumentException.class)

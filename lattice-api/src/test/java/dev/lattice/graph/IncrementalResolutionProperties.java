@@ -26,12 +26,20 @@ class IncrementalResolutionProperties {
 
   @Test
   void updateEqualsFullResolution() {
+    List<Settings> variants = new ArrayList<>();
     for (WaypointScope scope : WaypointScope.values()) {
-      Settings settings = Settings.builder().waypointScope(scope).build();
+      variants.add(Settings.builder().waypointScope(scope).build());
+    }
+    // the implicit scraper: its per-service declarations and its one graph diagnostic follow edits
+    variants.add(Settings.builder().metricsScraper(ServiceId.of("shop", "web")).build());
+    for (Settings settings : variants) {
       RandomGraphs.Options options = new RandomGraphs.Options();
       options.valid = false;
       PropertyRunner.forAll(
-          "update = full resolution (" + scope + ")",
+          "update = full resolution ("
+              + settings.waypointScope()
+              + settings.metricsScraper().map(s -> ", scraper " + s).orElse("")
+              + ")",
           seed -> RandomGraphs.generate(seed, options),
           graph -> check(graph, settings, graph.services().size() * 7919L + 17));
     }

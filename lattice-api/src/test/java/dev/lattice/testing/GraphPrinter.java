@@ -30,6 +30,10 @@ public final class GraphPrinter {
       if (s.allowPeerTraffic()) {
         sb.append(".allowPeerTraffic()");
       }
+      if (s.isGateway()) {
+        sb.append(".gateway()");
+      }
+      s.metricsPort().ifPresent(m -> sb.append(".metricsPort(\"").append(m).append("\")"));
       if (!s.serviceAccount().equals(s.name())) {
         sb.append(".serviceAccount(\"").append(s.serviceAccount()).append("\")");
       }
@@ -74,6 +78,9 @@ public final class GraphPrinter {
               .append(
                   r.paths().stream().map(m -> "\"" + m + "\"").collect(Collectors.joining(", ")))
               .append(")))");
+        }
+        if (d.byPodIp()) {
+          sb.append(".byPodIp()");
         }
         sb.append('.').append(d.direction().name().toLowerCase(java.util.Locale.ROOT)).append("()");
       }

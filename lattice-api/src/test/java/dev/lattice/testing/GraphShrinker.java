@@ -77,6 +77,12 @@ public final class GraphShrinker {
       if (s.mesh() == MeshMode.NONE) {
         out.add(Graphs.replace(g, i, x -> Graphs.edit(x, d -> d.mesh = MeshMode.AMBIENT)));
       }
+      if (s.isGateway()) {
+        out.add(Graphs.replace(g, i, x -> Graphs.edit(x, d -> d.gateway = false)));
+      }
+      if (!s.serviceAccount().equals(s.name())) {
+        out.add(Graphs.replace(g, i, x -> Graphs.edit(x, d -> d.serviceAccount = d.name)));
+      }
       for (int k = 0; k < s.declarations().size(); k++) {
         Declaration decl = s.declarations().get(k);
         int idx = k;
@@ -91,6 +97,19 @@ public final class GraphShrinker {
                           d ->
                               d.declarations.set(
                                   idx, Graphs.withParts(decl, decl.ports(), List.of())))));
+        }
+        if (decl.byPodIp()) {
+          out.add(
+              Graphs.replace(
+                  g,
+                  i,
+                  x ->
+                      Graphs.edit(
+                          x,
+                          d ->
+                              d.declarations.set(
+                                  idx,
+                                  Graphs.withParts(decl, decl.ports(), decl.httpRules(), false)))));
         }
         if (!decl.ports().isEmpty()) {
           out.add(

@@ -23,6 +23,8 @@ public final class Graphs {
     public List<Port> ports;
     public MeshMode mesh;
     public boolean allowPeerTraffic;
+    public boolean gateway;
+    public java.util.Optional<String> metricsPort;
     public List<Declaration> declarations;
     public List<Egress> egress;
 
@@ -34,6 +36,8 @@ public final class Graphs {
       ports = new ArrayList<>(s.ports());
       mesh = s.mesh();
       allowPeerTraffic = s.allowPeerTraffic();
+      gateway = s.isGateway();
+      metricsPort = s.metricsPort();
       declarations = new ArrayList<>(s.declarations());
       egress = new ArrayList<>(s.egress());
     }
@@ -48,6 +52,8 @@ public final class Graphs {
           .addAllPorts(ports)
           .mesh(mesh)
           .allowPeerTraffic(allowPeerTraffic)
+          .gateway(gateway)
+          .metricsPort(metricsPort)
           .addAllDeclarations(declarations)
           .addAllEgress(egress)
           .build();
@@ -106,11 +112,18 @@ public final class Graphs {
   /** A declaration copy with other ports and HTTP rules. */
   public static Declaration withParts(
       Declaration d, List<String> ports, List<dev.lattice.model.HttpRule> rules) {
+    return withParts(d, ports, rules, d.byPodIp());
+  }
+
+  /** A declaration copy with other ports, HTTP rules and pod-IP flag. */
+  public static Declaration withParts(
+      Declaration d, List<String> ports, List<dev.lattice.model.HttpRule> rules, boolean byPodIp) {
     return Declaration.builder()
         .peer(d.peer())
         .direction(d.direction())
         .addAllPorts(ports)
         .addAllHttpRules(rules)
+        .byPodIp(byPodIp)
         .build();
   }
 }

@@ -26,8 +26,9 @@ import java.util.TreeSet;
 /**
  * A seeded generator of random service graphs: namespaces, ports (TCP/UDP, Service port ≠ target
  * port), one-sided and cross-namespace declarations, wildcards, unknown peers, port subsets,
- * non-mesh services, PERMISSIVE ports, HTTP rules, egress, exposures and peer traffic. The same
- * seed and options always give the same graph.
+ * non-mesh services, PERMISSIVE ports, HTTP rules, egress, exposures, peer traffic, pod-IP callers,
+ * gateways and services sharing the {@code default} service account. The same seed and options
+ * always give the same graph.
  */
 public final class RandomGraphs {
   private static final String[] NAMES = {
@@ -68,6 +69,15 @@ public final class RandomGraphs {
     public double egressRate = 0.3;
     public double exposureRate = 0.1;
     public double peerTrafficRate = 0.1;
+
+    /** The chance a declaration says the caller dials pod addresses (a scraper's way). */
+    public double podIpRate = 0.12;
+
+    /** The chance a mesh service is an Istio gateway proxy. */
+    public double gatewayRate = 0.1;
+
+    /** The chance a service runs as the namespace's {@code default} service account. */
+    public double sharedAccountRate = 0.2;
 
     /** Repair the graph until it resolves without errors (for rendering properties). */
     public boolean valid = true;
@@ -125,6 +135,10 @@ public final class RandomGraphs {
       Graphs.Draft d = Graphs.draft(base);
       d.mesh = chance(options.nonMeshRate) ? MeshMode.NONE : MeshMode.AMBIENT;
       d.allowPeerTraffic = chance(options.peerTrafficRate);
+      d.gateway = d.mesh == MeshMode.AMBIENT && chance(options.gatewayRate);
+      if (chance(options.sharedAccountRate)) {
+        d.serviceAccount = "default";
+      }
       int ports = random.nextInt(options.maxPorts + 1);
       TreeSet<Integer> used = new TreeSet<>();
       for (int p = 0; p < ports; p++) {
@@ -262,6 +276,8 @@ public final class RandomGraphs {
         List<String> paths = chance(0.8) || methods.isEmpty() ? List.of(pick(PATHS)) : List.of();
         db.addHttpRules(HttpRule.of(methods, paths));
       }
+    } else if (chance(options.podIpRate)) {
+      db.byPodIp(true);
     }
     return db.build();
   }
@@ -334,7 +350,9 @@ public final class RandomGraphs {
   }
 
   private static void fix(Graphs.Draft d, Diagnostic diagnostic, String rest) {
-    if (rest.startsWith("dependsOn[")) {
+    if (rest.equals("gateway")) {
+      d.gateway = false;
+    } else if (rest.startsWith("dependsOn[")) {
       String peer = rest.substring("dependsOn[".length(), rest.length() - 1);
       d.declarations.removeIf(x -> x.peer().toString().equals(peer));
     } else if (rest.startsWith("egress[")) {

@@ -37,6 +37,10 @@ final class ServicePolicy {
         new DnsNames(self.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
     egress(topology, view, rules, dns);
     externalEgress(view, rules, dns);
+    if (self.isGateway() && self.isAmbient()) {
+      // an Istio gateway runs on istiod's configuration and certificates, as a waypoint does
+      ControlPlane.allow(settings, rules, dns);
+    }
     rules.allowDns(kubeDns(settings), dns);
     // No rules, no policy: the CRD needs a rule section, and the cluster-wide default deny
     // already closes the service.
@@ -72,9 +76,10 @@ final class ServicePolicy {
           // Plaintext on the target port: non-mesh callers and UDP/SCTP come straight to the pod
           // even behind a waypoint (M3, R5).
           rules.allowIngress(Peer.pods(caller), L4Port.target(p));
-        } else if (waypoint.isPresent()) {
+        } else if (waypoint.isPresent() && !a.byPodIp()) {
           // Behind a waypoint the pod sees the waypoint's pods on 15008, never the caller (M2); a
-          // caller dialling the pod directly bypasses the waypoint and is refused (fail closed).
+          // caller dialling the pod directly bypasses the waypoint and is refused (fail closed),
+          // unless its agreement says it dials pods: then it arrives itself (R5).
           rules.allowIngress(Peer.pods(waypoint.get()), L4Port.HBONE);
         } else {
           rules.allowIngress(Peer.pods(caller), L4Port.HBONE);
@@ -119,7 +124,8 @@ final class ServicePolicy {
       if (a.isPeerTraffic()) {
         dns.podsOf(callee.id());
       }
-      Optional<Waypoint> waypoint = topology.waypoint(a.callee());
+      // a caller that dials pod addresses never meets the Service's waypoint (M2, R5)
+      Optional<Waypoint> waypoint = a.byPodIp() ? Optional.empty() : topology.waypoint(a.callee());
       for (Port p : a.ports()) {
         if (!isHbone(self, callee, p)) {
           rules.allowEgress(Peer.pods(callee), L4Port.target(p));

@@ -18,13 +18,11 @@ import java.util.Map;
 /**
  * The CiliumNetworkPolicy of one waypoint (DESIGN §6). A waypoint is an ordinary pod to Cilium, not
  * captured by ztunnel, labelled with its Gateway's name (M2): it takes HBONE on 15008 from the mesh
- * callers of the services behind it and forwards HBONE to their pods, talks to istiod, and, when it
- * carries the namespace's exact-FQDN egress, resolves and dials those hosts itself (M4).
+ * callers of the services behind it and forwards HBONE to their pods, talks to istiod ({@link
+ * ControlPlane}), and, when it carries the namespace's exact-FQDN egress, resolves and dials those
+ * hosts itself (M4). Callers whose agreements say they dial pod addresses never reach it (R5).
  */
 final class WaypointPolicy {
-  /** istiod's pod labels in the root namespace. */
-  private static final Map<String, String> ISTIOD = Map.of("app", "istiod");
-
   private WaypointPolicy() {}
 
   static List<Resource> render(Topology topology, Waypoint waypoint, CiliumOptions options) {
@@ -34,6 +32,9 @@ final class WaypointPolicy {
       ServiceView view = ServicePolicy.view(topology, id);
       Service callee = view.service();
       for (Agreement a : view.inbound()) {
+        if (a.byPodIp()) {
+          continue; // it dials the pods, never this waypoint (R5)
+        }
         Service caller = ServicePolicy.peer(topology, a.caller());
         for (Port p : a.ports()) {
           if (ServicePolicy.isHbone(caller, callee, p)) {
@@ -45,9 +46,9 @@ final class WaypointPolicy {
       // The callee admits these pods on 15008 in place of its mesh callers (ServicePolicy).
       rules.allowEgress(Peer.pods(callee), L4Port.HBONE);
     }
+    DnsNames dns =
+        new DnsNames(waypoint.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
     if (waypoint.routesEgress()) {
-      DnsNames dns =
-          new DnsNames(waypoint.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
       for (Service s : topology.services(waypoint.namespace())) {
         ServiceView view = ServicePolicy.view(topology, s.id());
         if (!s.isAmbient() || !view.egressWaypoint().map(waypoint::equals).orElse(false)) {
@@ -69,9 +70,9 @@ final class WaypointPolicy {
           rules.allowIngress(Peer.pods(s), L4Port.HBONE);
         }
       }
-      rules.allowDns(ServicePolicy.kubeDns(settings), dns);
     }
-    rules.allowEgress(Peer.pods(settings.rootNamespace(), ISTIOD), L4Port.ISTIOD);
+    ControlPlane.allow(settings, rules, dns);
+    rules.allowDns(ServicePolicy.kubeDns(settings), dns);
     return Documents.namespaced(
         waypoint.namespace(),
         waypoint.name(),

@@ -10,6 +10,10 @@
  *       (M3);
  *   <li>DNS goes to kube-dns only with {@code rules.dns} naming what may be resolved, search-path
  *       expansions included (C13);
+ *   <li>a caller whose agreement says it dials pod addresses goes to the pods, never to a waypoint
+ *       (R5);
+ *   <li>every Istio proxy it writes a policy for (waypoints, declared gateways) reaches istiod on
+ *       15012 and may look up its name, and nothing wider;
  *   <li>each rule element holds one kind of peer (R1); there are no HTTP rules (R2) and no {@code
  *       fromRequires}/{@code toRequires} (C17).
  * </ul>

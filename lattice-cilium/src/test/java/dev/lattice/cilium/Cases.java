@@ -40,7 +40,45 @@ final class Cases {
     m.put("exposures", exposures());
     m.put("exposures-preserved-source-ip", exposuresPreservedSourceIp());
     m.put("kitchen-sink", kitchenSink());
+    m.put("gateway-and-scraper", gatewayAndScraper());
     return m;
+  }
+
+  /**
+   * An ingress gateway and a pod-IP scraper around a service behind a waypoint: the gateway reaches
+   * istiod and goes through the waypoint; the scraper goes straight to the pods, past it (R5).
+   */
+  static Topology gatewayAndScraper() {
+    return ServiceGraph.builder()
+        .namespace("shop")
+        .add(
+            service("istio-ingress/gateway")
+                .gateway()
+                .selector("istio", "ingressgateway")
+                .serviceAccount("istio-ingressgateway")
+                .port("http", 80, 8080)
+                .permissive()
+                .exposedTo(world())
+                .dependsOn("shop/web")
+                .outbound())
+        .add(service("admin").dependsOn("web").outbound())
+        .add(service("monitoring/prometheus").dependsOnAny().ports("metrics").byPodIp().outbound())
+        .add(
+            service("web")
+                .port("http", 80, 3000)
+                .port("metrics", 9090)
+                .dependsOn("admin")
+                .http(GET, "/admin/*")
+                .inbound()
+                .dependsOn("istio-ingress/gateway")
+                .ports("http")
+                .inbound()
+                .dependsOn("monitoring/prometheus")
+                .ports("metrics")
+                .inbound())
+        .build()
+        .resolve()
+        .orThrow();
   }
 
   static Topology oneAgreement() {

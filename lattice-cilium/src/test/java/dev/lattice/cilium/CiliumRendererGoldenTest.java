@@ -89,6 +89,11 @@ class CiliumRendererGoldenTest {
     check("kitchen-sink", Cases.kitchenSink());
   }
 
+  @Test
+  void gatewayAndPodIpScraperAroundAWaypoint() {
+    check("gateway-and-scraper", Cases.gatewayAndScraper());
+  }
+
   private static void check(String name, Topology topology) {
     check(name, CiliumOptions.defaults(), topology);
   }

@@ -263,6 +263,126 @@ class CiliumRendererTest {
     assertThat(in.path("values")).extracting(JsonNode::asText).containsExactly("a");
   }
 
+  // ------------------------------------------------------------------ gateways, pod-IP callers
+
+  private JsonNode cnp(Topology t, String namespace, String name) {
+    return cilium
+        .render(t)
+        .get(ResourceKey.of("cilium.io", Documents.CNP, namespace, name))
+        .orElseThrow(() -> new AssertionError("no policy " + namespace + "/" + name))
+        .document();
+  }
+
+  /** The egress elements of {@code policy} whose peer selector has {@code label=value}. */
+  private static List<JsonNode> egressTo(JsonNode policy, String label, String value) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode e : policy.path("spec").path("egress")) {
+      if (value.equals(e.at("/toEndpoints/0/matchLabels").path(label).asText(null))) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<JsonNode> ingressFrom(JsonNode policy, String label, String value) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode e : policy.path("spec").path("ingress")) {
+      if (value.equals(e.at("/fromEndpoints/0/matchLabels").path(label).asText(null))) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> dnsNames(JsonNode policy) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : egressTo(policy, "k8s-app", "kube-dns")) {
+      e.at("/toPorts/0/rules/dns").forEach(n -> out.add(n.path("matchName").asText()));
+    }
+    return out;
+  }
+
+  @Test
+  void aGatewayReachesIstiodExactlyAsAWaypointDoes() {
+    Topology t = Cases.gatewayAndScraper();
+    JsonNode gateway = cnp(t, "istio-ingress", "gateway");
+    JsonNode waypoint = cnp(t, "shop", "waypoint");
+    for (JsonNode proxy : List.of(gateway, waypoint)) {
+      assertThat(egressTo(proxy, "app", "istiod"))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.at("/toEndpoints/0/matchLabels").toString())
+                    .isEqualTo(
+                        "{\"k8s:io.kubernetes.pod.namespace\":\"istio-system\",\"app\":\"istiod\"}");
+                assertThat(e.at("/toPorts/0/ports").toString())
+                    .isEqualTo("[{\"port\":\"15012\",\"protocol\":\"TCP\"}]");
+              });
+      // istiod's name (the agents' discovery and CA address), with its search-path expansions
+      assertThat(dnsNames(proxy)).contains("istiod.istio-system.svc");
+    }
+    assertThat(dnsNames(gateway))
+        .filteredOn(n -> n.startsWith("istiod"))
+        .containsExactly(
+            "istiod.istio-system.svc",
+            "istiod.istio-system.svc.cluster.local",
+            "istiod.istio-system.svc.istio-ingress.svc.cluster.local",
+            "istiod.istio-system.svc.svc.cluster.local");
+    // an ordinary service gets none of it
+    assertThat(egressTo(cnp(t, "shop", "admin"), "app", "istiod")).isEmpty();
+    assertThat(dnsNames(cnp(t, "shop", "admin"))).noneMatch(n -> n.startsWith("istiod"));
+  }
+
+  @Test
+  void aGatewayCallsAServiceBehindAWaypointThroughIt() {
+    Topology t = Cases.gatewayAndScraper();
+    JsonNode gateway = cnp(t, "istio-ingress", "gateway");
+    assertThat(egressTo(gateway, Peer.GATEWAY_NAME_LABEL, "waypoint")).hasSize(1);
+    assertThat(egressTo(gateway, "app.kubernetes.io/name", "web")).isEmpty();
+    assertThat(ingressFrom(cnp(t, "shop", "waypoint"), "istio", "ingressgateway")).hasSize(1);
+  }
+
+  @Test
+  void aPodIpCallerGoesToThePodsPastTheWaypoint() {
+    Topology t = Cases.gatewayAndScraper();
+    JsonNode prometheus = cnp(t, "monitoring", "prometheus");
+    JsonNode web = cnp(t, "shop", "web");
+    JsonNode waypoint = cnp(t, "shop", "waypoint");
+    assertThat(egressTo(prometheus, "app.kubernetes.io/name", "web"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.at("/toPorts/0/ports/0/port").asText()).isEqualTo("15008"));
+    assertThat(egressTo(prometheus, Peer.GATEWAY_NAME_LABEL, "waypoint")).isEmpty();
+    assertThat(ingressFrom(web, "app.kubernetes.io/name", "prometheus")).hasSize(1);
+    assertThat(ingressFrom(waypoint, "app.kubernetes.io/name", "prometheus")).isEmpty();
+    // the other mesh callers still reach the pods only through the waypoint
+    assertThat(ingressFrom(web, "app.kubernetes.io/name", "admin")).isEmpty();
+    assertThat(ingressFrom(web, Peer.GATEWAY_NAME_LABEL, "waypoint")).hasSize(1);
+  }
+
+  @Test
+  void aPodIpCallerOutsideTheMeshComesOnTheContainerPort() {
+    Topology t =
+        ServiceGraph.builder()
+            .namespace("shop")
+            .add(service("checker").notInMesh().dependsOn("api").byPodIp().outbound())
+            .add(service("admin").dependsOn("api").outbound())
+            .add(
+                service("api")
+                    .port("http", 80, 8080)
+                    .permissive()
+                    .dependsOn("checker")
+                    .inbound()
+                    .dependsOn("admin")
+                    .http(GET, "/x")
+                    .inbound())
+            .build()
+            .resolve()
+            .orThrow();
+    assertThat(ingressFrom(cnp(t, "shop", "api"), "app.kubernetes.io/name", "checker"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.at("/toPorts/0/ports/0/port").asText()).isEqualTo("8080"));
+  }
+
   // ------------------------------------------------------------------ options
 
   @Test

@@ -1,6 +1,7 @@
 package dev.lattice.cli;
 
 import dev.lattice.internal.Names;
+import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.WaypointScope;
 import java.util.Arrays;
@@ -85,6 +86,14 @@ final class SettingsOptions {
       description = "ambient kubelet probe sources (default ${DEFAULT-VALUE})")
   String probeSources;
 
+  @Option(
+      names = "--metrics-scraper",
+      paramLabel = "NS/NAME",
+      description =
+          "admit this scraper, by pod IP, on every port named metrics, as the Lattice platform"
+              + " does for its monitoring/vmagent (default: none, fail closed)")
+  String metricsScraper;
+
   /** The settings the flags name; an option not given keeps its default. */
   Settings settings() throws UsageException {
     Settings.Builder b = Settings.builder();
@@ -137,7 +146,23 @@ final class SettingsOptions {
       }
       b.ambientProbeSources(sources);
     }
+    if (metricsScraper != null) {
+      b.metricsScraper(scraper(metricsScraper));
+    }
     return b.build();
+  }
+
+  private static ServiceId scraper(String value) throws UsageException {
+    String v = value.trim();
+    int slash = v.indexOf('/');
+    if (slash <= 0 || slash != v.lastIndexOf('/') || slash == v.length() - 1) {
+      throw new UsageException(
+          "--metrics-scraper takes NS/NAME, e.g. monitoring/vmagent, got \"" + value + "\"");
+    }
+    ServiceId id = ServiceId.parse(v, "");
+    fail(prefixed("--metrics-scraper", Names.dnsLabel("namespace", id.namespace())));
+    fail(prefixed("--metrics-scraper", Names.dnsLabel("name", id.name())));
+    return id;
   }
 
   private static Map<String, String> labels(String value) throws UsageException {

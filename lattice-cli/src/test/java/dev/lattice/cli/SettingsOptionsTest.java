@@ -54,7 +54,9 @@ class SettingsOptionsTest {
             "--no-waypoint-gateways",
             "--lb-preserves-source-ip",
             "--probe-sources",
-            "10.9.0.0/16,fd00::/8");
+            "10.9.0.0/16,fd00::/8",
+            "--metrics-scraper",
+            "monitoring/vmagent");
     assertThat(s.trustDomain()).isEqualTo("prod.example.org");
     assertThat(s.clusterDomain()).isEqualTo("cluster.example");
     assertThat(s.rootNamespace()).isEqualTo("istio-root");
@@ -66,6 +68,12 @@ class SettingsOptionsTest {
     assertThat(s.emitWaypointGateways()).isFalse();
     assertThat(s.loadBalancerPreservesSourceIp()).isTrue();
     assertThat(s.ambientProbeSources()).containsExactly("10.9.0.0/16", "fd00::/8");
+    assertThat(s.metricsScraper()).contains(Settings.PLATFORM_METRICS_SCRAPER);
+  }
+
+  @Test
+  void admitsNoMetricsScraperUnlessAsked() throws UsageException {
+    assertThat(settings().metricsScraper()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -86,6 +94,9 @@ class SettingsOptionsTest {
         "--probe-sources      | 169.254.7.127    | write \"169.254.7.127/32\" for one address",
         "--probe-sources      | 10.1.0.0/8       | write the network address 10.0.0.0/8",
         "--probe-sources      | ','              | --probe-sources needs at least one CIDR",
+        "--metrics-scraper    | vmagent          | --metrics-scraper takes NS/NAME, e.g. monitoring/vmagent",
+        "--metrics-scraper    | a/b/c            | --metrics-scraper takes NS/NAME",
+        "--metrics-scraper    | Monitoring/vmagent | --metrics-scraper: namespace \"Monitoring\" is not a DNS-1123 label",
       })
   void refusesAMalformedValue(String flag, String value, String message) {
     assertThatThrownBy(() -> settings(flag, value))

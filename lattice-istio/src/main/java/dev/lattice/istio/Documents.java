@@ -33,6 +33,9 @@ final class Documents {
   /** On a Service or ServiceEntry: the waypoint its traffic goes through (SEMANTICS M2). */
   static final String USE_WAYPOINT = "istio.io/use-waypoint";
 
+  /** The label that lets ingress gateways route to a Service's waypoint (SEMANTICS R5). */
+  static final String INGRESS_USE_WAYPOINT = "istio.io/ingress-use-waypoint";
+
   /** On a waypoint Gateway: which traffic it handles; {@code service} covers ServiceEntries too. */
   static final String WAYPOINT_FOR = "istio.io/waypoint-for";
 

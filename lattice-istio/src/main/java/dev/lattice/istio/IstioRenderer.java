@@ -49,6 +49,10 @@ import java.util.TreeSet;
  *       <b>Until that label is applied</b>, and for clients that dial pod IPs or a headless
  *       Service, traffic bypasses the waypoint and reaches the pods with the caller's identity,
  *       which the {@code selector} policy refuses: the design fails closed (IW1, R5), never open.
+ *       Callers whose agreement says they dial pods ({@code byPodIp}) are admitted by that {@code
+ *       selector} policy on their container ports instead. A declared gateway that calls such a
+ *       service passes the waypoint only with {@code istio.io/ingress-use-waypoint: "true"} on the
+ *       Service, another {@link RequiredLabel} (R5).
  *   <li>PERMISSIVE TCP ports: a PeerAuthentication ({@code <service>-mtls}) relaxing only those
  *       target ports, and, on those where a non-mesh caller has an agreement or that are exposed, a
  *       rule admitting sources without identity ({@code notPrincipals: ["*"]}). That rule never

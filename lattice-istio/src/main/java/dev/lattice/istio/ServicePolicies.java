@@ -61,11 +61,17 @@ final class ServicePolicies {
       TreeSet<Integer> viaWaypoint = new TreeSet<>();
       for (Agreement a : view.inbound()) {
         Service caller = caller(topology, a);
-        if (caller.isAmbient()) {
-          l7.allow(
-              principal(settings, caller), tcpPorts(a, Port::port), Operation.of(a.httpRules()));
-          viaWaypoint.addAll(tcpPorts(a, Port::targetPort));
+        if (!caller.isAmbient()) {
+          continue;
         }
+        if (a.byPodIp()) {
+          // R5: a caller that dials the pods never passes the waypoint; the pods' ztunnel sees its
+          // own identity, on container ports (IZ6). Its agreement has no HTTP rules to lose.
+          ztunnel.allow(principal(settings, caller), tcpPorts(a, Port::targetPort), List.of());
+          continue;
+        }
+        l7.allow(principal(settings, caller), tcpPorts(a, Port::port), Operation.of(a.httpRules()));
+        viaWaypoint.addAll(tcpPorts(a, Port::targetPort));
       }
       out.addAll(
           l7.policies(
@@ -105,7 +111,8 @@ final class ServicePolicies {
       return List.of();
     }
     Waypoint waypoint = view.waypoint().get();
-    return List.of(
+    List<RequiredLabel> out = new ArrayList<>(2);
+    out.add(
         RequiredLabel.of(
             "Service",
             service.namespace(),
@@ -116,6 +123,35 @@ final class ServicePolicies {
                 + waypoint
                 + "; until the label is applied, calls bypass the waypoint and its pods deny them"
                 + " (fail closed)"));
+    TreeSet<String> gateways = new TreeSet<>();
+    for (Agreement a : view.inbound()) {
+      Service caller = caller(topology, a);
+      if (caller.isGateway()
+          && caller.isAmbient()
+          && !a.byPodIp()
+          && !tcpPorts(a, Port::port).isEmpty()) {
+        gateways.add(caller.id().toString());
+      }
+    }
+    if (!gateways.isEmpty()) {
+      // R5: an Istio gateway sends to a Service's waypoint only when the Service (or else its
+      // namespace) says so; otherwise it dials the pods, whose ztunnel admits only the waypoint
+      // (pilot/pkg/xds/endpoints/endpoint_builder.go, findServiceWaypoint)
+      out.add(
+          RequiredLabel.of(
+              "Service",
+              service.namespace(),
+              service.name(),
+              Documents.INGRESS_USE_WAYPOINT,
+              "true",
+              "the gateway "
+                  + String.join(", ", gateways)
+                  + " calls it, and a gateway takes the waypoint "
+                  + waypoint
+                  + " only when the Service carries this label; until it is applied, the"
+                  + " gateway's calls skip the waypoint and its pods deny them (fail closed)"));
+    }
+    return out;
   }
 
   /**

@@ -39,6 +39,49 @@ final class GoldenCases {
     ALL.put("non-mesh-service", GoldenCases::nonMeshService);
     ALL.put("peer-traffic", GoldenCases::peerTraffic);
     ALL.put("udp-ports", GoldenCases::udpPorts);
+    ALL.put("gateway-and-scraper", GoldenCases::gatewayAndScraper);
+  }
+
+  /**
+   * Around web, behind a waypoint for admin's HTTP rules: an ingress gateway that must take the
+   * waypoint (web's Service needs istio.io/ingress-use-waypoint), a scraper that dials web's pods
+   * (admitted at their ztunnel, past the waypoint), and another gateway, to api, which has no
+   * waypoint and so needs no label.
+   */
+  static Topology gatewayAndScraper() {
+    return ServiceGraph.builder()
+        .namespace("shop")
+        .add(
+            service("istio-ingress/gateway")
+                .gateway()
+                .selector("istio", "ingressgateway")
+                .serviceAccount("istio-ingressgateway")
+                .port("http", 80, 8080)
+                .permissive()
+                .exposedTo(world())
+                .dependsOn("shop/web")
+                .outbound()
+                .dependsOn("shop/api")
+                .outbound())
+        .add(service("admin").dependsOn("web").outbound())
+        .add(service("monitoring/prometheus").dependsOnAny().ports("metrics").byPodIp().outbound())
+        .add(
+            service("web")
+                .port("http", 80, 3000)
+                .port("metrics", 9090)
+                .dependsOn("admin")
+                .http(GET, "/admin/*")
+                .inbound()
+                .dependsOn("istio-ingress/gateway")
+                .ports("http")
+                .inbound()
+                .dependsOn("monitoring/prometheus")
+                .ports("metrics")
+                .inbound())
+        .add(service("api").port("http", 80, 8080).dependsOn("istio-ingress/gateway").inbound())
+        .build()
+        .resolve()
+        .orThrow();
   }
 
   /** web calls api: one selector policy on api. */

@@ -196,6 +196,92 @@ class IstioRendererTest {
     }
   }
 
+  // ------------------------------------------------------------------ gateways, pod-IP callers
+
+  private static List<String> labels(Topology t) {
+    return RENDERER.render(t).requiredLabels().stream()
+        .map(l -> l.namespace() + "/" + l.name() + " " + l.key() + "=" + l.value())
+        .toList();
+  }
+
+  @Test
+  void aGatewayCallingAServiceBehindAWaypointNeedsTheIngressLabelThere() {
+    assertThat(labels(GoldenCases.gatewayAndScraper()))
+        .containsExactly(
+            "shop/web istio.io/ingress-use-waypoint=true",
+            "shop/web istio.io/use-waypoint=waypoint");
+    // and the command prints it with the way to apply it
+    assertThat(RENDERER.render(GoldenCases.gatewayAndScraper()).requiredLabels().get(0).kubectl())
+        .isEqualTo("kubectl label service -n shop web istio.io/ingress-use-waypoint=true");
+  }
+
+  @Test
+  void theIngressLabelIsNeededOnlyWhereAGatewayWouldMeetAWaypoint() {
+    // an ordinary mesh caller takes the waypoint with use-waypoint alone
+    Topology ordinary =
+        ServiceGraph.builder()
+            .namespace("shop")
+            .add(service("admin").dependsOn("web").outbound())
+            .add(service("edge").dependsOn("web").outbound())
+            .add(
+                service("web")
+                    .port("http", 80)
+                    .dependsOn("admin")
+                    .http(GET, "/x")
+                    .inbound()
+                    .dependsOn("edge")
+                    .inbound())
+            .build()
+            .resolve()
+            .orThrow();
+    assertThat(labels(ordinary)).containsExactly("shop/web istio.io/use-waypoint=waypoint");
+    // a gateway that dials the pods never meets the waypoint
+    Topology byPodIp =
+        ServiceGraph.builder()
+            .namespace("shop")
+            .add(service("admin").dependsOn("web").outbound())
+            .add(service("edge").gateway().dependsOn("web").byPodIp().outbound())
+            .add(
+                service("web")
+                    .port("http", 80)
+                    .dependsOn("admin")
+                    .http(GET, "/x")
+                    .inbound()
+                    .dependsOn("edge")
+                    .inbound())
+            .build()
+            .resolve()
+            .orThrow();
+    assertThat(labels(byPodIp)).containsExactly("shop/web istio.io/use-waypoint=waypoint");
+    // a gateway to a service without a waypoint needs nothing
+    Topology plain =
+        ServiceGraph.builder()
+            .namespace("shop")
+            .add(service("edge").gateway().dependsOn("web").outbound())
+            .add(service("web").port("http", 80).dependsOn("edge").inbound())
+            .build()
+            .resolve()
+            .orThrow();
+    assertThat(labels(plain)).isEmpty();
+  }
+
+  @Test
+  void aPodIpCallerIsAdmittedAtTheZtunnelNotTheWaypoint() {
+    Manifest m = RENDERER.render(GoldenCases.gatewayAndScraper());
+    String prometheus = "cluster.local/ns/monitoring/sa/prometheus";
+    assertThat(doc(m, "AuthorizationPolicy", "shop", "web-ztunnel").toString())
+        .contains(prometheus);
+    assertThat(doc(m, "AuthorizationPolicy", "shop", "web-waypoint").toString())
+        .doesNotContain(prometheus);
+    // on the container port it scrapes, nothing else
+    JsonNode rules = doc(m, "AuthorizationPolicy", "shop", "web-ztunnel").at("/spec/rules");
+    for (JsonNode rule : rules) {
+      if (rule.at("/from/0/source/principals").toString().contains(prometheus)) {
+        assertThat(rule.at("/to/0/operation/ports").toString()).isEqualTo("[\"9090\"]");
+      }
+    }
+  }
+
   private static JsonNode doc(Manifest m, String kind, String ns, String name) {
     return m.resources().stream()
         .filter(r -> r.kind().equals(kind) && r.namespace().equals(ns) && r.name().equals(name))

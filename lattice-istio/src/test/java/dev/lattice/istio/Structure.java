@@ -167,9 +167,20 @@ final class Structure {
           assertThat(source.path("notPrincipals").toString()).isEqualTo("[\"*\"]");
         }
       }
+      // the waypoint, and the mesh callers that dial the pods and so never pass it (R5)
+      Set<String> expected = new HashSet<>();
+      expected.add(topology.settings().principal(w.namespace(), w.serviceAccount()));
+      for (dev.lattice.graph.Agreement a : view.inbound()) {
+        Service caller = topology.service(a.caller()).orElseThrow();
+        if (a.byPodIp()
+            && caller.isAmbient()
+            && a.ports().stream().anyMatch(p -> p.protocol().isMeshCaptured())) {
+          expected.add(topology.settings().principal(caller.namespace(), caller.serviceAccount()));
+        }
+      }
       assertThat(admitted)
-          .as("%s admits only the waypoint", pair)
-          .containsExactly(topology.settings().principal(w.namespace(), w.serviceAccount()));
+          .as("%s admits only the waypoint and the pod-IP callers", pair)
+          .containsExactlyInAnyOrderElementsOf(expected);
     }
   }
 

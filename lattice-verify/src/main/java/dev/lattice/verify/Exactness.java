@@ -35,6 +35,11 @@ import java.util.TreeSet;
  *   <li>egress through the waypoint: exact-FQDN egress on the mesh route is per namespace at L4.
  * </ol>
  *
+ * <p>Plus the one the graph causes and resolution warns about: mesh services of one namespace that
+ * share a service account are one identity, so at L7 each is admitted wherever another one is.
+ * Routes are the world's: a caller that dials pod addresses meets no Service waypoint, and a
+ * gateway meets one only where the Service carries {@code istio.io/ingress-use-waypoint}.
+ *
  * <p>Every (caller, callee, Service port), the requests an agreement's HTTP rules grant and one
  * they do not, every outside source (internet, API server, nodes, addresses in exposed ranges)
  * against every port, and every service against every declared egress target are judged by the
@@ -61,7 +66,7 @@ public final class Exactness {
   private Exactness(Topology topology, Verifier verifier) {
     this.topology = topology;
     this.verifier = verifier;
-    this.expect = new Expectations(topology);
+    this.expect = new Expectations(topology, verifier.world());
   }
 
   /** A check of what {@code verifier} judges against what {@code topology} declares. */
@@ -153,12 +158,22 @@ public final class Exactness {
           } else if (!agreed && l7 == Decision.ALLOW) {
             if (!a.isAmbient() && expect.plaintextPorts(b.id()).contains(p)) {
               count("L7 tolerated, limit 3");
+            } else if (expect.sharedIdentity(a.id(), b.id(), p) != null) {
+              count("L7 tolerated, shared identity");
             } else {
               problem("undeclared edge " + edge + " is allowed by Istio alone", v);
             }
           }
           if (agreed) {
-            requests(expect.agreement(a.id(), b.id()).orElseThrow(), q, edge);
+            Agreement ag = expect.agreement(a.id(), b.id()).orElseThrow();
+            count(ag.byPodIp() ? "agreed by pod IP" : "agreed via the Service");
+            if (ag.byPodIp() && expect.waypointOf(b.id()).isPresent()) {
+              count("agreed by pod IP past a waypoint");
+            }
+            if (a.isGateway() && expect.waypointOnPath(a.id(), b.id()).isPresent()) {
+              count("gateway through a waypoint");
+            }
+            requests(ag, q, p, edge);
           }
         }
       }
@@ -167,7 +182,7 @@ public final class Exactness {
   }
 
   /** Requests an agreement grants pass both layers; one it does not is denied at L7. */
-  private void requests(Agreement ag, Query q, String edge) {
+  private void requests(Agreement ag, Query q, Port p, String edge) {
     if (!ag.hasHttpRules()) {
       return;
     }
@@ -181,7 +196,11 @@ public final class Exactness {
     }
     if (!Expectations.grants(ag.httpRules(), NOT_GRANTED_METHOD, NOT_GRANTED_PATH)) {
       Verdict v = verifier.check(q.request(NOT_GRANTED_METHOD, NOT_GRANTED_PATH));
-      if (v.istio().decision() != Decision.DENY) {
+      if (v.istio().decision() != Decision.DENY
+          && expect.sharedIdentityGrants(
+              ag.caller(), ag.callee(), p, NOT_GRANTED_METHOD, NOT_GRANTED_PATH)) {
+        count("L7 tolerated, shared identity");
+      } else if (v.istio().decision() != Decision.DENY) {
         problem(
             "request "
                 + NOT_GRANTED_METHOD
@@ -340,7 +359,11 @@ public final class Exactness {
                           && x.ports().contains(port));
       Decision want = declaredExact ? Decision.ALLOW : Decision.DENY;
       // an undeclared caller L4 already stops never reaches the waypoint: Istio's DENY stands
-      if (l7 != want && !(l7 == Decision.DENY && l4 == Decision.DENY && !declaredExact)) {
+      if (l7 == Decision.ALLOW
+          && !declaredExact
+          && expect.sharedIdentityEgress(a.id(), t.target(), port)) {
+        count("L7 tolerated, shared identity");
+      } else if (l7 != want && !(l7 == Decision.DENY && l4 == Decision.DENY && !declaredExact)) {
         problem("Istio " + l7 + " for mesh-routed " + edge + ", expected " + want, v);
       }
     } else if (l7 != Decision.N_A) {

@@ -13,6 +13,7 @@ import dev.lattice.model.Protocol;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.verify.world.IpRange;
+import dev.lattice.verify.world.World;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,16 +36,53 @@ import java.util.Set;
  *   <li><b>Egress through the waypoint</b>: on the mesh route, exact-FQDN egress is per namespace
  *       at L4.
  * </ol>
+ *
+ * <p>And, beyond the limits of physics, one of the graph: <b>a shared service account is one
+ * identity</b>. Mesh services of one namespace that run as the same service account present the
+ * same principal, so at L7 each is admitted wherever another one is (resolution warns about it).
+ *
+ * <p>Which route a connection takes is the world's: whether a caller dials the callee's pods by
+ * address ({@link World#dialsPodIps}) decides whether the Service's waypoint is on the path.
  */
 final class Expectations {
   private final Topology topology;
+  private final World world;
   private final Map<String, Agreement> agreements = new HashMap<>();
+  private final Set<ServiceId> gatewayLabelled = new HashSet<>();
 
-  Expectations(Topology topology) {
+  Expectations(Topology topology, World world) {
     this.topology = topology;
+    this.world = world;
     for (Agreement a : topology.agreements()) {
       agreements.put(a.caller() + " " + a.callee(), a);
+      Service caller = service(a.caller());
+      if (caller.isGateway()
+          && caller.isAmbient()
+          && !a.byPodIp()
+          && a.ports().stream().anyMatch(p -> p.protocol() == Protocol.TCP)
+          && waypointOf(a.callee()).isPresent()) {
+        gatewayLabelled.add(a.callee());
+      }
     }
+  }
+
+  /**
+   * The waypoint a connection from {@code caller} to the Service of {@code callee} passes: the
+   * callee's, for a mesh caller that addresses the Service; none for a caller that dials the pods
+   * (R5), and none for a gateway unless the callee's Service is to carry {@code
+   * istio.io/ingress-use-waypoint}, which it is exactly when some gateway has a mesh TCP agreement
+   * with it that passes the waypoint.
+   */
+  Optional<Waypoint> waypointOnPath(ServiceId caller, ServiceId callee) {
+    Service a = service(caller);
+    Optional<Waypoint> w = waypointOf(callee);
+    if (w.isEmpty() || !a.isAmbient() || world.dialsPodIps(caller, callee)) {
+      return Optional.empty();
+    }
+    if (a.isGateway() && !gatewayLabelled.contains(callee)) {
+      return Optional.empty();
+    }
+    return w;
   }
 
   Optional<Agreement> agreement(ServiceId caller, ServiceId callee) {
@@ -71,7 +109,7 @@ final class Expectations {
     if (!a.isAmbient() || !b.isAmbient() || port.protocol() != Protocol.TCP) {
       return null;
     }
-    Optional<Waypoint> w = waypointOf(callee);
+    Optional<Waypoint> w = waypointOnPath(caller, callee);
     if (w.isPresent()) {
       return reachesWaypoint(caller, w.get())
           ? "limit 2: " + caller + " reaches waypoint " + w.get() + ", one L4 hop to " + callee
@@ -97,6 +135,7 @@ final class Expectations {
     for (ServiceId behind : w.services()) {
       Optional<Agreement> ag = agreement(caller, behind);
       if (ag.isPresent()
+          && waypointOnPath(caller, behind).isPresent()
           && service(behind).isAmbient()
           && ag.get().ports().stream().anyMatch(p -> p.protocol() == Protocol.TCP)) {
         return true;
@@ -129,6 +168,97 @@ final class Expectations {
       }
     }
     return out;
+  }
+
+  /**
+   * The shared identity: the service of {@code caller}'s namespace and service account whose
+   * agreement with {@code callee} admits that principal at L7 where {@code caller}'s connection on
+   * {@code port} is judged — at the waypoint on its path (the Service port, IW4) or at the callee's
+   * ztunnel (the container port, IZ6) — described; null when there is none.
+   */
+  String sharedIdentity(ServiceId caller, ServiceId callee, Port port) {
+    Service a = service(caller);
+    if (!a.isAmbient() || port.protocol() != Protocol.TCP) {
+      return null;
+    }
+    boolean viaWaypoint = waypointOnPath(caller, callee).isPresent();
+    boolean behindWaypoint = waypointOf(callee).isPresent();
+    for (Agreement ag : topology.view(callee).orElseThrow().inbound()) {
+      Service y = service(ag.caller());
+      if (y.id().equals(caller) || !sameIdentity(a, y)) {
+        continue;
+      }
+      for (Port q : ag.ports()) {
+        if (q.protocol() != Protocol.TCP) {
+          continue;
+        }
+        boolean admits =
+            viaWaypoint
+                ? !ag.byPodIp() && q.port() == port.port()
+                : (!behindWaypoint || ag.byPodIp()) && q.targetPort() == port.targetPort();
+        if (admits) {
+          return caller
+              + " runs as service account "
+              + a.serviceAccount()
+              + ", as "
+              + y.id()
+              + " does, whose agreement "
+              + callee
+              + " admits at "
+              + (viaWaypoint ? "the waypoint" : "its ztunnel");
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether a service of {@code caller}'s identity other than itself has an agreement with {@code
+   * callee} that the waypoint on the path grants {@code method} {@code path} on {@code port}.
+   */
+  boolean sharedIdentityGrants(
+      ServiceId caller, ServiceId callee, Port port, String method, String path) {
+    Service a = service(caller);
+    for (Agreement ag : topology.view(callee).orElseThrow().inbound()) {
+      Service y = service(ag.caller());
+      if (y.id().equals(caller) || !sameIdentity(a, y) || ag.byPodIp()) {
+        continue;
+      }
+      boolean onPort =
+          ag.ports().stream()
+              .anyMatch(q -> q.protocol() == Protocol.TCP && q.port() == port.port());
+      if (onPort && (ag.httpRules().isEmpty() || grants(ag.httpRules(), method, path))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether another service of {@code caller}'s identity declares the mesh-routed exact-FQDN egress
+   * {@code host}:{@code port}, which the ServiceEntry's policy then admits for the shared
+   * principal.
+   */
+  boolean sharedIdentityEgress(ServiceId caller, String host, int port) {
+    Service a = service(caller);
+    for (Service y : topology.services(a.namespace())) {
+      if (!y.id().equals(caller)
+          && sameIdentity(a, y)
+          && y.egress().stream()
+              .anyMatch(
+                  e -> e.isMeshRouted() && e.target().equals(host) && e.ports().contains(port))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether two mesh services present the same principal: same namespace and service account. */
+  static boolean sameIdentity(Service a, Service b) {
+    return a.isAmbient()
+        && b.isAmbient()
+        && a.namespace().equals(b.namespace())
+        && a.serviceAccount().equals(b.serviceAccount());
   }
 
   /** Whether Istio has an enforcement point for traffic to this port: an ambient pod, TCP. */

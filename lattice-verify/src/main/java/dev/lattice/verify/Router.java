@@ -187,6 +187,26 @@ final class Router {
     Destination dst = q.destination();
     if (src.kind() == Source.Kind.SERVICE) {
       KubeService from = service(src.serviceId().orElseThrow(), "source");
+      List<ServiceId> sharing = world.sameIdentity(from.id());
+      if (!sharing.isEmpty()) {
+        t.note(
+            t.l7,
+            "identity of " + from.pod().name(),
+            from.id()
+                + " runs as service account "
+                + from.pod().serviceAccount()
+                + ", as "
+                + sharing.stream().map(ServiceId::toString).collect(Collectors.joining(", "))
+                + (sharing.size() == 1 ? " does" : " do")
+                + ": Istio sees one identity ("
+                + from.pod().principal().orElse("")
+                + "), so what one of them is granted at L7 every other one is (resolution warns:"
+                + " shared-service-account)");
+      }
+      if (world.isGateway(from.id())) {
+        // an Istio gateway serves nothing until it has its configuration and certificates
+        controlPlane(t, from.pod(), "the gateway");
+      }
       switch (dst.kind()) {
         case SERVICE:
           serviceToService(t, from, service(dst.serviceId().orElseThrow(), "destination"));
@@ -249,6 +269,29 @@ final class Router {
     return Request.http(q.method().get(), q.path().orElse("/"), q.host().orElse(defaultHost));
   }
 
+  /**
+   * What an Istio proxy pod needs before it carries anything: its agent looks up {@code
+   * istiod.<ns>.svc} (the discovery and CA address of Istio's proxy templates) and connects to
+   * istiod on TCP 15012 for xDS and certificates. A pod outside ztunnel's DNS capture (a waypoint)
+   * asks kube-dns, through Cilium's DNS proxy (M4, C13).
+   */
+  private void controlPlane(Trace t, Peer proxy, String what) {
+    String host = "istiod." + world.settings().rootNamespace() + ".svc";
+    if (proxy.isCaptured() && world.ztunnelDnsCapture()) {
+      t.note(
+          t.l4,
+          "DNS for " + host,
+          "answered inside " + proxy.name() + " by ztunnel (DNS capture, M4)");
+    } else {
+      t.lookup(
+          proxy,
+          host,
+          null,
+          what + " looks up istiod (its discovery and CA address) through kube-dns");
+    }
+    t.precondition(proxy, world.istiod(), XDS, what + " needs istiod (xDS)");
+  }
+
   /** Service to service: M1 (HBONE), M2 (through a waypoint), M3 (plaintext). */
   private void serviceToService(Trace t, KubeService from, KubeService to) {
     Query q = t.query;
@@ -259,9 +302,21 @@ final class Router {
     int tp = sp.targetPort();
     String host = to.hostname(world.settings().clusterDomain());
     Request req = request(q, host);
+    // R5: a client that dials pod addresses (a scraper, a headless Service's client) finds them
+    // through the Kubernetes API or the headless Service's records, and meets no Service waypoint
+    boolean podIp = world.dialsPodIps(from.id(), to.id());
 
     // the client's lookup of the Service name: answered in-pod by ztunnel for captured pods (M4)
-    if (q.dnsLookup()) {
+    if (podIp) {
+      t.note(
+          t.l4,
+          "pod address of " + d.name(),
+          from.id()
+              + " dials the pods of "
+              + to.id()
+              + " by address (declared podIp): no Service name"
+              + " is looked up and no Service waypoint is on the path (R5)");
+    } else if (q.dnsLookup()) {
       if (p.isCaptured() && world.ztunnelDnsCapture()) {
         t.note(
             t.l4,
@@ -277,7 +332,10 @@ final class Router {
     }
 
     if (p.isCaptured() && proto == Protocol.TCP) {
-      WaypointBinding b = world.serviceWaypoint(to);
+      WaypointBinding b =
+          podIp
+              ? world.workloadWaypoint(d)
+              : world.isGateway(from.id()) ? world.gatewayWaypoint(to) : world.serviceWaypoint(to);
       Optional<WaypointProxy> w = b.waypoint();
       if (w.isPresent()) {
         WaypointProxy wp = w.get();
@@ -299,7 +357,7 @@ final class Router {
                     : " on TCP " + tp + " in plaintext (destination not HBONE-capable)")
                 + " (M2)";
         t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
-        t.precondition(wp.pod(), world.istiod(), XDS, "the waypoint needs istiod (xDS)");
+        controlPlane(t, wp.pod(), "the waypoint");
         t.hop(wp.pod(), d, hbone ? HBONE : tp, Protocol.TCP, Set.of(), hbone ? null : req);
         t.istio(Step.Kind.WAYPOINT, istio.atWaypoint(wp, to, Caller.of(p), sp.port(), req));
         if (d.isCaptured()) {
@@ -311,7 +369,8 @@ final class Router {
       }
       if (d.isHboneCapable()) {
         t.path =
-            "ambient -> ambient, TCP, no waypoint ("
+            (podIp ? "pod-IP caller dialing " + d.name() + ":" + tp + ", " : "")
+                + "ambient -> ambient, TCP, no waypoint ("
                 + b.reason()
                 + "): ztunnel opens"
                 + " HBONE from "
@@ -338,7 +397,8 @@ final class Router {
       why = "the destination " + d.name() + " is not HBONE-capable";
     }
     t.path =
-        why
+        (podIp ? "pod-IP caller dialing " + d.name() + ":" + tp + "; " : "")
+            + why
             + ": the packet goes from "
             + p.name()
             + " to "
@@ -360,7 +420,7 @@ final class Router {
           "ztunnel of " + d.name(),
           d.name() + " is not in the ambient mesh: Istio" + " does not enforce on it");
     } else {
-      if (world.serviceWaypoint(to).waypoint().isPresent()) {
+      if (!podIp && world.serviceWaypoint(to).waypoint().isPresent()) {
         t.note(
             t.l7,
             "waypoint",
@@ -478,7 +538,7 @@ final class Router {
                   + port
                   + " (M2, M4)";
           t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
-          t.precondition(wp.pod(), world.istiod(), XDS, "the waypoint needs istiod (xDS)");
+          controlPlane(t, wp.pod(), "the waypoint");
           DnsResolution r =
               t.lookup(
                   wp.pod(),

@@ -85,6 +85,7 @@ class PathTest {
         .containsExactly(
             "NOTE DNS for api.shop.svc.cluster.local",
             "HOP shop/web-0 -> shop/waypoint-0 TCP 15008",
+            "DNS lookup of istiod.istio-system.svc by shop/waypoint-0",
             "PRECONDITION the waypoint needs istiod (xDS): shop/waypoint-0 -> istio-system/istiod-0 TCP 15012",
             "HOP shop/waypoint-0 -> shop/api-0 TCP 15008");
     assertThat(descriptions(v.istio()))
@@ -198,6 +199,7 @@ class PathTest {
         .containsExactly(
             "NOTE DNS for api.stripe.com",
             "HOP shop/web-0 -> shop/waypoint-0 TCP 15008",
+            "DNS lookup of istiod.istio-system.svc by shop/waypoint-0",
             "PRECONDITION the waypoint needs istiod (xDS): shop/waypoint-0 -> istio-system/istiod-0 TCP 15012",
             "DNS lookup of api.stripe.com by shop/waypoint-0",
             "HOP shop/waypoint-0 -> api.stripe.com ("

@@ -60,6 +60,12 @@ public final class World {
   /** The label that names the namespace of the waypoint {@link #USE_WAYPOINT} names. */
   public static final String USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
 
+  /**
+   * The label on a Service (else its namespace) that lets ingress gateways send to its waypoint
+   * (SEMANTICS R5; {@code pilot/pkg/serviceregistry/ambient/services.go}).
+   */
+  public static final String INGRESS_USE_WAYPOINT = "istio.io/ingress-use-waypoint";
+
   /** The label on a waypoint Gateway that says which traffic it takes. */
   public static final String WAYPOINT_FOR = "istio.io/waypoint-for";
 
@@ -98,6 +104,7 @@ public final class World {
   private final List<IpRange> declaredCidrs;
   private final Dns dns;
   private final List<String> notes;
+  private final Map<ServiceId, PodDialing> podDialing;
 
   private World(Builder b) {
     this.topology = b.topology;
@@ -356,12 +363,13 @@ public final class World {
     istiodLabels.put("istio", "pilot");
     istiodLabels.put("pod-template-hash", templateHash("istiod"));
     String istiodIp = POD_CIDR.addressAt(3);
+    // istiod runs in Istio's namespace, which is its root namespace unless set otherwise
     this.istiod =
         pod(
             Peer.Kind.ISTIOD,
-            "istio-system/istiod-0",
+            settings.rootNamespace() + "/istiod-0",
             istiodIp,
-            "istio-system",
+            settings.rootNamespace(),
             istiodLabels,
             "istiod",
             List.of(
@@ -427,7 +435,8 @@ public final class World {
     svcNames.put(
         "kube-dns." + settings.kubeDnsNamespace() + ".svc." + settings.clusterDomain(),
         "10.96.0.10");
-    svcNames.put("istiod.istio-system.svc." + settings.clusterDomain(), "10.96.0.11");
+    svcNames.put(
+        "istiod." + settings.rootNamespace() + ".svc." + settings.clusterDomain(), "10.96.0.11");
     Set<String> external = new TreeSet<>();
     for (Service s : topology.services()) {
       for (Egress e : s.egress()) {
@@ -446,6 +455,43 @@ public final class World {
     List<IpRange> avoid = new ArrayList<>(declared);
     this.dns = new Dns(settings.clusterDomain(), svcNames, external, avoid);
     this.notes = List.copyOf(notes);
+    this.podDialing = podDialing(topology);
+  }
+
+  /**
+   * Whom one service dials by pod address: the callees of its agreements that say so, and,
+   * otherwise, what its own outbound sides say (an explicit declaration of a peer wins over its
+   * {@code "*"}), as a client acts on its own configuration whether or not the callee agrees.
+   */
+  private record PodDialing(Map<ServiceId, Boolean> explicit, boolean wildcard) {}
+
+  private static Map<ServiceId, PodDialing> podDialing(Topology topology) {
+    Map<ServiceId, PodDialing> out = new HashMap<>();
+    for (Service s : topology.services()) {
+      Map<ServiceId, Boolean> explicit = new HashMap<>();
+      boolean wildcard = false;
+      for (dev.lattice.model.Declaration d : s.declarations()) {
+        if (!d.direction().isOutbound()) {
+          continue;
+        }
+        if (d.peer().isWildcard()) {
+          wildcard |= d.byPodIp();
+        } else {
+          explicit.merge(d.peer().resolve(s.namespace()), d.byPodIp(), Boolean::logicalOr);
+        }
+      }
+      if (wildcard || explicit.containsValue(true)) {
+        out.put(s.id(), new PodDialing(explicit, wildcard));
+      }
+    }
+    for (dev.lattice.graph.Agreement a : topology.agreements()) {
+      if (a.byPodIp()) {
+        out.computeIfAbsent(a.caller(), k -> new PodDialing(new HashMap<>(), false))
+            .explicit()
+            .put(a.callee(), true);
+      }
+    }
+    return out;
   }
 
   private record Wanted(String ns, String name, String waypointFor, WaypointProxy.Origin origin) {}
@@ -874,6 +920,131 @@ public final class World {
       }
     }
     return peerAt(r.addressAt(1));
+  }
+
+  /**
+   * Whether {@code caller} dials the pods of {@code callee} by address rather than its Service: its
+   * agreement with the callee says so (either side declared {@code podIp}), or, without an
+   * agreement, its own outbound declaration of the callee (else its {@code "*"}) does. Such traffic
+   * passes no Service waypoint (M2 (b), R5). A service's calls to its own pods are never so.
+   */
+  public boolean dialsPodIps(ServiceId caller, ServiceId callee) {
+    PodDialing d = podDialing.get(caller);
+    if (d == null || caller.equals(callee)) {
+      // a service's own pods (peer traffic) are declared by allowPeerTraffic, never by pod IP
+      return false;
+    }
+    Boolean explicit = d.explicit().get(callee);
+    return explicit != null ? explicit : d.wildcard();
+  }
+
+  /**
+   * The other mesh services that present {@code service}'s principal: those of its namespace that
+   * run as the same service account (SEMANTICS I4: a principal names the account, not the
+   * workload), sorted; empty for a service outside the mesh.
+   */
+  public List<ServiceId> sameIdentity(ServiceId service) {
+    Optional<Service> s = topology.service(service);
+    if (s.isEmpty() || !s.get().isAmbient()) {
+      return List.of();
+    }
+    List<ServiceId> out = new ArrayList<>();
+    for (Service other : topology.services(service.namespace())) {
+      if (!other.id().equals(service)
+          && other.isAmbient()
+          && other.serviceAccount().equals(s.get().serviceAccount())) {
+        out.add(other.id());
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code service} is declared an Istio gateway proxy (an ingress gateway's Envoy). */
+  public boolean isGateway(ServiceId service) {
+    return topology.service(service).map(Service::isGateway).orElse(false);
+  }
+
+  /**
+   * Whether traffic from an Istio gateway addressed to {@code service} passes its waypoint: the
+   * Service must have one (M2 (a)), and the gateway sends to it only when the Service, else its
+   * namespace, carries {@code istio.io/ingress-use-waypoint} with a true value ({@code
+   * strconv.ParseBool}); otherwise the gateway sends to the pods itself (R5; pilot's {@code
+   * findServiceWaypoint} in {@code pilot/pkg/xds/endpoints/endpoint_builder.go}).
+   */
+  public WaypointBinding gatewayWaypoint(KubeService service) {
+    WaypointBinding b = serviceWaypoint(service);
+    if (b.waypoint().isEmpty()) {
+      return b;
+    }
+    String value = service.labels().get(INGRESS_USE_WAYPOINT);
+    String source = "Service " + service.id();
+    if (value == null) {
+      value = namespaceLabels(service.namespace()).get(INGRESS_USE_WAYPOINT);
+      source = "namespace " + service.namespace();
+    }
+    if (value == null) {
+      return new WaypointBinding(
+          null,
+          b.reason()
+              + ", but an ingress gateway skips it: no "
+              + INGRESS_USE_WAYPOINT
+              + " label on Service "
+              + service.id()
+              + " or its namespace, so the gateway sends to the pods itself (R5)");
+    }
+    if (!List.of("1", "t", "T", "TRUE", "true", "True").contains(value)) {
+      return new WaypointBinding(
+          null,
+          b.reason()
+              + ", but an ingress gateway skips it: "
+              + source
+              + " has "
+              + INGRESS_USE_WAYPOINT
+              + "="
+              + value
+              + ", which is not true (R5)");
+    }
+    return new WaypointBinding(
+        b.waypoint().get(),
+        b.reason() + ", and " + source + " has " + INGRESS_USE_WAYPOINT + "=" + value);
+  }
+
+  /**
+   * Whether traffic addressed to the pod {@code pod} itself (its IP, a headless Service) passes a
+   * waypoint (M2 (b)): the pod's {@code istio.io/use-waypoint} label, else its namespace's, names a
+   * waypoint that takes workload traffic ({@code istio.io/waypoint-for} workload or all).
+   */
+  public WaypointBinding workloadWaypoint(Peer pod) {
+    String name = pod.labels().get(USE_WAYPOINT);
+    String source = "pod " + pod.name();
+    String wpNs = pod.labels().getOrDefault(USE_WAYPOINT_NAMESPACE, pod.namespace());
+    if (name == null) {
+      Map<String, String> nsl = namespaceLabels(pod.namespace());
+      name = nsl.get(USE_WAYPOINT);
+      wpNs = nsl.getOrDefault(USE_WAYPOINT_NAMESPACE, pod.namespace());
+      source = "namespace " + pod.namespace();
+    }
+    if (name == null || "none".equals(name)) {
+      return new WaypointBinding(
+          null, "no waypoint for workload traffic on " + pod.name() + " or its namespace");
+    }
+    Optional<WaypointProxy> w = waypoint(wpNs, name);
+    if (w.isEmpty()
+        || !("workload".equals(w.get().waypointFor()) || "all".equals(w.get().waypointFor()))) {
+      return new WaypointBinding(
+          null,
+          source
+              + " names waypoint "
+              + wpNs
+              + "/"
+              + name
+              + (w.isEmpty()
+                  ? ", which does not exist"
+                  : ", which takes " + WAYPOINT_FOR + "=" + w.get().waypointFor() + " traffic")
+              + ": pod-addressed traffic passes no waypoint (M2)");
+    }
+    return new WaypointBinding(
+        w.get(), source + " has " + USE_WAYPOINT + "=" + name + " (waypoint-for workload traffic)");
   }
 
   /**

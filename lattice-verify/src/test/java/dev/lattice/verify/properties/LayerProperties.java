@@ -77,15 +77,22 @@ class LayerProperties {
 
   /**
    * The settings a seed runs with: both waypoint scopes, both load-balancer modes, two trust
-   * domains. They stay fixed while a failing graph shrinks.
+   * domains, with and without an implicit metrics scraper. They stay fixed while a failing graph
+   * shrinks.
    */
   private static Settings settings(long seed) {
     int h = (int) (seed % 30);
-    return Settings.builder()
-        .waypointScope(h % 2 == 0 ? WaypointScope.NAMESPACE : WaypointScope.SERVICE)
-        .loadBalancerPreservesSourceIp(h % 3 == 0)
-        .trustDomain(h % 5 == 0 ? "prod.example.org" : "cluster.local")
-        .build();
+    Settings.Builder b =
+        Settings.builder()
+            .waypointScope(h % 2 == 0 ? WaypointScope.NAMESPACE : WaypointScope.SERVICE)
+            .loadBalancerPreservesSourceIp(h % 3 == 0)
+            .trustDomain(h % 5 == 0 ? "prod.example.org" : "cluster.local");
+    if (h % 4 == 1) {
+      // the platform's implicit scraper, played by a service the generator often makes (the
+      // first one is always "web"): every port named metrics admits it, by pod IP
+      b.metricsScraper(dev.lattice.model.ServiceId.of("shop", "web"));
+    }
+    return b.build();
   }
 
   /** A rendered, judged graph; null when the graph does not resolve (shrinking went too far). */
@@ -148,6 +155,17 @@ class LayerProperties {
           }
           Exactness e = Exactness.of(j.topology, j.verifier).serviceToService();
           count(e.seen());
+          config
+              .settings()
+              .metricsScraper()
+              .ifPresent(
+                  scraper -> {
+                    long implicit =
+                        j.topology.agreements().stream()
+                            .filter(a -> a.caller().equals(scraper) && a.byPodIp())
+                            .count();
+                    count(java.util.Map.of("scraper agreements by pod IP", (int) implicit));
+                  });
           return first(e);
         });
     System.out.println("coverage of the first property: " + COVERAGE);
@@ -159,7 +177,12 @@ class LayerProperties {
               "L4 tolerated, limit 1",
               "L4 tolerated, limit 2",
               "L7 tolerated, limit 3",
-              "HTTP agreements")) {
+              "L7 tolerated, shared identity",
+              "HTTP agreements",
+              "agreed by pod IP",
+              "agreed by pod IP past a waypoint",
+              "gateway through a waypoint",
+              "scraper agreements by pod IP")) {
         if (COVERAGE.getOrDefault(what, 0) == 0) {
           throw new AssertionError(
               "the generator never produced a case of \""
@@ -222,11 +245,14 @@ class LayerProperties {
           Verifier v = Verifier.of(world, c, i);
           for (Agreement ag : t.agreements()) {
             Service a = t.service(ag.caller()).orElseThrow();
-            if (!a.isAmbient() || t.view(ag.callee()).orElseThrow().waypoint().isEmpty()) {
+            if (!a.isAmbient()
+                || ag.byPodIp()
+                || t.view(ag.callee()).orElseThrow().waypoint().isEmpty()) {
+              // pod-IP callers never take the waypoint: they need no label (R5)
               continue;
             }
             for (Port p : ag.ports()) {
-              if (p.protocol() != Protocol.TCP) {
+              if (p.protocol() != Protocol.TCP || admittedDirectly(t, a, ag.callee(), p)) {
                 continue;
               }
               Query q =
@@ -254,6 +280,27 @@ class LayerProperties {
           }
           return null;
         });
+  }
+
+  /**
+   * Whether the callee's ztunnel admits {@code a}'s principal on {@code p}'s container port without
+   * the waypoint: a pod-IP caller with {@code a}'s service account has an agreement there (a shared
+   * identity, which resolution warns about).
+   */
+  private static boolean admittedDirectly(
+      Topology t, Service a, dev.lattice.model.ServiceId callee, Port p) {
+    for (Agreement other : t.view(callee).orElseThrow().inbound()) {
+      Service y = t.service(other.caller()).orElseThrow();
+      if (other.byPodIp()
+          && y.isAmbient()
+          && y.namespace().equals(a.namespace())
+          && y.serviceAccount().equals(a.serviceAccount())
+          && other.ports().stream()
+              .anyMatch(q -> q.protocol() == Protocol.TCP && q.targetPort() == p.targetPort())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A path the Istio pattern {@code pattern} matches: exact, prefix ({@code a*}) or suffix. */

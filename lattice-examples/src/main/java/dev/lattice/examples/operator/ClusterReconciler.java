@@ -1,0 +1,358 @@
+package dev.lattice.examples.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.cilium.CiliumRenderer;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.graph.ServiceGraph;
+import dev.lattice.graph.Topology;
+import dev.lattice.graph.TopologyUpdate;
+import dev.lattice.istio.IstioRenderer;
+import dev.lattice.kubernetes.Applier;
+import dev.lattice.kubernetes.ApplyOptions;
+import dev.lattice.kubernetes.ApplyReport;
+import dev.lattice.kubernetes.ClusterSpecs;
+import dev.lattice.kubernetes.ClusterSpecs.SpecObject;
+import dev.lattice.model.Service;
+import dev.lattice.model.ServiceId;
+import dev.lattice.model.Settings;
+import dev.lattice.output.Manifest;
+import dev.lattice.output.ManifestUpdate;
+import dev.lattice.output.RequiredLabel;
+import dev.lattice.output.ResourceKey;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * The operator's one reconcile loop, for the whole cluster: each {@link #reconcile()} pass reads
+ * every {@code LatticeService} and {@code LatticeMeshMember}, brings the Cilium and Istio policies
+ * up to date with the incremental path ({@link Topology#update}, the renderers' {@code update}),
+ * applies the difference through {@link Applier}, and writes each object's status: whether its spec
+ * is in force, and the diagnostics that concern it.
+ *
+ * <p>Bilateral agreements make the policies a function of all specs together, so a pass always
+ * reads the whole set (two list calls) instead of the one object whose event triggered it; objects
+ * whose generation did not change are not parsed again, and a pass with nothing new writes nothing.
+ * The Java Operator SDK ({@link OperatorMain}) calls it on every event of either kind.
+ *
+ * <p>How it stays correct:
+ *
+ * <ul>
+ *   <li><b>All or nothing.</b> When any object has an error, or the graph does not resolve, nothing
+ *       new is applied: the cluster keeps the policies of the last specs that compiled, and every
+ *       status says so (the faulty object's lists its errors, naming it and the resourceVersion
+ *       they were found at). No objects at all is refused too: removing every policy would remove
+ *       the default deny.
+ *   <li><b>Converges.</b> The first pass, a pass after a failed write, and a pass every {@code
+ *       resyncEvery} apply the whole desired manifest with pruning (comparing with the live
+ *       objects), which repairs hand edits and whatever a failed run left behind; other passes
+ *       apply only the diff.
+ *   <li><b>Prunes only its own.</b> {@link Applier} deletes only objects labelled {@code
+ *       app.kubernetes.io/managed-by: lattice}.
+ * </ul>
+ *
+ * <p>Not thread-safe by design: passes are serialized ({@code synchronized}).
+ */
+public final class ClusterReconciler {
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  private static final ResourceDefinitionContext SERVICES =
+      ResourceDefinitionContext.fromResourceType(LatticeServiceResource.class);
+  private static final ResourceDefinitionContext MEMBERS =
+      ResourceDefinitionContext.fromResourceType(LatticeMeshMemberResource.class);
+
+  private final KubernetesClient client;
+  private final Settings settings;
+  private final Duration resyncEvery;
+  private final LongSupplier nanoTime;
+  private final Applier applier;
+  private final CiliumRenderer cilium = CiliumRenderer.create();
+  private final IstioRenderer istio = IstioRenderer.create();
+
+  /** Parsed objects by key, reused while uid and generation are unchanged. */
+  private final Map<ResourceKey, Parsed> parsed = new HashMap<>();
+
+  private Topology applied;
+  private Manifest desiredCilium;
+  private Manifest desiredIstio;
+  private boolean fullSyncDue = true;
+  private long lastFullSync;
+
+  private record Parsed(String uid, long generation, SpecObject spec) {}
+
+  private ClusterReconciler(
+      KubernetesClient client, Settings settings, Duration resyncEvery, LongSupplier nanoTime) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.resyncEvery = Objects.requireNonNull(resyncEvery, "resyncEvery");
+    this.nanoTime = nanoTime;
+    this.applier = Applier.create(client);
+  }
+
+  /**
+   * A reconciler writing through {@code client}, rendering with {@code settings}, that applies the
+   * whole manifest (repairing drift) at least every {@code resyncEvery}.
+   */
+  public static ClusterReconciler create(
+      KubernetesClient client, Settings settings, Duration resyncEvery) {
+    return new ClusterReconciler(client, settings, resyncEvery, System::nanoTime);
+  }
+
+  /**
+   * What one pass did.
+   *
+   * @param objects how many Lattice objects the cluster held
+   * @param accepted whether the specs compiled (when not, nothing new was applied)
+   * @param diagnostics every diagnostic of the specs, sorted
+   * @param affected the services whose policies the change may have touched
+   * @param fullSync whether the pass applied the whole manifest (not just the diff)
+   * @param reports what the writes did; empty when nothing was due
+   * @param statusWrites how many objects' statuses changed
+   * @param requiredLabels labels the policies in force need on objects Lattice does not own (the
+   *     {@code istio.io/use-waypoint} label of a Service behind a waypoint): the operator does not
+   *     write them, it reports them
+   */
+  public record Pass(
+      int objects,
+      boolean accepted,
+      List<Diagnostic> diagnostics,
+      Set<ServiceId> affected,
+      boolean fullSync,
+      List<ApplyReport> reports,
+      int statusWrites,
+      List<RequiredLabel> requiredLabels) {
+    /** Whether every write of the pass went through. */
+    public boolean isComplete() {
+      return reports.stream().allMatch(ApplyReport::isComplete);
+    }
+  }
+
+  /** One pass: read the specs, apply what changed, write the statuses. */
+  public synchronized Pass reconcile() {
+    List<GenericKubernetesResource> objects = new ArrayList<>();
+    objects.addAll(client.genericKubernetesResources(SERVICES).inAnyNamespace().list().getItems());
+    objects.addAll(client.genericKubernetesResources(MEMBERS).inAnyNamespace().list().getItems());
+    ClusterSpecs specs = ClusterSpecs.of(read(objects));
+
+    Set<ServiceId> affected = new TreeSet<>();
+    List<Diagnostic> diagnostics = new ArrayList<>(specs.diagnostics());
+    List<ApplyReport> reports = new ArrayList<>();
+    Compiled c = compile(specs, affected);
+    diagnostics.addAll(c.diagnostics);
+    boolean resyncDue = nanoTime.getAsLong() - lastFullSync >= resyncEvery.toNanos();
+    boolean full = false;
+    if (desiredCilium != null && (fullSyncDue || resyncDue)) {
+      full = true;
+      lastFullSync = nanoTime.getAsLong();
+      reports.add(applier.apply(desiredCilium.plus(desiredIstio), ApplyOptions.defaults()));
+    } else if (c.update != null) {
+      for (ManifestUpdate u : c.update) {
+        ApplyReport r = applier.apply(u.diff(), ApplyOptions.defaults());
+        reports.add(r);
+        if (!r.isComplete()) {
+          break;
+        }
+      }
+    }
+    boolean complete = reports.stream().allMatch(ApplyReport::isComplete);
+    fullSyncDue = !complete;
+    List<Diagnostic> sorted = List.copyOf(new TreeSet<>(diagnostics));
+    int writes = writeStatuses(objects, specs, c.accepted, sorted, reports);
+    List<RequiredLabel> labels =
+        desiredCilium == null ? List.of() : desiredCilium.plus(desiredIstio).requiredLabels();
+    return new Pass(
+        objects.size(), c.accepted, sorted, affected, full, List.copyOf(reports), writes, labels);
+  }
+
+  // ---------------------------------------------------------------- compile
+
+  /** Whether the specs compiled, resolution's diagnostics, and the manifest updates to apply. */
+  private record Compiled(
+      boolean accepted, List<Diagnostic> diagnostics, List<ManifestUpdate> update) {}
+
+  private Compiled compile(ClusterSpecs specs, Set<ServiceId> affected) {
+    if (specs.hasErrors()) {
+      return new Compiled(false, List.of(), null);
+    }
+    ServiceGraph graph = specs.graph().orElseThrow();
+    if (applied == null) {
+      Topology t = graph.resolve(settings);
+      if (t.hasErrors()) {
+        return new Compiled(false, t.diagnostics(), null);
+      }
+      applied = t;
+      desiredCilium = cilium.render(t);
+      desiredIstio = istio.render(t);
+      t.services().forEach(s -> affected.add(s.id()));
+      fullSyncDue = true;
+      return new Compiled(true, t.diagnostics(), null);
+    }
+    Map<ServiceId, Service> before = new HashMap<>();
+    applied.services().forEach(s -> before.put(s.id(), s));
+    List<Service> upserts = new ArrayList<>();
+    Set<ServiceId> removed = new TreeSet<>(before.keySet());
+    for (Service s : graph.services()) {
+      removed.remove(s.id());
+      if (!s.equals(before.get(s.id()))) {
+        upserts.add(s);
+      }
+    }
+    if (upserts.isEmpty() && removed.isEmpty()) {
+      return new Compiled(true, applied.diagnostics(), null);
+    }
+    TopologyUpdate u = applied.update(upserts, removed);
+    if (u.topology().hasErrors()) {
+      return new Compiled(false, u.topology().diagnostics(), null);
+    }
+    ManifestUpdate cu = cilium.update(desiredCilium, u);
+    ManifestUpdate iu = istio.update(desiredIstio, u);
+    applied = u.topology();
+    desiredCilium = cu.manifest();
+    desiredIstio = iu.manifest();
+    affected.addAll(u.affectedServices());
+    affected.addAll(removed);
+    return new Compiled(true, applied.diagnostics(), List.of(cu, iu));
+  }
+
+  /** Each object as a spec, parsed again only when its uid or generation changed. */
+  private List<SpecObject> read(List<GenericKubernetesResource> objects) {
+    List<SpecObject> out = new ArrayList<>();
+    Set<ResourceKey> seen = new TreeSet<>();
+    for (GenericKubernetesResource o : objects) {
+      String uid = String.valueOf(o.getMetadata().getUid());
+      long generation = Optional.ofNullable(o.getMetadata().getGeneration()).orElse(0L);
+      SpecObject fresh = null;
+      ResourceKey key = key(o);
+      Parsed p = parsed.get(key);
+      if (p == null || !p.uid.equals(uid) || p.generation != generation) {
+        fresh = ClusterSpecs.read(o);
+        p = new Parsed(uid, generation, fresh);
+        parsed.put(key, p);
+      }
+      seen.add(key);
+      out.add(p.spec);
+    }
+    parsed.keySet().retainAll(seen);
+    return out;
+  }
+
+  private static ResourceKey key(GenericKubernetesResource o) {
+    String ns = o.getMetadata().getNamespace();
+    return ResourceKey.of(
+        "lattice.dev", o.getKind(), ns == null ? "" : ns, o.getMetadata().getName());
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private int writeStatuses(
+      List<GenericKubernetesResource> objects,
+      ClusterSpecs specs,
+      boolean accepted,
+      List<Diagnostic> diagnostics,
+      List<ApplyReport> reports) {
+    Map<ResourceKey, SpecObject> byKey = new HashMap<>();
+    specs.objects().forEach(s -> byKey.put(s.key(), s));
+    List<String> faulty = new ArrayList<>();
+    Map<String, List<Diagnostic>> byOrigin = new HashMap<>();
+    for (Diagnostic d : diagnostics) {
+      d.location()
+          .ifPresent(l -> byOrigin.computeIfAbsent(l.file(), k -> new ArrayList<>()).add(d));
+      if (d.isError()) {
+        d.location().map(l -> l.file()).filter(f -> !faulty.contains(f)).ifPresent(faulty::add);
+      }
+    }
+    Optional<ApplyReport.Failure> failure =
+        reports.stream().flatMap(r -> r.failure().stream()).findFirst();
+    int writes = 0;
+    for (GenericKubernetesResource o : objects) {
+      SpecObject spec = byKey.get(key(o));
+      List<Diagnostic> own = byOrigin.getOrDefault(spec.origin(), List.of());
+      boolean ownErrors = own.stream().anyMatch(Diagnostic::isError);
+      boolean inForce = accepted && failure.isEmpty();
+      String message;
+      if (inForce) {
+        message = "in force";
+      } else if (ownErrors) {
+        message =
+            "refused: this object has errors; the cluster keeps the policies of the last specs"
+                + " that compiled";
+      } else if (!accepted) {
+        message =
+            "not in force: "
+                + (faulty.isEmpty()
+                    ? "the specs do not compile"
+                    : "errors in " + String.join(", ", faulty))
+                + "; the cluster keeps the policies of the last specs that compiled";
+      } else {
+        message = "not in force yet: " + failure.get().message() + " (retrying)";
+      }
+      ObjectNode status = status(o.getMetadata().getGeneration(), inForce, message, own);
+      JsonNode current =
+          JSON.convertValue(o.getAdditionalProperties().get("status"), JsonNode.class);
+      // compared as the server returns it (numbers as parsed from JSON)
+      JsonNode want = JSON.unmarshal(status.toString(), JsonNode.class);
+      if (!want.equals(current)) {
+        GenericKubernetesResource copy = JSON.clone(o);
+        copy.getMetadata().setResourceVersion(null);
+        copy.setAdditionalProperty("status", status);
+        try {
+          client
+              .genericKubernetesResources(o.getKind().equals("LatticeService") ? SERVICES : MEMBERS)
+              .inNamespace(o.getMetadata().getNamespace())
+              .resource(copy)
+              .patchStatus();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+            throw e;
+          }
+          // deleted since the pass listed it: its deletion starts the next pass
+          continue;
+        }
+        writes++;
+      }
+    }
+    return writes;
+  }
+
+  /** The status the operator writes: generation seen, in force or not, why, the diagnostics. */
+  static ObjectNode status(Long generation, boolean inForce, String message, List<Diagnostic> own) {
+    ObjectNode s = JsonNodeFactory.instance.objectNode();
+    s.put("observedGeneration", generation == null ? 0 : generation);
+    s.put("inForce", inForce);
+    s.put("message", message);
+    ArrayNode list = s.putArray("diagnostics");
+    for (Diagnostic d : own) {
+      list.addObject()
+          .put("severity", d.severity().label())
+          .put("code", d.code().id())
+          .put("path", d.path())
+          .put("message", d.message());
+    }
+    s.put(
+        "summary",
+        String.format(
+            Locale.ROOT,
+            "%d errors, %d warnings",
+            own.stream().filter(Diagnostic::isError).count(),
+            own.stream()
+                .filter(d -> !d.isError() && d.severity().label().equals("warning"))
+                .count()));
+    return s;
+  }
+}
