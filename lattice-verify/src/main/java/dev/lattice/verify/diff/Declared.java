@@ -80,10 +80,27 @@ public final class Declared implements Comparable<Declared> {
         });
     b.ifPresent(
         s -> {
+          boolean admits = false;
           for (Declaration d : s.declarations()) {
             if (d.direction().isInbound() && names(d, s, caller)) {
               out.add(new Declared(s.id(), describe(d, s), d.source().orElse(null)));
+              admits = true;
             }
+          }
+          // the platform's metrics scraper is admitted implicitly on the scraped port
+          if (!admits && t.settings().metricsScraper().filter(caller::equals).isPresent()) {
+            s.scrapedPort()
+                .ifPresent(
+                    p ->
+                        out.add(
+                            new Declared(
+                                s.id(),
+                                "admits the metrics scraper "
+                                    + caller
+                                    + " on port "
+                                    + p.name()
+                                    + " by pod IP (settings: metricsScraper)",
+                                s.source().orElse(null))));
           }
         });
     return out;
@@ -100,7 +117,8 @@ public final class Declared implements Comparable<Declared> {
         + " "
         + peer
         + (d.ports().isEmpty() ? "" : " ports " + d.ports())
-        + (d.httpRules().isEmpty() ? "" : " http " + d.httpRules());
+        + (d.httpRules().isEmpty() ? "" : " http " + d.httpRules())
+        + (d.byPodIp() ? " by pod IP" : "");
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.lattice.cilium.CiliumRenderer;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
+import dev.lattice.model.Settings;
 import dev.lattice.spec.SpecResult;
 import dev.lattice.spec.Specs;
 import dev.lattice.verify.Decision;
@@ -187,6 +188,40 @@ class ConnectivityDiffTest {
         .extracting(Declared::statement)
         .containsExactly("egress fqdn api.stripe.com:[443]/TCP");
     assertThat(d.closed()).isEmpty();
+  }
+
+  @Test
+  void theImplicitMetricsScraperIsNamedAsWhatOpensTheScrape() {
+    ServiceGraph g =
+        ServiceGraph.builder()
+            .namespace("shop")
+            .add(service("api").port("http", 8080).port("metrics", 9090))
+            .add(service("vmagent").inNamespace("monitoring").dependsOn("*").byPodIp().outbound())
+            .build();
+    Topology off = g.resolve().orThrow();
+    Topology on =
+        g.resolve(Settings.builder().metricsScraper(Settings.PLATFORM_METRICS_SCRAPER).build())
+            .orThrow();
+    ConnectivityDiff d =
+        ConnectivityDiff.between(
+            Verifier.of(
+                off, CiliumRenderer.create().render(off), IstioRenderer.create().render(off)),
+            Verifier.of(on, CiliumRenderer.create().render(on), IstioRenderer.create().render(on)));
+    // the scraped port opens at both layers; the other port at L4 only: between two ambient pods
+    // Cilium admits the HBONE port and cannot tell the ports apart (limit 1)
+    assertThat(d.opened())
+        .extracting(Change::connection)
+        .containsExactly(
+            "monitoring/vmagent -> shop/api 8080/TCP", "monitoring/vmagent -> shop/api 9090/TCP");
+    assertThat(d.opened().get(0).openedLayers()).containsExactly(Layer.CILIUM);
+    assertThat(d.opened().get(0).allowedAfter()).isFalse();
+    assertThat(d.opened().get(1).openedLayers()).containsExactly(Layer.CILIUM, Layer.ISTIO);
+    assertThat(d.opened().get(1).declaredAfter())
+        .extracting(Declared::statement)
+        .containsExactly(
+            "outbound * by pod IP",
+            "admits the metrics scraper monitoring/vmagent on port metrics by pod IP (settings:"
+                + " metricsScraper)");
   }
 
   @Test
