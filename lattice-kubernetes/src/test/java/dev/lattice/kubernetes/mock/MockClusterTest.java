@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -215,6 +216,47 @@ class MockClusterTest {
   }
 
   @Test
+  void thePlainCrudMockMergePatchesAListByAppending() {
+    MockCluster.quiet();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(MockCluster.kinds()),
+            false);
+    server.init();
+    try (KubernetesClient client = server.createClient()) {
+      var models = client.genericKubernetesResources(MODELS).inNamespace("ml");
+      models.resource(model("llama")).create();
+      models.resource(withStatus(Map.of("list", List.of("a")))).patchStatus();
+      models.resource(withStatus(Map.of("list", List.of()))).patchStatus();
+      assertThat(models.withName("llama").get().getAdditionalProperties().get("status"))
+          .isEqualTo(Map.of("list", List.of("a")));
+    } finally {
+      server.destroy();
+    }
+  }
+
+  private static GenericKubernetesResource withStatus(Map<String, Object> status) {
+    GenericKubernetesResource o = model("llama");
+    o.setAdditionalProperty("status", status);
+    return o;
+  }
+
+  @Test
+  void theEmulationMergePatchesAsRfc7386Says() {
+    try (MockCluster cluster = MockCluster.start()) {
+      var models = cluster.client().genericKubernetesResources(MODELS).inNamespace("ml");
+      models.resource(model("llama")).create();
+      models.resource(withStatus(Map.of("list", List.of("a"), "phase", "x"))).patchStatus();
+      models.resource(withStatus(Map.of("list", List.of()))).patchStatus();
+      assertThat(models.withName("llama").get().getAdditionalProperties().get("status"))
+          .isEqualTo(Map.of("list", List.of(), "phase", "x"));
+    }
+  }
+
+  @Test
   void theEmulationServesAKindOnlyWhileItsCrdExists() {
     try (MockCluster cluster = MockCluster.start()) {
       cluster.dispatcher().serveOnlyWithCrd("latticemodels.lattice.dev");
@@ -243,10 +285,8 @@ class MockClusterTest {
       cluster.dispatcher().pruneStatus("latticemodels.lattice.dev", Set.of("phase"));
       var models = cluster.client().genericKubernetesResources(MODELS).inNamespace("ml");
       models.resource(model("llama")).create();
-      GenericKubernetesResource status = model("llama");
-      status.setAdditionalProperty("status", Map.of("phase", "Serving", "mine", true));
-
-      GenericKubernetesResource written = models.resource(status).patchStatus();
+      GenericKubernetesResource written =
+          models.resource(withStatus(Map.of("phase", "Serving", "mine", true))).patchStatus();
 
       assertThat(written.getAdditionalProperties().get("status"))
           .isEqualTo(Map.of("phase", "Serving"));

@@ -60,6 +60,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * validation and defaulting, admission webhooks, and the timestamps in managedFields. Tests that
  * depend on any of these need a real API server.
  *
+ * <p>JSON merge patches (what fabric8's {@code patchStatus()} sends) are applied as RFC 7386
+ * defines them: the plain mock merges a list into the stored one by appending, so a list that
+ * shrinks (a status's diagnostics, fixed) never does.
+ *
  * <p>It can also refuse writes on purpose ({@link #refuse}), to test a run that fails halfway;
  * serve a custom kind only while its CRD object exists ({@link #serveOnlyWithCrd}: the plain mock
  * serves every kind it was given, CRD or not); and prune the status of a kind to the fields a
@@ -196,22 +200,9 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse handlePatch(RecordedRequest request) {
     String type = request.getHeader("Content-Type");
-    String path = request.getPath().split("\\?")[0];
-    Set<String> keep = path.endsWith("/status") ? statusFields.get(crdOf(path)) : null;
-    if (keep != null && type != null && type.startsWith("application/merge-patch")) {
+    if (type != null && type.startsWith("application/merge-patch")) {
       try {
-        ObjectNode patch = (ObjectNode) JSON.readTree(request.getBody().readUtf8());
-        if (patch.path("status").isObject()) {
-          ((ObjectNode) patch.path("status")).retain(keep);
-        }
-        Headers headers = Headers.builder().add("Content-Type", type).build();
-        return super.handlePatch(
-            new RecordedRequest(
-                "HTTP/1.1",
-                request.method(),
-                request.getPath(),
-                headers,
-                new Buffer().writeUtf8(patch.toString())));
+        return mergePatch(request);
       } catch (JsonProcessingException e) {
         return status(400, "the merge patch is not JSON: " + e.getOriginalMessage());
       }
@@ -301,6 +292,50 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
       return new MockResponse().setResponseCode(200).setBody(next.toString());
     }
     return super.handleUpdate(request(HttpMethod.PUT, path, next));
+  }
+
+  // ---------------------------------------------------------------- JSON merge patch
+
+  /**
+   * A JSON merge patch as RFC 7386 defines it (the plain mock merges lists by appending, so a list
+   * never shrinks), then the status pruned as {@link #pruneStatus} asks, stored with a PUT.
+   */
+  private MockResponse mergePatch(RecordedRequest request) throws JsonProcessingException {
+    String full = request.getPath();
+    String path = full.contains("?") ? full.substring(0, full.indexOf('?')) : full;
+    JsonNode patch = JSON.readTree(request.getBody().readUtf8());
+    boolean status = path.endsWith("/status");
+    MockResponse got =
+        super.handleGet(status ? path.substring(0, path.length() - "/status".length()) : path);
+    if (got.code() != 200) {
+      return got;
+    }
+    JsonNode live = JSON.readTree(got.getBody().readUtf8());
+    JsonNode merged = merge(live, patch);
+    Set<String> keep = status ? statusFields.get(crdOf(path)) : null;
+    if (keep != null && merged.path("status").isObject()) {
+      ((ObjectNode) merged.path("status")).retain(keep);
+    }
+    return super.handleUpdate(request(HttpMethod.PUT, path, merged));
+  }
+
+  /** {@code patch} merged into {@code target} (RFC 7386): objects by key, null removes. */
+  static JsonNode merge(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch.deepCopy();
+    }
+    ObjectNode out =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : JSON.createObjectNode();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
+      if (e.getValue().isNull()) {
+        out.remove(e.getKey());
+      } else {
+        out.set(e.getKey(), merge(out.get(e.getKey()), e.getValue()));
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- fieldsV1
