@@ -109,6 +109,7 @@ public final class ClusterReconciler {
 
   private long coveredUpTo;
   private Pass last;
+  private boolean threw;
   private Topology applied;
   private Manifest desiredCilium;
   private Manifest desiredIstio;
@@ -173,11 +174,24 @@ public final class ClusterReconciler {
     }
   }
 
-  /** One pass: read the specs, apply what changed, write the statuses. */
+  /**
+   * One pass: read the specs, apply what changed, write the statuses.
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when reading fails (the API
+   *     server is unreachable, say); the events it would have covered then run passes of their own
+   */
   public synchronized Pass reconcile() {
+    long before = coveredUpTo;
     coveredUpTo = requested.get();
-    last = pass();
-    return last;
+    try {
+      last = pass();
+      threw = false;
+      return last;
+    } catch (RuntimeException e) {
+      coveredUpTo = before;
+      threw = true;
+      throw e;
+    }
   }
 
   /**
@@ -196,11 +210,12 @@ public final class ClusterReconciler {
   }
 
   /**
-   * Whether a pass is due without an event: none ran yet, the last one's writes failed, or the
-   * periodic full sync is due.
+   * Whether a pass is due without an event: none ran yet, the last one threw or its writes failed,
+   * or the periodic full sync is due.
    */
   public synchronized boolean due() {
     return last == null
+        || threw
         || !last.isComplete()
         || (desiredCilium != null && nanoTime.getAsLong() - lastFullSync >= resyncEvery.toNanos());
   }

@@ -84,7 +84,8 @@ public final class LatticeOperator implements AutoCloseable {
     LatticeOperator operator =
         new LatticeOperator(
             client, ClusterReconciler.create(client, settings, resyncEvery), checkEvery);
-    operator.check();
+    // a first check that fails (the API server is unreachable, say) is retried like any other
+    operator.checkLogged();
     long every = checkEvery.toMillis();
     operator.checks.scheduleWithFixedDelay(
         operator::checkLogged, every, every, TimeUnit.MILLISECONDS);

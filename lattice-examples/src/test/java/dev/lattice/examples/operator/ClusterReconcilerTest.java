@@ -1,6 +1,7 @@
 package dev.lattice.examples.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.output.ManifestDiff;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -368,5 +370,28 @@ class ClusterReconcilerTest {
     assertThat(ran).filteredOn(Optional::isPresent).hasSize(1);
     // an event after that pass gets a pass of its own
     assertThat(reconciler.catchUp()).isPresent();
+  }
+
+  @Test
+  void eventsAPassThatThrewWouldHaveCoveredRunTheirOwn() throws InterruptedException {
+    reconciler.reconcile();
+    List<Optional<ClusterReconciler.Pass>> ran = new CopyOnWriteArrayList<>();
+    Thread event = new Thread(() -> ran.add(reconciler.catchUp()));
+    synchronized (reconciler) {
+      event.start();
+      while (event.getState() != Thread.State.BLOCKED) {
+        Thread.onSpinWait();
+      }
+      // a pass that begins after the event, and fails reading the cluster
+      cluster.dispatcher().refuseReads("/latticeservices", 500, "etcdserver: request timed out");
+      assertThatThrownBy(reconciler::reconcile)
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(500));
+      assertThat(reconciler.due()).isTrue();
+      cluster.dispatcher().allow("/latticeservices");
+    }
+    event.join();
+    assertThat(ran).singleElement().satisfies(p -> assertThat(p).isPresent());
+    assertThat(reconciler.due()).isFalse();
   }
 }
