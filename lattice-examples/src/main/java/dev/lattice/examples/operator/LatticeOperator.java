@@ -39,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * operator when that fails: a cluster without, say, the {@code LatticeModel} CRD would run no
  * operator at all. With that switched off it starts, but waits {@code cacheSyncTimeout} (two
  * minutes) for the failing informer and then retries it in the background forever, logging a stack
- * trace each time. So this class runs one SDK {@link Operator} per kind, started only while the
- * cluster serves the kind: an absent kind is one log line, its objects are read as none, and the
- * check that finds its CRD installed starts watching it (and one that finds it gone stops). A kind
- * the operator may not list (RBAC) is not watched either, and makes every pass refuse to apply
- * anything new until it may.
+ * trace each time (the SDK's {@code InformerWrapper.start}, fabric8's {@code
+ * Reflector.onException}; {@code OperatorTest} pins the refusal). So this class runs one SDK {@link
+ * Operator} per kind, started only while the cluster serves the kind: an absent kind is one log
+ * line, its objects are read as none, and the check that finds its CRD installed starts watching it
+ * (and one that finds it gone stops). A kind the operator may not list (RBAC) is not watched
+ * either, and makes every pass refuse to apply anything new until it may.
  *
  * <p>One replica: it does not elect a leader.
  */
