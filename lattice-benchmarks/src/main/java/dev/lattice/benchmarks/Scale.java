@@ -8,14 +8,13 @@ import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
 import dev.lattice.output.Manifest;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Reader;
-import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -297,17 +296,31 @@ public final class Scale implements Callable<Integer> {
     json.put("documents", p.manifest.resources().size());
     json.put("output_bytes", p.bytes);
     ObjectNode ms = json.putObject("ms");
+    ObjectNode cpu = json.putObject("cpu_ms");
+    ObjectNode threadCpu = json.putObject("thread_cpu_ms");
     ObjectNode alloc = json.putObject("allocated_bytes");
     double total = 0;
     long totalAlloc = 0;
     for (String phase : PHASES) {
       Meter.Reading r = p.phases.get(phase);
       ms.put(phase, round(r.millis()));
+      cpu.put(phase, round(r.processCpuMillis()));
+      threadCpu.put(phase, round(r.threadCpuMillis()));
       alloc.put(phase, r.allocated());
       total += r.millis();
       totalAlloc += r.allocated();
     }
     ms.put("total", round(total));
+    double cpuTotal = 0;
+    double threadCpuTotal = 0;
+    for (String phase : PHASES) {
+      cpuTotal += p.phases.get(phase).processCpuMillis();
+      threadCpuTotal += p.phases.get(phase).threadCpuMillis();
+    }
+    cpu.put("total", round(cpuTotal));
+    threadCpu.put("total", round(threadCpuTotal));
+    json.put(
+        "load_average", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     alloc.put("total", totalAlloc);
     double build = total - p.phases.get("serialise").millis();
     json.put("build_over_serialise", round(build / p.phases.get("serialise").millis()));
@@ -389,11 +402,10 @@ public final class Scale implements Callable<Integer> {
       istioManifest = istio ? i : null;
       manifest = c.plus(i);
       t = phase("merge", t);
+      // the manifest's own UTF-8 stream: one 64 KiB buffer, no Writer, no text held
       CountingStream counter = new CountingStream(file);
-      try (Writer w =
-          new BufferedWriter(new OutputStreamWriter(counter, StandardCharsets.UTF_8), 1 << 16)) {
-        manifest.writeYaml(w);
-      }
+      manifest.writeYaml(counter);
+      counter.close();
       bytes = counter.count;
       phase("serialise", t);
     }
