@@ -72,14 +72,18 @@ final class Node {
     checkService(this);
     indexDeclarations(this);
     admitMetricsScraper(this);
+    Set<ServiceId> all = new LinkedHashSet<>(out.keySet());
+    all.addAll(in.keySet());
+    this.names = Collections.unmodifiableSet(all);
   }
 
   /** Every service this one names explicitly, on either side (unknown ones included). */
   Set<ServiceId> names() {
-    Set<ServiceId> names = new LinkedHashSet<>(out.keySet());
-    names.addAll(in.keySet());
-    return Collections.unmodifiableSet(names);
+    return names;
   }
+
+  /** Made once, in the constructor: an update asks for it several times per node. */
+  private final Set<ServiceId> names;
 
   /** The callee-side declaration toward {@code caller}: explicit, else the wildcard, else null. */
   Declaration inboundFor(ServiceId caller) {

@@ -68,6 +68,15 @@ public final class CompactNodeFactory extends JsonNodeFactory {
   }
 
   /**
+   * {@code node} made read-only, as {@link Resource#of} makes every document: for a node several
+   * documents share (renderers build such nodes once), frozen before it is shared between threads.
+   * A tree of this factory is frozen in place; any other is copied.
+   */
+  public static ObjectNode readOnly(ObjectNode node) {
+    return (ObjectNode) freeze(Objects.requireNonNull(node, "node"));
+  }
+
+  /**
    * {@code node} made read-only: a tree of this factory is frozen in place (its objects' fields
    * sorted by key, the canonical order of the writers), any other tree is copied into a frozen one.
    * Every mutator of a frozen object or array throws {@link UnsupportedOperationException}; {@code
