@@ -138,7 +138,7 @@ final class Pairs {
             .outboundSource(out.source().or(a.service::source))
             .inboundSource(in.source().or(b.service::source))
             .build());
-    edge(a.text, b.text, Edge.Status.AGREED, in.httpRules());
+    // its AGREED edge is made from the agreement when a tool asks (Topology.edges()), not here
   }
 
   void unknown(
