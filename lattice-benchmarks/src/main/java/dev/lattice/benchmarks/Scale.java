@@ -3,6 +3,7 @@ package dev.lattice.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.cilium.CiliumRenderer;
+import dev.lattice.cilium.PolicyMapEstimate;
 import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
@@ -112,6 +113,14 @@ public final class Scale implements Callable<Integer> {
       defaultValue = "0",
       description = "then measure E one-service incremental updates (default ${DEFAULT-VALUE})")
   int edits;
+
+  @Option(
+      names = "--capacity",
+      arity = "0",
+      description =
+          "after the measured run, estimate each endpoint's Cilium policy-map entries and report"
+              + " the largest and how many pass the limit (not timed in the phases)")
+  boolean capacity;
 
   @Option(names = "--out", paramLabel = "FILE", description = "write the rendered YAML to FILE")
   Path out;
@@ -336,6 +345,22 @@ public final class Scale implements Callable<Integer> {
     if (edits > 0) {
       json.set(
           "incremental", Edits.measure(p.topology, p.ciliumManifest, p.istioManifest, edits, seed));
+    }
+    if (capacity && p.ciliumManifest != null) {
+      Meter.Reading c0 = Meter.read();
+      PolicyMapEstimate estimate = PolicyMapEstimate.of(p.topology, p.ciliumManifest);
+      double capacityMs = Meter.read().minus(c0).millis();
+      ObjectNode c = json.putObject("policy_map");
+      estimate
+          .largest()
+          .ifPresent(
+              e -> {
+                c.put("largest", e.name());
+                c.put("largest_entries", e.total());
+              });
+      c.put("limit", p.topology.settings().policyMapLimit());
+      c.put("over_limit", estimate.diagnostics().size());
+      c.put("ms", round(capacityMs));
     }
     json.put("peak_heap_bytes", peak);
     json.put("live_heap_after_bytes", live);
