@@ -7,6 +7,8 @@ module dev.lattice.verify {
 
   exports dev.lattice.verify;
   exports dev.lattice.verify.cilium;
+  exports dev.lattice.verify.diff;
   exports dev.lattice.verify.istio;
+  exports dev.lattice.verify.replay;
   exports dev.lattice.verify.world;
 }

@@ -19,6 +19,11 @@ public abstract class Egress {
   public sealed interface Target permits Fqdn, Cidr, Entity {
     /** The DNS name, the CIDR, or the entity name, as declared. */
     String value();
+
+    /** The spec's key for this kind of target: {@code fqdn}, {@code cidr} or {@code entity}. */
+    default String key() {
+      return this instanceof Fqdn ? "fqdn" : this instanceof Cidr ? "cidr" : "entity";
+    }
   }
 
   /** A DNS name, exact ({@code api.stripe.com}) or with a leading wildcard ({@code *.s3.com}). */
@@ -133,8 +138,7 @@ public abstract class Egress {
   /** {@code fqdn api.stripe.com:443/TCP}. */
   @Override
   public String toString() {
-    String kind = target() instanceof Fqdn ? "fqdn" : target() instanceof Cidr ? "cidr" : "entity";
-    return kind
+    return target().key()
         + " "
         + target()
         + (ports().isEmpty() ? " (all ports)" : ":" + ports())
