@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
       CheckCommand.class,
       ExplainCommand.class,
       GraphCommand.class,
+      DiffCommand.class,
+      ReplayCommand.class,
       HelpCommand.class,
       VersionCommand.class
     })

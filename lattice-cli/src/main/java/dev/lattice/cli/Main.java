@@ -17,19 +17,24 @@ import picocli.CommandLine;
 
 /**
  * The {@code lattice} command: one class per command ({@link RenderCommand}, {@link CheckCommand},
- * {@link ExplainCommand}, {@link GraphCommand}, {@link HelpCommand}), parsed by picocli, whose
- * annotations are the one source of the help and the defaults.
+ * {@link ExplainCommand}, {@link GraphCommand}, {@link DiffCommand}, {@link ReplayCommand}, {@link
+ * HelpCommand}), parsed by picocli, whose annotations are the one source of the help and the
+ * defaults.
  *
  * <pre>{@code
  * lattice render  [--layer cilium|istio|all] [--format yaml|json] [-o DIR] [settings] PATH...
  * lattice check   [--strict] [settings] PATH...
  * lattice explain --from NS/NAME --to NS/NAME [--port P] [--method M --path P] [settings] PATH...
  * lattice graph   [--format mermaid|dot] [settings] PATH...
+ * lattice diff    [--format text|markdown|json] [--fail-on-open] [settings] OLD NEW
+ * lattice diff    --base REV [--format ...] [--fail-on-open] [settings] PATH...
+ * lattice replay  --flows FILE|- [--format text|json] [settings] PATH...
  * }</pre>
  *
  * <p>Exit codes: 0 success, 1 errors in the specs (diagnostics on stderr as {@code file:line:col:
  * error[code]: message}, nothing on stdout), 2 usage errors, 3 {@code explain}: some layer denies
- * the connection. {@link #run} runs a command in-process.
+ * the connection, {@code diff --fail-on-open}: the change opens something. {@link #run} runs a
+ * command in-process.
  */
 public final class Main {
   static final int OK = 0;

@@ -1,0 +1,525 @@
+package dev.lattice.verify.diff;
+
+import dev.lattice.graph.Agreement;
+import dev.lattice.graph.Topology;
+import dev.lattice.model.Egress;
+import dev.lattice.model.Exposure;
+import dev.lattice.model.HttpRule;
+import dev.lattice.model.Port;
+import dev.lattice.model.Protocol;
+import dev.lattice.model.Service;
+import dev.lattice.model.ServiceId;
+import dev.lattice.verify.Destination;
+import dev.lattice.verify.Query;
+import dev.lattice.verify.Source;
+import dev.lattice.verify.Verdict;
+import dev.lattice.verify.Verifier;
+import dev.lattice.verify.world.IpRange;
+import dev.lattice.verify.world.KubeService;
+import dev.lattice.verify.world.Peer;
+import dev.lattice.verify.world.World;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a change opens and closes: two renderings, each judged by its own {@link Verifier} (the
+ * independent evaluators of the rendered documents, never the renderers' intentions), compared
+ * connection by connection.
+ *
+ * <pre>{@code
+ * ConnectivityDiff d = ConnectivityDiff.between(
+ *     Verifier.of(oldTopology, oldCilium, oldIstio),
+ *     Verifier.of(newTopology, newCilium, newIstio));
+ * d.opened().forEach(c -> System.out.println("opens " + c));
+ * System.out.print(DiffReport.markdown(d));
+ * }</pre>
+ *
+ * <p>What is judged, on both sides: every (caller, callee, Service port) over the services of
+ * either side — the cells of both {@link dev.lattice.verify.ConnectivityMatrix}es, a missing
+ * service or port being <em>absent</em>; the HTTP requests the agreements' rules name (and one they
+ * do not) on connections both sides allow, where either side has HTTP rules; every service against
+ * every egress target either side declares, on each declared port (and one more port where an
+ * egress allows all); and the internet, the API server, the nodes and an address in each exposed
+ * range against every Service port. Each {@link Change} says, per layer, the decision before and
+ * after and the reason, and which declarations bear on it on each side (file:line:col when loaded
+ * from YAML).
+ *
+ * <p>Cost: the two connectivity matrices, plus the probes above. Deterministic: the same renderings
+ * give the same changes in the same order.
+ */
+public final class ConnectivityDiff {
+  /** A method and path no declared rule is expected to grant (as in the property suites). */
+  static final String OTHER_METHOD = "TRACE";
+
+  static final String OTHER_PATH = "/__lattice/not-granted";
+  private static final List<Integer> OTHER_PORTS = List.of(443, 8443, 9443, 10443, 11443);
+
+  private final List<Change> changes;
+
+  private ConnectivityDiff(List<Change> changes) {
+    List<Change> sorted = new ArrayList<>(changes);
+    Collections.sort(sorted);
+    this.changes = List.copyOf(sorted);
+  }
+
+  /**
+   * The connections whose verdict differs between {@code before} and {@code after}.
+   *
+   * @throws NullPointerException if either is null
+   */
+  public static ConnectivityDiff between(Verifier before, Verifier after) {
+    Side b = new Side(Objects.requireNonNull(before, "before"));
+    Side a = new Side(Objects.requireNonNull(after, "after"));
+    List<Change> out = new ArrayList<>();
+    Map<ServiceId, Map<PortKey, Port>> ports = ports(b, a);
+    services(b, a, ports, out);
+    exposures(b, a, ports, out);
+    egress(b, a, out);
+    return new ConnectivityDiff(out);
+  }
+
+  /** Every change, sorted by kind, caller, destination, port, protocol and request. */
+  public List<Change> changes() {
+    return changes;
+  }
+
+  /** The changes that some layer opens. */
+  public List<Change> opened() {
+    return changes.stream().filter(Change::opens).toList();
+  }
+
+  /** The changes that some layer closes. */
+  public List<Change> closed() {
+    return changes.stream().filter(Change::closes).toList();
+  }
+
+  /**
+   * The changes that neither open nor close: an enforcement point appears or disappears (allow ⇄
+   * not applicable), the traffic passing either way.
+   */
+  public List<Change> changed() {
+    return changes.stream().filter(c -> !c.opens() && !c.closes()).toList();
+  }
+
+  /** Whether nothing differs. */
+  public boolean isEmpty() {
+    return changes.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectivityDiff("
+        + opened().size()
+        + " opened, "
+        + closed().size()
+        + " closed, "
+        + changed().size()
+        + " changed)";
+  }
+
+  // ------------------------------------------------------------------ one side
+
+  /** One rendering: its verifier, world and topology; null verdicts are absent connections. */
+  private static final class Side {
+    final Verifier verifier;
+    final World world;
+    final Topology topology;
+
+    Side(Verifier v) {
+      this.verifier = v;
+      this.world = v.world();
+      this.topology = v.world().topology();
+    }
+
+    boolean has(ServiceId id) {
+      return world.service(id).isPresent();
+    }
+
+    boolean hasPort(ServiceId id, PortKey k) {
+      Optional<KubeService> s = world.service(id);
+      return s.isPresent() && s.get().port(k.port, k.protocol).isPresent();
+    }
+
+    /** The verdict on {@code from} calling {@code to} on a Service port; null when absent. */
+    Verdict call(Source from, ServiceId to, PortKey k, String method, String path) {
+      if (from.kind() == Source.Kind.SERVICE && !has(from.serviceId().orElseThrow())) {
+        return null;
+      }
+      if (!hasPort(to, k)) {
+        return null;
+      }
+      Query q = Query.from(from).to(Destination.service(to, k.port)).protocol(k.protocol);
+      return verifier.check(method == null ? q : q.request(method, path));
+    }
+
+    /** The verdict on {@code from} calling out of the graph; null when {@code from} is absent. */
+    Verdict egress(ServiceId from, Destination to, Protocol protocol) {
+      if (!has(from)) {
+        return null;
+      }
+      return verifier.check(Query.from(Source.service(from)).to(to).protocol(protocol));
+    }
+  }
+
+  /** A Service port as queries name it: number and protocol. */
+  private record PortKey(int port, Protocol protocol) implements Comparable<PortKey> {
+    @Override
+    public int compareTo(PortKey o) {
+      int c = Integer.compare(port, o.port);
+      return c != 0 ? c : protocol.compareTo(o.protocol);
+    }
+  }
+
+  /** Every service of either side with the Service ports of either side (the newer's wins). */
+  private static Map<ServiceId, Map<PortKey, Port>> ports(Side b, Side a) {
+    Map<ServiceId, Map<PortKey, Port>> out = new TreeMap<>();
+    for (Side s : List.of(b, a)) {
+      for (Service svc : s.topology.services()) {
+        Map<PortKey, Port> m = out.computeIfAbsent(svc.id(), k -> new TreeMap<>());
+        for (Port p : svc.ports()) {
+          m.put(new PortKey(p.port(), p.protocol()), p);
+        }
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ service to service
+
+  private static void services(
+      Side b, Side a, Map<ServiceId, Map<PortKey, Port>> ports, List<Change> out) {
+    Map<List<ServiceId>, List<HttpRule>> http = httpRules(b, a);
+    // one caller's row at a time, callers in parallel: the verifiers are thread-safe, and the
+    // changes are sorted afterwards, so the result does not depend on the schedule
+    List<List<Change>> rows =
+        new ArrayList<>(ports.keySet())
+            .parallelStream().map(from -> row(b, a, ports, http, from)).toList();
+    rows.forEach(out::addAll);
+  }
+
+  /** The changes of one caller's row of the matrix, with its requests. */
+  private static List<Change> row(
+      Side b,
+      Side a,
+      Map<ServiceId, Map<PortKey, Port>> ports,
+      Map<List<ServiceId>, List<HttpRule>> http,
+      ServiceId from) {
+    List<Change> out = new ArrayList<>();
+    Source src = Source.service(from);
+    for (Map.Entry<ServiceId, Map<PortKey, Port>> callee : ports.entrySet()) {
+      ServiceId to = callee.getKey();
+      List<HttpRule> rules = http.get(List.of(from, to));
+      for (Map.Entry<PortKey, Port> e : callee.getValue().entrySet()) {
+        PortKey k = e.getKey();
+        Port p = e.getValue();
+        Verdict vb = b.call(src, to, k, null, null);
+        Verdict va = a.call(src, to, k, null, null);
+        add(
+            out,
+            Change.Kind.SERVICE,
+            from.toString(),
+            to.toString(),
+            p,
+            null,
+            vb,
+            va,
+            () -> Declared.call(b.topology, from, to),
+            () -> Declared.call(a.topology, from, to));
+        boolean bothAllow = vb != null && va != null && vb.allowed() && va.allowed();
+        if (rules == null || !bothAllow || k.protocol != Protocol.TCP) {
+          continue;
+        }
+        for (Map.Entry<List<String>, String> probe : probes(rules).entrySet()) {
+          String method = probe.getKey().get(0);
+          String path = probe.getKey().get(1);
+          add(
+              out,
+              Change.Kind.REQUEST,
+              from.toString(),
+              to.toString(),
+              p,
+              new String[] {method, path, probe.getValue()},
+              b.call(src, to, k, method, path),
+              a.call(src, to, k, method, path),
+              () -> Declared.call(b.topology, from, to),
+              () -> Declared.call(a.topology, from, to));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The HTTP rules of either side's agreements, per (caller, callee), in order, once each. */
+  private static Map<List<ServiceId>, List<HttpRule>> httpRules(Side b, Side a) {
+    Map<List<ServiceId>, List<HttpRule>> out = new LinkedHashMap<>();
+    for (Side s : List.of(b, a)) {
+      for (Agreement ag : s.topology.agreements()) {
+        if (!ag.hasHttpRules()) {
+          continue;
+        }
+        List<HttpRule> rules =
+            out.computeIfAbsent(List.of(ag.caller(), ag.callee()), k -> new ArrayList<>());
+        for (HttpRule r : ag.httpRules()) {
+          if (!rules.contains(r)) {
+            rules.add(r);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One concrete request per (method, path pattern) the rules name, labelled with the rule it
+   * stands for, and one request no rule is expected to grant.
+   */
+  private static Map<List<String>, String> probes(List<HttpRule> rules) {
+    Map<List<String>, String> out = new LinkedHashMap<>();
+    for (HttpRule r : rules) {
+      List<String> methods = r.methods().isEmpty() ? List.of("GET") : r.methods();
+      List<String> paths = r.paths().isEmpty() ? List.of("*") : r.paths();
+      for (String m : methods) {
+        for (String p : paths) {
+          out.putIfAbsent(
+              List.of(m, concrete(p)), (r.methods().isEmpty() ? "*" : m) + " " + p + " (declared)");
+        }
+      }
+    }
+    out.putIfAbsent(List.of(OTHER_METHOD, OTHER_PATH), "a request no declared rule names");
+    return out;
+  }
+
+  /** A path an Istio path pattern matches: exact, {@code prefix*}, {@code *suffix} or {@code *}. */
+  static String concrete(String pattern) {
+    if (pattern.equals("*")) {
+      return "/any/path";
+    }
+    if (pattern.startsWith("*")) {
+      return "/x/y" + pattern.substring(1);
+    }
+    if (pattern.endsWith("*")) {
+      return pattern.substring(0, pattern.length() - 1) + "x/y";
+    }
+    return pattern;
+  }
+
+  // ------------------------------------------------------------------ outside sources
+
+  /** An outside source as the diff names it, with what decides which exposures admit it. */
+  private record Outside(String label, Source source, Exposure.Kind kind, String address) {}
+
+  private static void exposures(
+      Side b, Side a, Map<ServiceId, Map<PortKey, Port>> ports, List<Change> out) {
+    List<Outside> sources = new ArrayList<>();
+    sources.add(new Outside("world", Source.world(), Exposure.Kind.WORLD, null));
+    sources.add(
+        new Outside("kube-apiserver", Source.kubeApiserver(), Exposure.Kind.KUBE_APISERVER, null));
+    // remote nodes stand for a load balancer's SNAT address: a world exposure admits them (§3)
+    sources.add(new Outside("remote-node", Source.remoteNode(), Exposure.Kind.WORLD, null));
+    Set<String> cidrs = new TreeSet<>();
+    for (Side s : List.of(b, a)) {
+      for (Service svc : s.topology.services()) {
+        for (Port p : svc.ports()) {
+          p.exposedTo().forEach(x -> x.cidr().ifPresent(cidrs::add));
+        }
+      }
+    }
+    for (String c : cidrs) {
+      String ip = outsideAddress(c, b.world, a.world);
+      sources.add(new Outside(c, Source.address(ip), Exposure.Kind.CIDR, ip));
+    }
+    for (Outside o : sources) {
+      for (Map.Entry<ServiceId, Map<PortKey, Port>> callee : ports.entrySet()) {
+        ServiceId to = callee.getKey();
+        for (Map.Entry<PortKey, Port> e : callee.getValue().entrySet()) {
+          PortKey k = e.getKey();
+          add(
+              out,
+              Change.Kind.EXPOSURE,
+              o.label,
+              to.toString(),
+              e.getValue(),
+              null,
+              b.call(o.source, to, k, null, null),
+              a.call(o.source, to, k, null, null),
+              () -> Declared.exposure(b.topology, to, k.port, o.kind, o.address),
+              () -> Declared.exposure(a.topology, to, k.port, o.kind, o.address));
+        }
+      }
+    }
+  }
+
+  /**
+   * One address of {@code cidr} that neither world gives to a pod, node or other peer of its own:
+   * the same address on both sides, whichever side is before.
+   */
+  static String outsideAddress(String cidr, World one, World two) {
+    IpRange r = IpRange.parse(cidr);
+    int bits = r.isV6() ? 128 : 32;
+    if (r.prefixLength() >= bits - 1) {
+      return r.addressAt(0);
+    }
+    for (long i = 1; i < 200; i++) {
+      String ip = r.addressAt(i);
+      if (one.peerAt(ip).kind() == Peer.Kind.EXTERNAL
+          && two.peerAt(ip).kind() == Peer.Kind.EXTERNAL) {
+        return ip;
+      }
+    }
+    return r.addressAt(1);
+  }
+
+  // ------------------------------------------------------------------ egress
+
+  /** An egress target as queries name it. */
+  private record Target(Egress.Kind kind, String target, Protocol protocol)
+      implements Comparable<Target> {
+    @Override
+    public int compareTo(Target o) {
+      int c = kind.compareTo(o.kind);
+      c = c != 0 ? c : target.compareTo(o.target);
+      return c != 0 ? c : protocol.compareTo(o.protocol);
+    }
+
+    String label() {
+      return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + target;
+    }
+
+    Destination destination(int port) {
+      switch (kind) {
+        case FQDN:
+          // a wildcard stands for one name it matches (one more label, C13)
+          return Destination.fqdn(
+              target.startsWith("*.") ? "bucket" + target.substring(1) : target, port);
+        case CIDR:
+          return Destination.cidr(target, port);
+        default:
+          return Destination.entity(target, port);
+      }
+    }
+  }
+
+  private static void egress(Side b, Side a, List<Change> out) {
+    Map<Target, TreeSet<Integer>> targets = new TreeMap<>();
+    Map<Target, Boolean> anyPort = new TreeMap<>();
+    Set<ServiceId> callers = new TreeSet<>();
+    for (Side s : List.of(b, a)) {
+      for (Service svc : s.topology.services()) {
+        callers.add(svc.id());
+        for (Egress e : svc.egress()) {
+          Target t = new Target(e.kind(), e.target(), e.protocol());
+          targets.computeIfAbsent(t, k -> new TreeSet<>()).addAll(e.ports());
+          if (e.ports().isEmpty()) {
+            anyPort.put(t, true);
+          }
+        }
+      }
+    }
+    for (Map.Entry<Target, TreeSet<Integer>> e : targets.entrySet()) {
+      Target t = e.getKey();
+      TreeSet<Integer> probePorts = new TreeSet<>(e.getValue());
+      if (anyPort.getOrDefault(t, false)) {
+        OTHER_PORTS.stream()
+            .filter(p -> !e.getValue().contains(p))
+            .findFirst()
+            .ifPresent(probePorts::add);
+      }
+      for (ServiceId from : callers) {
+        for (int port : probePorts) {
+          Destination d = t.destination(port);
+          add(
+              out,
+              Change.Kind.EGRESS,
+              from.toString(),
+              t.label(),
+              port,
+              t.protocol,
+              b.egress(from, d, t.protocol),
+              a.egress(from, d, t.protocol),
+              () -> Declared.egress(b.topology, from, t.kind, t.target),
+              () -> Declared.egress(a.topology, from, t.kind, t.target));
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  private static void add(
+      List<Change> out,
+      Change.Kind kind,
+      String from,
+      String to,
+      Port port,
+      String[] request,
+      Verdict before,
+      Verdict after,
+      java.util.function.Supplier<List<Declared>> declaredBefore,
+      java.util.function.Supplier<List<Declared>> declaredAfter) {
+    Change c =
+        new Change(
+            kind,
+            from,
+            to,
+            port.port(),
+            port.targetPort(),
+            port.name(),
+            port.protocol(),
+            request == null ? null : request[0],
+            request == null ? null : request[1],
+            request == null ? null : request[2],
+            before,
+            after,
+            List.of(),
+            List.of());
+    if (c.isChange()) {
+      out.add(withDeclarations(c, declaredBefore.get(), declaredAfter.get()));
+    }
+  }
+
+  private static void add(
+      List<Change> out,
+      Change.Kind kind,
+      String from,
+      String to,
+      int port,
+      Protocol protocol,
+      Verdict before,
+      Verdict after,
+      java.util.function.Supplier<List<Declared>> declaredBefore,
+      java.util.function.Supplier<List<Declared>> declaredAfter) {
+    Change c =
+        new Change(
+            kind, from, to, port, null, null, protocol, null, null, null, before, after, List.of(),
+            List.of());
+    if (c.isChange()) {
+      out.add(withDeclarations(c, declaredBefore.get(), declaredAfter.get()));
+    }
+  }
+
+  private static Change withDeclarations(Change c, List<Declared> before, List<Declared> after) {
+    return new Change(
+        c.kind(),
+        c.from(),
+        c.to(),
+        c.port(),
+        c.targetPort().isPresent() ? c.targetPort().getAsInt() : null,
+        c.portName().orElse(null),
+        c.protocol(),
+        c.method().orElse(null),
+        c.path().orElse(null),
+        c.requestRule().orElse(null),
+        c.before().orElse(null),
+        c.after().orElse(null),
+        before,
+        after);
+  }
+}
