@@ -51,7 +51,16 @@ public final class Budgets {
                 n.path("output_bytes").asDouble()
                     / 1e3
                     / n.path("ms").path("serialise").asDouble());
+    // the same over the measuring thread's own CPU time: what a loaded, shared machine moves least
+    double mbPerCpuS =
+        median(
+            big,
+            n ->
+                n.path("output_bytes").asDouble()
+                    / 1e3
+                    / n.path("thread_cpu_ms").path("serialise").asDouble());
     double p90 = median(big, n -> n.path("incremental").path("p90_ms").asDouble());
+    double p90Cpu = median(big, n -> n.path("incremental").path("p90_cpu_ms").asDouble());
     TreeMap<String, List<Double>> byKind = new TreeMap<>();
     for (JsonNode n : big) {
       n.path("incremental")
@@ -82,11 +91,19 @@ public final class Budgets {
         "5k neutral graph ≥ 10× faster than cdk8s-plus",
         String.format(Locale.ROOT, "%.1f× (%.0f ms against %.0f ms)", ratio, latticeMs, cdk8sMs),
         ratio >= 10);
-    row("serialise ≥ 250 MB/s", String.format(Locale.ROOT, "%.0f MB/s", mbPerS), mbPerS >= 250);
+    row(
+        "serialise ≥ 250 MB/s",
+        String.format(Locale.ROOT, "%.0f MB/s (thread CPU: %.0f MB/s)", mbPerS, mbPerCpuS),
+        mbPerS >= 250);
     row(
         "every single-service change at 50k ≤ 50 ms p90",
         String.format(
-            Locale.ROOT, "%.1f ms p90 of all; worst kind %s %.1f ms", p90, worstKind, worst),
+            Locale.ROOT,
+            "%.1f ms p90 of all (thread CPU %.1f ms); worst kind %s %.1f ms",
+            p90,
+            p90Cpu,
+            worstKind,
+            worst),
         p90 <= 50 && worst <= 50);
     System.out.printf(
         Locale.ROOT,
