@@ -43,22 +43,10 @@ public final class Budgets {
     double latticeMs = median(lattice, n -> n.path("ms").path("total").asDouble());
     double cdk8sMs = median(cdk8s, n -> n.path("ms").path("total").asDouble());
     double ratio = cdk8sMs / latticeMs;
-    // MB = 10^6 bytes, over the wall time of the serialise phase
-    double mbPerS =
-        median(
-            big,
-            n ->
-                n.path("output_bytes").asDouble()
-                    / 1e3
-                    / n.path("ms").path("serialise").asDouble());
-    // the same over the measuring thread's own CPU time: what a loaded, shared machine moves least
-    double mbPerCpuS =
-        median(
-            big,
-            n ->
-                n.path("output_bytes").asDouble()
-                    / 1e3
-                    / n.path("thread_cpu_ms").path("serialise").asDouble());
+    // over the wall time of the serialise phase, and over the measuring thread's own CPU time:
+    // what a loaded, shared machine moves least
+    double mbPerS = median(big, n -> megabytesPerSecond(n, "ms"));
+    double mbPerCpuS = median(big, n -> megabytesPerSecond(n, "thread_cpu_ms"));
     double p90 = median(big, n -> n.path("incremental").path("p90_ms").asDouble());
     double p90Cpu = median(big, n -> n.path("incremental").path("p90_cpu_ms").asDouble());
     TreeMap<String, List<Double>> byKind = new TreeMap<>();
@@ -113,6 +101,11 @@ public final class Budgets {
         cdk8s.size(),
         min(big, n -> n.path("load_average").asDouble()),
         max(big, n -> n.path("load_average").asDouble()));
+  }
+
+  /** Output MB (10^6 bytes) per second of the serialise phase, timed by {@code clock}. */
+  private static double megabytesPerSecond(JsonNode run, String clock) {
+    return run.path("output_bytes").asDouble() / 1e3 / run.path(clock).path("serialise").asDouble();
   }
 
   private static void row(String budget, String measured, boolean met) {
