@@ -4,7 +4,6 @@ import dev.lattice.model.HttpRule;
 import dev.lattice.model.Port;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.SourceLocation;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.immutables.value.Value;
@@ -16,9 +15,6 @@ import org.immutables.value.Value;
  */
 @Value.Immutable
 public abstract class Agreement implements Comparable<Agreement> {
-  private static final Comparator<Agreement> ORDER =
-      Comparator.comparing(Agreement::caller).thenComparing(Agreement::callee);
-
   Agreement() {}
 
   /** The service that calls. */
@@ -68,7 +64,8 @@ public abstract class Agreement implements Comparable<Agreement> {
 
   @Override
   public int compareTo(Agreement other) {
-    return ORDER.compare(this, other);
+    int c = caller().compareTo(other.caller());
+    return c != 0 ? c : callee().compareTo(other.callee());
   }
 
   /** {@code shop/web -> shop/api [http 80->8080/TCP]}. */

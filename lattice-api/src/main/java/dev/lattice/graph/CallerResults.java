@@ -24,6 +24,8 @@ import java.util.TreeSet;
 final class CallerResults {
   private final Indexes ix;
 
+  private static final Comparator<Agreement> BY_CALLEE = Comparator.comparing(Agreement::callee);
+
   CallerResults(Indexes ix) {
     this.ix = ix;
   }
@@ -177,7 +179,7 @@ final class CallerResults {
               .inboundSource(a.service.source())
               .build());
     }
-    p.agreements.sort(Comparator.comparing(Agreement::callee));
+    p.agreements.sort(BY_CALLEE);
     List<Agreement> explicit = List.copyOf(p.agreements);
     List<Agreement> asCaller;
     if (wild == null) {

@@ -232,9 +232,11 @@ final class Indexes {
     }
   }
 
+  private static final Comparator<Agreement> BY_CALLER = Comparator.comparing(Agreement::caller);
+
   private void addInbound(Agreement ag) {
     List<Agreement> l = mutableInbound(ag.callee());
-    int i = Collections.binarySearch(l, ag, Comparator.comparing(Agreement::caller));
+    int i = Collections.binarySearch(l, ag, BY_CALLER);
     l.add(i < 0 ? -i - 1 : i, ag);
   }
 }

@@ -1,13 +1,9 @@
 package dev.lattice.model;
 
-import java.util.Comparator;
 import java.util.Objects;
 
 /** The identity of a service in the graph: its namespace and name. Printed as {@code ns/name}. */
 public final class ServiceId implements Comparable<ServiceId> {
-  private static final Comparator<ServiceId> ORDER =
-      Comparator.comparing(ServiceId::namespace).thenComparing(ServiceId::name);
-
   private final String namespace;
   private final String name;
 
@@ -51,7 +47,10 @@ public final class ServiceId implements Comparable<ServiceId> {
 
   @Override
   public int compareTo(ServiceId other) {
-    return ORDER.compare(this, other);
+    // by namespace, then name; written out, not a Comparator chain: resolution sorts and bisects
+    // by service id millions of times at 50,000 services
+    int c = namespace.compareTo(other.namespace);
+    return c != 0 ? c : name.compareTo(other.name);
   }
 
   @Override

@@ -150,6 +150,9 @@ final class Edits {
     out.put("median_resources_changed", changes.stream().sorted().toList().get(changes.size() / 2));
     ObjectNode kinds = out.putObject("median_ms_by_kind");
     byKind.forEach((k, v) -> kinds.put(k, round(percentile(v, 50))));
+    // the budget is on every kind of change: the p90 of each, not only of the mix
+    ObjectNode p90s = out.putObject("p90_ms_by_kind");
+    byKind.forEach((k, v) -> p90s.put(k, round(percentile(v, 90))));
     out.put("refused", refused);
     return out;
   }
