@@ -114,6 +114,12 @@ public enum DiagnosticCode {
    */
   SHARED_SERVICE_ACCOUNT("shared-service-account", Severity.WARNING),
   /**
+   * A service's selector also selects the pods of other services of its namespace (the same
+   * selector, or a subset of theirs): the policies of both apply to those pods at both layers, so
+   * they are granted what either is.
+   */
+  SHARED_SELECTOR("shared-selector", Severity.WARNING),
+  /**
    * An endpoint's rendered Cilium policies need more policy-map entries (identities times ports,
    * per direction) than the agent's {@code bpf-policy-map-max}: past it, its traffic drops
    * unpredictably. Reported from the rendered policies, not by resolution.

@@ -190,6 +190,18 @@ public sealed class ServiceBuilder permits PortStep {
     return this;
   }
 
+  /**
+   * Lets the service's own pods call each other on all its ports, finding one another by the
+   * per-pod records of the headless Service {@code headlessService} ({@code
+   * <pod>.<headlessService>}): a StatefulSet whose {@code serviceName} is not the service's name.
+   */
+  public ServiceBuilder allowPeerTraffic(String headlessService) {
+    require(Names.serviceName("headless Service of " + draft.describe(), headlessService));
+    draft.allowPeerTraffic = true;
+    draft.podSubdomain = headlessService;
+    return this;
+  }
+
   /** The service, in namespace {@code default} unless it names one. */
   public Service build() {
     return build("default");
@@ -211,6 +223,9 @@ public sealed class ServiceBuilder permits PortStep {
             .addAllEgress(draft.egress);
     if (!draft.selector.isEmpty()) {
       b.selector(draft.selector);
+    }
+    if (draft.podSubdomain != null) {
+      b.podSubdomain(draft.podSubdomain);
     }
     if (draft.serviceAccount != null) {
       b.serviceAccount(draft.serviceAccount);

@@ -20,6 +20,7 @@ final class ServiceDraft {
   String serviceAccount;
   MeshMode mesh = MeshMode.AMBIENT;
   boolean allowPeerTraffic;
+  String podSubdomain;
   boolean gateway;
   String metricsPort;
   final List<Declaration> declarations = new ArrayList<>();

@@ -97,6 +97,14 @@ final class Node {
     Optional<SourceLocation> at = s.source();
     check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("namespace", s.namespace()));
     check(DiagnosticCode.INVALID_NAME, path, at, Names.serviceName("service name", s.name()));
+    if (!s.podSubdomain().equals(s.name())) {
+      check(
+          DiagnosticCode.INVALID_NAME,
+          path,
+          at,
+          Names.serviceName(
+              "pod subdomain (the headless Service naming the pods)", s.podSubdomain()));
+    }
     if (s.selector().isEmpty()) {
       report(
           DiagnosticCode.INVALID_LABEL,

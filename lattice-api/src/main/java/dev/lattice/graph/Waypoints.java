@@ -7,6 +7,7 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.WaypointScope;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,76 @@ final class Waypoints {
     return out;
   }
 
+  /**
+   * One warning per service of {@code ns} whose selector also selects other services' pods: the
+   * same labels, or a subset of another's selector (those pods carry at least their selector's
+   * labels). Cilium (C3) and Istio (I1) apply every policy whose selector matches a pod, so each
+   * such pod is granted what any of the services is. The Lattice platform does this on purpose for
+   * a training job's tasks and a model's roles (each member selects the whole gang); elsewhere it
+   * is usually a copied selector.
+   */
+  private static List<Diagnostic> sharedSelectors(String ns, List<Node> members) {
+    // every member by each label it selects on: a member that selects another's pods shares all
+    // of its labels, so the shortest of its lists holds every candidate
+    Map<String, List<Node>> byLabel = new HashMap<>();
+    for (Node n : members) {
+      for (Map.Entry<String, String> l : n.service.selector().entrySet()) {
+        byLabel.computeIfAbsent(l.getKey() + "=" + l.getValue(), k -> new ArrayList<>(1)).add(n);
+      }
+    }
+    List<Diagnostic> out = new ArrayList<>();
+    for (Node n : members) {
+      Map<String, String> sel = n.service.selector();
+      List<Node> candidates = null;
+      for (Map.Entry<String, String> l : sel.entrySet()) {
+        List<Node> c = byLabel.get(l.getKey() + "=" + l.getValue());
+        if (candidates == null || c.size() < candidates.size()) {
+          candidates = c;
+        }
+      }
+      if (candidates == null || candidates.size() < 2) {
+        continue;
+      }
+      List<Node> selected = new ArrayList<>();
+      for (Node m : candidates) {
+        if (m != n && m.service.selector().entrySet().containsAll(sel.entrySet())) {
+          selected.add(m);
+        }
+      }
+      if (selected.isEmpty()) {
+        continue;
+      }
+      selected.sort(Comparator.comparing(m -> m.service.name()));
+      String labels =
+          new TreeMap<>(sel)
+              .entrySet().stream()
+                  .map(e -> e.getKey() + ": " + e.getValue())
+                  .collect(Collectors.joining(", ", "{", "}"));
+      String others =
+          selected.stream().map(m -> m.service.name()).collect(Collectors.joining(", "));
+      out.add(
+          Diagnostic.of(
+              DiagnosticCode.SHARED_SELECTOR,
+              n.text + ".selector",
+              n.service.source(),
+              "the selector of "
+                  + n.service.name()
+                  + " "
+                  + labels
+                  + " also selects the pods of "
+                  + others
+                  + " in namespace "
+                  + ns
+                  + ": Cilium and Istio apply every policy that selects a pod, so those pods are"
+                  + " granted whatever "
+                  + n.service.name()
+                  + " is granted, and the other way round where the selectors are equal. Give"
+                  + " each service a label of its own (spec.selector, or selector(...) in the DSL);"
+                  + " a training job's tasks and a model's roles share their pods by design"));
+    }
+    return out;
+  }
+
   /** The waypoints one namespace needs, and the names they clash with. */
   State.NamespaceResult of(String ns) {
     TreeSet<String> inNs = ix.names.get(ns);
@@ -105,6 +176,7 @@ final class Waypoints {
       }
     }
     List<Diagnostic> diagnostics = new ArrayList<>(sharedAccounts(ns, members));
+    diagnostics.addAll(sharedSelectors(ns, members));
     if (fronted.isEmpty()) {
       return diagnostics.isEmpty()
           ? State.NamespaceResult.NONE

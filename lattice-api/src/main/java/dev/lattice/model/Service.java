@@ -85,6 +85,19 @@ public abstract class Service {
     return false;
   }
 
+  /**
+   * The headless Service whose per-pod records name the pods ({@code
+   * <pod>.<podSubdomain>.<namespace>.svc.<cluster domain>}), by which pods that {@link
+   * #allowPeerTraffic() call each other} find one another; defaults to the name (a StatefulSet
+   * governed by a Service of its own name). A training {@code LatticeJob}'s pods are named under
+   * the job: the platform's headless Service is the job, and its {@code MASTER_ADDR} is {@code
+   * <job>-master-0.<job>}.
+   */
+  @Value.Default
+  public String podSubdomain() {
+    return name();
+  }
+
   /** What it says about its peers. */
   public abstract List<Declaration> declarations();
 

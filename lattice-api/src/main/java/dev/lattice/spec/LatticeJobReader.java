@@ -23,7 +23,9 @@ import java.util.Optional;
  * <p>A training job ({@code spec.training}) is different: its pods leave the mesh ({@code
  * istio.io/dataplane-mode: none}), every task's member selects the whole gang by {@code
  * lattice.dev/training-job: <job>} and allows peer traffic, and each task gets the rendezvous port
- * {@code master} (29500) unless it names a port so.
+ * {@code master} (29500) unless it names a port so. The gang's pods find each other under the
+ * headless Service the platform names after the job ({@code MASTER_ADDR=<job>-master-0.<job>}),
+ * which is each member's {@code podSubdomain}.
  *
  * <p>Source (the Lattice platform, {@code crates/}): {@code lattice-job/src/compiler.rs} ({@code
  * compile_job}: the {@code format!("{}-{}", name, task_name)} members and the training override;
@@ -88,6 +90,9 @@ final class LatticeJobReader {
         member
             .service()
             .selector(Map.of(TRAINING_JOB_LABEL, id.name()))
+            // the platform's headless Service for the gang is named after the job, so a task's
+            // pods are <job>-<task>-<i>.<job> (its MASTER_ADDR is <job>-master-0.<job>)
+            .podSubdomain(id.name())
             .mesh(MeshMode.NONE)
             .allowPeerTraffic(true);
       }
@@ -107,7 +112,9 @@ final class LatticeJobReader {
                     + TRAINING_JOB_LABEL
                     + ": "
                     + id.name()
-                    + " with peer traffic and the port "
+                    + " with peer traffic under the headless Service "
+                    + id.name()
+                    + " and the port "
                     + MASTER_PORT_NAME
                     + " ("
                     + MASTER_PORT

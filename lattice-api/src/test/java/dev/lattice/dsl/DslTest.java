@@ -245,6 +245,18 @@ class DslTest {
   }
 
   @Test
+  void peersFindEachOtherUnderTheirHeadlessServiceOrTheirOwnName() {
+    assertThat(service("cache").allowPeerTraffic().build().podSubdomain()).isEqualTo("cache");
+    Service s = service("cache").allowPeerTraffic("cache-headless").build();
+    assertThat(s.allowPeerTraffic()).isTrue();
+    assertThat(s.podSubdomain()).isEqualTo("cache-headless");
+    assertThatThrownBy(() -> service("cache").allowPeerTraffic("0cache"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("headless Service of")
+        .hasMessageContaining("DNS-1035");
+  }
+
+  @Test
   void defaultsFollowTheDesign() {
     Service s = service("api").port("http", 80).build();
 

@@ -18,6 +18,7 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.SourceLocation;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -240,6 +241,41 @@ class RealClusterShapesTest {
     assertThat(withCode(shared, DiagnosticCode.SHARED_SERVICE_ACCOUNT)).hasSize(1);
     Topology apart = shared.update(List.of(), List.of(ServiceId.of("shop", "web"))).topology();
     assertThat(withCode(apart, DiagnosticCode.SHARED_SERVICE_ACCOUNT)).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- shared selectors
+
+  @Test
+  void warnsWhenASelectorAlsoSelectsAnotherServicesPods() {
+    Topology t =
+        resolve(
+            // equal selectors: one set of pods, each warned of the other
+            service("master").selector("lattice.dev/training-job", "tune").port("m", 29500),
+            service("worker").selector("lattice.dev/training-job", "tune").port("m", 29500),
+            // a subset of another's selector selects its pods; the narrower one selects no more
+            service("broad").selector("tier", "db").port("pg", 5432),
+            service("narrow").selector(Map.of("tier", "db", "role", "replica")).port("pg", 5432),
+            // the same labels in another namespace, and the default selectors, select apart
+            service("other/master").selector("lattice.dev/training-job", "tune"),
+            service("api").port("http", 80));
+    List<Diagnostic> found = withCode(t, DiagnosticCode.SHARED_SELECTOR);
+    assertThat(found)
+        .extracting(Diagnostic::path)
+        .containsExactly("shop/broad.selector", "shop/master.selector", "shop/worker.selector");
+    assertThat(found).allMatch(d -> d.severity() == Severity.WARNING);
+    assertThat(found.get(0).message())
+        .contains("the selector of broad {tier: db} also selects the pods of narrow")
+        .contains("Give each service a label of its own");
+    assertThat(found.get(1).message())
+        .contains("also selects the pods of worker in namespace shop");
+    Topology apart =
+        t.update(
+                List.of(service("worker").selector("app", "worker").port("m", 29500).build("shop")),
+                List.of())
+            .topology();
+    assertThat(withCode(apart, DiagnosticCode.SHARED_SELECTOR))
+        .extracting(Diagnostic::path)
+        .containsExactly("shop/broad.selector");
   }
 
   // ---------------------------------------------------------------- the implicit metrics scraper

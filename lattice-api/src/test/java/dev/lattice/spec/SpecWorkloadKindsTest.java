@@ -129,6 +129,8 @@ class SpecWorkloadKindsTest {
       assertThat(s.mesh()).as("%s", s).isEqualTo(MeshMode.NONE);
       assertThat(s.allowPeerTraffic()).as("%s", s).isTrue();
       assertThat(s.selector()).as("%s", s).isEqualTo(Map.of("lattice.dev/training-job", "llm"));
+      // the platform's headless Service for the gang is the job: MASTER_ADDR=llm-master-0.llm
+      assertThat(s.podSubdomain()).as("%s", s).isEqualTo("llm");
     }
     // the platform adds master (29500) by name; a task that names a port master keeps its own
     assertThat(ports(service(g, "ml/llm-master"))).isEqualTo("[master:29500]");

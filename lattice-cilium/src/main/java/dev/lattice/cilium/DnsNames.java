@@ -2,6 +2,7 @@ package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.lattice.internal.CompactNodeFactory;
+import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,11 +60,12 @@ final class DnsNames {
   }
 
   /**
-   * The per-pod names of {@code self}'s headless Service ({@code <pod>.<svc>.<ns>.svc.<cd>}), by
-   * which peers such as StatefulSet members usually find each other.
+   * The per-pod names of {@code self}'s headless Service ({@code <pod>.<subdomain>.<ns>.svc.<cd>},
+   * the subdomain its {@code podSubdomain}), by which peers such as StatefulSet members and a
+   * training gang find each other.
    */
-  void podsOf(ServiceId self) {
-    patterns.add("*." + self.name() + "." + self.namespace() + ".svc." + clusterDomain);
+  void podsOf(Service self) {
+    patterns.add("*." + self.podSubdomain() + "." + self.namespace() + ".svc." + clusterDomain);
   }
 
   /** An egress DNS name, exact or with a leading {@code *.} wildcard. */

@@ -122,7 +122,7 @@ final class ServicePolicy {
       Service callee = peer(topology, a.callee());
       dns.service(callee.id());
       if (a.isPeerTraffic()) {
-        dns.podsOf(callee.id());
+        dns.podsOf(callee);
       }
       // a caller that dials pod addresses never meets the Service's waypoint (M2, R5)
       Optional<Waypoint> waypoint = a.byPodIp() ? Optional.empty() : topology.waypoint(a.callee());

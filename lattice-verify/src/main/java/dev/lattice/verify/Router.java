@@ -325,6 +325,15 @@ final class Router {
         for (String name : serviceNames(to, p.namespace())) {
           t.lookup(p, name, to.clusterIp(), null);
         }
+        if (from.id().equals(to.id())) {
+          // peers (a StatefulSet's members, a training gang) find each other by the headless
+          // Service's per-pod records, which Cilium's DNS proxy must allow too (C13)
+          t.lookup(
+              p,
+              to.podName(d),
+              d.ip(),
+              "peer pods find each other by their headless Service's records");
+        }
       }
     }
 

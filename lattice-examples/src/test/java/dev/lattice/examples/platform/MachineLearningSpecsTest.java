@@ -16,6 +16,7 @@ import dev.lattice.output.Manifest;
 import dev.lattice.spec.SpecResult;
 import dev.lattice.spec.Specs;
 import dev.lattice.verify.Query;
+import dev.lattice.verify.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,7 @@ class MachineLearningSpecsTest {
             "kthena-system/kthena-router",
             "ml/etl-extract",
             "ml/etl-load",
+            "ml/finetune-master",
             "ml/llama-serving");
     Service llama =
         topology.services().stream()
@@ -73,7 +75,7 @@ class MachineLearningSpecsTest {
     assertThat(loaded.diagnostics())
         .filteredOn(d -> d.code() == DiagnosticCode.WORKLOAD_MEMBERS)
         .extracting(Diagnostic::path)
-        .containsExactly("ml/etl", "ml/llama");
+        .containsExactly("ml/etl", "ml/finetune", "ml/llama");
     // no one-sided declaration, no unknown peer: the names agree on both sides
     assertThat(topology.diagnostics()).filteredOn(d -> d.severity() != Severity.INFO).isEmpty();
     assertThat(topology.agreements())
@@ -81,7 +83,8 @@ class MachineLearningSpecsTest {
         .containsExactly(
             "apps/chat -> kthena-system/kthena-router [http 80->8080/TCP]",
             "kthena-system/kthena-router -> ml/llama-serving [inference 8000/TCP]",
-            "ml/etl-load -> data/warehouse [pg 5432/TCP]");
+            "ml/etl-load -> data/warehouse [pg 5432/TCP]",
+            "ml/finetune-master -> ml/finetune-master [master 29500/TCP]");
   }
 
   @Test
@@ -110,6 +113,23 @@ class MachineLearningSpecsTest {
         .allows("ml/etl-load", "data/warehouse", 5432)
         // the extract task shares the job, not the load task's agreement
         .deniesAtEachLayer("ml/etl-extract", "data/warehouse", 5432);
+  }
+
+  @Test
+  void theTrainingGangFindsItsMasterUnderTheJobsHeadlessService() {
+    Service gang =
+        topology.services().stream()
+            .filter(s -> s.name().equals("finetune-master"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(gang.podSubdomain()).isEqualTo("finetune");
+    // every rank dials MASTER_ADDR=finetune-master-0.finetune on MASTER_PORT=29500: the lookup of
+    // that pod record passes Cilium's DNS proxy, and the connection each layer
+    Verdict rendezvous = judge().verifier.check("ml/finetune-master", "ml/finetune-master", 29500);
+    assertThat(rendezvous.allowed()).as("%s", rendezvous.explain()).isTrue();
+    assertThat(rendezvous.explain()).contains("lookup of finetune-master-1.finetune by");
+    // and nothing else of the cluster reaches the gang's rendezvous port
+    assertThat(judge().verifier).deniesAtEachLayer("ml/etl-load", "ml/finetune-master", 29500);
   }
 
   @Test

@@ -132,6 +132,20 @@ public final class KubeService {
     return replica;
   }
 
+  /**
+   * The name by which a peer finds {@code pod} of this service through its headless Service: {@code
+   * <pod hostname>.<podSubdomain>}, relative, as a StatefulSet's or a training gang's peers write
+   * it ({@code MASTER_ADDR=etl-master-0.etl}); the client's search path completes it.
+   */
+  public String podName(Peer pod) {
+    return pod.name().substring(pod.name().indexOf('/') + 1) + "." + service.podSubdomain();
+  }
+
+  /** The headless Service's record of {@code pod}: {@code <podName>.<namespace>.svc.<domain>}. */
+  public String podRecord(Peer pod, String clusterDomain) {
+    return podName(pod) + "." + namespace() + ".svc." + clusterDomain;
+  }
+
   /** The DNS name {@code <name>.<namespace>.svc.<clusterDomain>}. */
   public String hostname(String clusterDomain) {
     return name() + "." + namespace() + ".svc." + clusterDomain;

@@ -434,6 +434,12 @@ public final class World {
     Map<String, String> svcNames = new TreeMap<>();
     for (KubeService s : svcs.values()) {
       svcNames.put(s.hostname(settings.clusterDomain()), s.clusterIp());
+      if (s.service().allowPeerTraffic()) {
+        // the per-pod records of the headless Service its peers find each other by
+        for (Peer p : List.of(s.pod(), s.replica())) {
+          svcNames.put(s.podRecord(p, settings.clusterDomain()), p.ip());
+        }
+      }
     }
     svcNames.put(
         "kube-dns." + settings.kubeDnsNamespace() + ".svc." + settings.clusterDomain(),
