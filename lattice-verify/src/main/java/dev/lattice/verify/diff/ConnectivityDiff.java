@@ -52,8 +52,14 @@ import java.util.TreeSet;
  * after and the reason, and which declarations bear on it on each side (file:line:col when loaded
  * from YAML).
  *
- * <p>Cost: the two connectivity matrices, plus the probes above. Deterministic: the same renderings
- * give the same changes in the same order.
+ * <p>Cost: only the connections a change can touch are judged ({@link Affected}: a caller or callee
+ * whose declarations, Service, pods, waypoint or governing documents differ; an outside source or
+ * egress target the worlds place differently); every other pair reads the same documents and the
+ * same world on both sides, so its decisions cannot differ. A one-service change thus costs about
+ * services × ports, not services² × ports. Changes the pruning does not narrow (settings, world
+ * options, kube-dns or istiod, a cluster-wide Cilium policy, a PeerAuthentication, a kind it does
+ * not know) judge everything, as {@code exhaustive} always does; a property suite holds the two to
+ * the same report. Deterministic: the same renderings give the same changes in the same order.
  */
 public final class ConnectivityDiff {
   /** A method and path no declared rule is expected to grant (as in the property suites). */
