@@ -112,7 +112,13 @@ public enum DiagnosticCode {
    * Several mesh services of one namespace run as the same service account: one identity to Istio,
    * so what one of them is granted at L7, all of them are.
    */
-  SHARED_SERVICE_ACCOUNT("shared-service-account", Severity.WARNING);
+  SHARED_SERVICE_ACCOUNT("shared-service-account", Severity.WARNING),
+  /**
+   * An endpoint's rendered Cilium policies need more policy-map entries (identities times ports,
+   * per direction) than the agent's {@code bpf-policy-map-max}: past it, its traffic drops
+   * unpredictably. Reported from the rendered policies, not by resolution.
+   */
+  POLICY_MAP_CAPACITY("policy-map-capacity", Severity.WARNING);
 
   private final String id;
   private final Severity severity;

@@ -72,14 +72,18 @@ final class Node {
     checkService(this);
     indexDeclarations(this);
     admitMetricsScraper(this);
+    Set<ServiceId> all = new LinkedHashSet<>(out.keySet());
+    all.addAll(in.keySet());
+    this.names = Collections.unmodifiableSet(all);
   }
 
   /** Every service this one names explicitly, on either side (unknown ones included). */
   Set<ServiceId> names() {
-    Set<ServiceId> names = new LinkedHashSet<>(out.keySet());
-    names.addAll(in.keySet());
-    return Collections.unmodifiableSet(names);
+    return names;
   }
+
+  /** Made once, in the constructor: an update asks for it several times per node. */
+  private final Set<ServiceId> names;
 
   /** The callee-side declaration toward {@code caller}: explicit, else the wildcard, else null. */
   Declaration inboundFor(ServiceId caller) {
@@ -289,7 +293,8 @@ final class Node {
   private void indexDeclarations(Node n) {
     Service s = n.service;
     for (Declaration d : s.declarations()) {
-      String path = n.id + ".dependsOn[" + d.peer() + "]";
+      // the model path is built only if something is reported: this runs once per declaration
+      Object path = new DeclarationPath(n.id, d);
       Optional<SourceLocation> at = d.source().or(s::source);
       PeerRef peer = d.peer();
       boolean usable = true;
@@ -422,7 +427,7 @@ final class Node {
   }
 
   /** The inbound side names the declarer's own ports and grants the HTTP rules. */
-  private void checkInboundSide(Node n, Declaration d, String path, Optional<SourceLocation> at) {
+  private void checkInboundSide(Node n, Declaration d, Object path, Optional<SourceLocation> at) {
     Service s = n.service;
     for (String name : d.ports()) {
       if (s.port(name).isEmpty()) {
@@ -472,7 +477,7 @@ final class Node {
   }
 
   private void duplicate(
-      String path, Optional<SourceLocation> at, ServiceId id, String peer, String side) {
+      Object path, Optional<SourceLocation> at, ServiceId id, String peer, String side) {
     report(
         DiagnosticCode.DUPLICATE_DECLARATION,
         path,
@@ -481,15 +486,31 @@ final class Node {
   }
 
   private void check(
-      DiagnosticCode code, String path, Optional<SourceLocation> at, String problem) {
+      DiagnosticCode code, Object path, Optional<SourceLocation> at, String problem) {
     if (problem != null) {
       report(code, path, at, problem);
     }
   }
 
   private void report(
-      DiagnosticCode code, String path, Optional<SourceLocation> at, String message) {
-    diagnostics.add(Diagnostic.of(code, path, at, message));
+      DiagnosticCode code, Object path, Optional<SourceLocation> at, String message) {
+    diagnostics.add(Diagnostic.of(code, path.toString(), at, message));
+  }
+
+  /** {@code ns/name.dependsOn[peer]}, made when a diagnostic needs it. */
+  private static final class DeclarationPath {
+    private final ServiceId id;
+    private final Declaration declaration;
+
+    DeclarationPath(ServiceId id, Declaration declaration) {
+      this.id = id;
+      this.declaration = declaration;
+    }
+
+    @Override
+    public String toString() {
+      return id + ".dependsOn[" + declaration.peer() + "]";
+    }
   }
 
   static String portNames(Service s) {

@@ -190,6 +190,19 @@ public final class Topology {
     if (e == null) {
       List<Edge> list = new ArrayList<>();
       state.results.values().forEach(r -> r.allEdges(list));
+      // resolution keeps no edge object per agreement (150,000 at 50,000 services, for a tool
+      // that may never ask): each agreement but peer traffic is an AGREED edge with its rules
+      for (Agreement a : agreements()) {
+        if (!a.isPeerTraffic()) {
+          list.add(
+              Edge.builder()
+                  .caller(a.caller().toString())
+                  .callee(a.callee().toString())
+                  .status(Edge.Status.AGREED)
+                  .addAllHttpRules(a.httpRules())
+                  .build());
+        }
+      }
       list.sort(Comparator.naturalOrder());
       edges = e = List.copyOf(list);
     }

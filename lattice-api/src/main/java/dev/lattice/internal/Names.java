@@ -9,13 +9,52 @@ import java.util.regex.Pattern;
  * would be right.
  */
 public final class Names {
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern LABEL_NAME =
-      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]+");
 
   private Names() {}
+
+  // Hand-written matchers, not regular expressions: resolution checks every name of every
+  // service and declaration, and a Matcher per name was a visible part of resolving 50,000
+  // services (see BENCHMARKS.md).
+
+  /** {@code [a-z0-9]([-a-z0-9]*[a-z0-9])?} */
+  private static boolean isDnsLabel(String s) {
+    int n = s.length();
+    if (n == 0 || s.charAt(0) == '-' || s.charAt(n - 1) == '-') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [a-z]([-a-z0-9]*[a-z0-9])?} */
+  private static boolean isDns1035Label(String s) {
+    return isDnsLabel(s) && s.charAt(0) >= 'a' && s.charAt(0) <= 'z';
+  }
+
+  /** {@code ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]} */
+  private static boolean isLabelName(String s) {
+    int n = s.length();
+    if (n == 0 || !isAlphanumeric(s.charAt(0)) || !isAlphanumeric(s.charAt(n - 1))) {
+      return false;
+    }
+    for (int i = 1; i < n - 1; i++) {
+      char c = s.charAt(i);
+      if (!(isAlphanumeric(c) || c == '-' || c == '_' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAlphanumeric(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
 
   /** A DNS-1123 label: namespaces, service names, port names. */
   public static String dnsLabel(String what, String value) {
@@ -25,14 +64,14 @@ public final class Names {
     if (value.length() > 63) {
       return what + " \"" + value + "\" is " + value.length() + " characters; at most 63 fit";
     }
-    if (!DNS_LABEL.matcher(value).matches()) {
+    if (!isDnsLabel(value)) {
       String lower = value.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
       return what
           + " \""
           + value
           + "\" is not a DNS-1123 label (lower-case letters, digits and '-', starting and"
           + " ending with a letter or digit)"
-          + (DNS_LABEL.matcher(lower).matches() ? "; did you mean \"" + lower + "\"?" : "");
+          + (isDnsLabel(lower) ? "; did you mean \"" + lower + "\"?" : "");
     }
     return null;
   }
@@ -47,7 +86,7 @@ public final class Names {
     if (label != null) {
       return label;
     }
-    if (!DNS_1035_LABEL.matcher(value).matches()) {
+    if (!isDns1035Label(value)) {
       return what
           + " \""
           + value
@@ -68,7 +107,7 @@ public final class Names {
       return what + " is " + value.length() + " characters; at most 253 fit";
     }
     for (String label : value.split("\\.", -1)) {
-      if (label.isEmpty() || !DNS_LABEL.matcher(label).matches()) {
+      if (label.isEmpty() || !isDnsLabel(label)) {
         return what
             + " \""
             + value
@@ -93,7 +132,7 @@ public final class Names {
         return "label key \"" + key + "\" has an invalid prefix \"" + prefix + "\"";
       }
     }
-    if (name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
+    if (name.length() > 63 || !isLabelName(name)) {
       return "label key \""
           + key
           + "\" is not valid (a name of at most 63 letters, digits, '-', '_' or '.', starting"
@@ -107,7 +146,7 @@ public final class Names {
     if (value == null) {
       return "label \"" + key + "\" has no value";
     }
-    if (!value.isEmpty() && (value.length() > 63 || !LABEL_NAME.matcher(value).matches())) {
+    if (!value.isEmpty() && (value.length() > 63 || !isLabelName(value))) {
       return "label value \""
           + value
           + "\" of \""
@@ -201,7 +240,7 @@ public final class Names {
           + "/32)";
     }
     for (String label : labels) {
-      if (label.isEmpty() || label.length() > 63 || !DNS_LABEL.matcher(label).matches()) {
+      if (label.isEmpty() || label.length() > 63 || !isDnsLabel(label)) {
         return "FQDN \""
             + name
             + "\" is not a valid DNS name"

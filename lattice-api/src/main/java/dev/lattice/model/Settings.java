@@ -114,6 +114,27 @@ public abstract class Settings {
    */
   public abstract Optional<ServiceId> metricsScraper();
 
+  /**
+   * The capacity of each endpoint's Cilium policy map, the agent's {@code bpf-policy-map-max}:
+   * 16,384 entries by default, 65,536 at most. Past it the agent cannot install an endpoint's
+   * policy and its traffic drops unpredictably in the kernel, though the API server accepted every
+   * policy; Lattice estimates each endpoint's entries from the rendered policies and warns ({@code
+   * policy-map-capacity}) where an estimate passes this limit.
+   */
+  @Value.Default
+  public int policyMapLimit() {
+    return DEFAULT_POLICY_MAP_LIMIT;
+  }
+
+  /** Cilium's default {@code bpf-policy-map-max}. */
+  public static final int DEFAULT_POLICY_MAP_LIMIT = 16_384;
+
+  /** The largest {@code bpf-policy-map-max} Cilium accepts. */
+  public static final int MAX_POLICY_MAP_LIMIT = 65_536;
+
+  /** The smallest {@code bpf-policy-map-max} Cilium accepts. */
+  public static final int MIN_POLICY_MAP_LIMIT = 256;
+
   /** The Lattice platform's metrics scraper: {@code monitoring/vmagent}. */
   public static final ServiceId PLATFORM_METRICS_SCRAPER = ServiceId.of("monitoring", "vmagent");
 
@@ -164,6 +185,15 @@ public abstract class Settings {
     }
     for (String cidr : ambientProbeSources()) {
       add(out, dev.lattice.internal.Names.cidr(cidr));
+    }
+    if (policyMapLimit() < MIN_POLICY_MAP_LIMIT || policyMapLimit() > MAX_POLICY_MAP_LIMIT) {
+      out.add(
+          "the policy-map limit is "
+              + policyMapLimit()
+              + "; Cilium's bpf-policy-map-max takes "
+              + MIN_POLICY_MAP_LIMIT
+              + " to "
+              + MAX_POLICY_MAP_LIMIT);
     }
     metricsScraper()
         .ifPresent(

@@ -1,16 +1,23 @@
 package dev.lattice.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
 
 /**
@@ -43,11 +50,171 @@ public final class CompactNodeFactory extends JsonNodeFactory {
 
   @Override
   public ObjectNode objectNode() {
-    return new ObjectNode(this, new SmallMap());
+    return new CompactObject(this, new SmallMap());
+  }
+
+  @Override
+  public ArrayNode arrayNode() {
+    return new CompactArray(this, new NodeList(4));
+  }
+
+  @Override
+  public ArrayNode arrayNode(int capacity) {
+    return new CompactArray(this, new NodeList(capacity));
   }
 
   private Object readResolve() {
     return INSTANCE;
+  }
+
+  /**
+   * {@code node} made read-only, as {@link Resource#of} makes every document: for a node several
+   * documents share (renderers build such nodes once), frozen before it is shared between threads.
+   * A tree of this factory is frozen in place; any other is copied.
+   */
+  public static ObjectNode readOnly(ObjectNode node) {
+    return (ObjectNode) freeze(Objects.requireNonNull(node, "node"));
+  }
+
+  /**
+   * {@code node} made read-only: a tree of this factory is frozen in place (its objects' fields
+   * sorted by key, the canonical order of the writers), any other tree is copied into a frozen one.
+   * Every mutator of a frozen object or array throws {@link UnsupportedOperationException}; {@code
+   * deepCopy()} gives a mutable copy. Scalars are immutable already. Freezing a frozen tree costs
+   * one check.
+   */
+  static JsonNode freeze(JsonNode node) {
+    if (node instanceof CompactObject) {
+      CompactObject o = (CompactObject) node;
+      o.smallMap().freeze();
+      return o;
+    }
+    if (node instanceof CompactArray) {
+      ((CompactArray) node).items().freeze();
+      return node;
+    }
+    if (node.isObject()) {
+      CompactObject copy = (CompactObject) INSTANCE.objectNode();
+      node.properties().forEach(e -> copy.smallMap().put(e.getKey(), e.getValue()));
+      copy.smallMap().freeze();
+      return copy;
+    }
+    if (node.isArray()) {
+      CompactArray copy = (CompactArray) INSTANCE.arrayNode(node.size());
+      node.forEach(copy.items()::add);
+      copy.items().freeze();
+      return copy;
+    }
+    return node;
+  }
+
+  /** An object node whose fields the writers read straight from its {@link SmallMap}. */
+  // Jackson's own node classes narrow JsonNode's generic deepCopy(); a subclass inherits the
+  // unchecked conversion javac then reports
+  @SuppressWarnings("unchecked")
+  static final class CompactObject extends ObjectNode {
+    private static final long serialVersionUID = 1L;
+
+    CompactObject(JsonNodeFactory factory, SmallMap fields) {
+      super(factory, fields);
+    }
+
+    SmallMap smallMap() {
+      return (SmallMap) _children;
+    }
+  }
+
+  /** An array node whose items the writers read straight from its {@link NodeList}. */
+  @SuppressWarnings("unchecked")
+  static final class CompactArray extends ArrayNode {
+    private static final long serialVersionUID = 1L;
+    private final NodeList items;
+
+    CompactArray(JsonNodeFactory factory, NodeList items) {
+      super(factory, items);
+      this.items = items;
+    }
+
+    NodeList items() {
+      return items;
+    }
+  }
+
+  /** The items of an array node in one array; read-only once frozen. */
+  static final class NodeList extends AbstractList<JsonNode> implements RandomAccess {
+    private JsonNode[] items;
+    private int size;
+    private boolean frozen;
+
+    NodeList(int capacity) {
+      items = new JsonNode[Math.max(capacity, 1)];
+    }
+
+    void freeze() {
+      if (frozen) {
+        return;
+      }
+      frozen = true;
+      for (int i = 0; i < size; i++) {
+        items[i] = CompactNodeFactory.freeze(items[i]);
+      }
+    }
+
+    private void writable() {
+      if (frozen) {
+        throw new UnsupportedOperationException(
+            "a rendered document is read-only; change a deepCopy() of it");
+      }
+    }
+
+    /** The item at {@code i}, unchecked: the writers' loop. */
+    JsonNode at(int i) {
+      return items[i];
+    }
+
+    @Override
+    public JsonNode get(int index) {
+      Objects.checkIndex(index, size);
+      return items[index];
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public JsonNode set(int index, JsonNode element) {
+      writable();
+      Objects.checkIndex(index, size);
+      JsonNode old = items[index];
+      items[index] = element;
+      return old;
+    }
+
+    @Override
+    public void add(int index, JsonNode element) {
+      writable();
+      Objects.checkIndex(index, size + 1);
+      if (size == items.length) {
+        items = Arrays.copyOf(items, size * 2);
+      }
+      System.arraycopy(items, index, items, index + 1, size - index);
+      items[index] = element;
+      size++;
+      modCount++;
+    }
+
+    @Override
+    public JsonNode remove(int index) {
+      writable();
+      Objects.checkIndex(index, size);
+      JsonNode old = items[index];
+      System.arraycopy(items, index + 1, items, index, size - index - 1);
+      items[--size] = null;
+      modCount++;
+      return old;
+    }
   }
 
   /**
@@ -62,6 +229,69 @@ public final class CompactNodeFactory extends JsonNodeFactory {
     private int modCount;
     private LinkedHashMap<String, JsonNode> large;
     private Set<Map.Entry<String, JsonNode>> entries;
+    private boolean frozen;
+
+    /**
+     * Freezes the values, sorts the fields by key (the writers' canonical order; an object's
+     * equality ignores order) and refuses every change from now on.
+     */
+    void freeze() {
+      if (frozen) {
+        return;
+      }
+      frozen = true;
+      if (large != null) {
+        List<Map.Entry<String, JsonNode>> sorted = new ArrayList<>(large.entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        LinkedHashMap<String, JsonNode> rebuilt = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : sorted) {
+          rebuilt.put(e.getKey(), CompactNodeFactory.freeze(e.getValue()));
+        }
+        large = rebuilt;
+        return;
+      }
+      Object[] s = slots;
+      for (int i = 1; i < size * 2; i += 2) {
+        s[i] = CompactNodeFactory.freeze((JsonNode) s[i]);
+      }
+      // insertion sort of the pairs: objects are small and mostly built in order already
+      for (int i = 2; i < size * 2; i += 2) {
+        String key = (String) s[i];
+        Object value = s[i + 1];
+        int j = i - 2;
+        while (j >= 0 && ((String) s[j]).compareTo(key) > 0) {
+          s[j + 2] = s[j];
+          s[j + 3] = s[j + 1];
+          j -= 2;
+        }
+        s[j + 2] = key;
+        s[j + 3] = value;
+      }
+    }
+
+    private void writable() {
+      if (frozen) {
+        throw new UnsupportedOperationException(
+            "a rendered document is read-only; change a deepCopy() of it");
+      }
+    }
+
+    boolean isFrozen() {
+      return frozen;
+    }
+
+    /** Whether the fields sit in the linear array of {@link #pairs()}. */
+    boolean isLinear() {
+      return large == null;
+    }
+
+    /**
+     * The linear array itself: key, value, key, value, ... for the first {@link #size()} fields.
+     * Only for reading, and only once frozen (it never changes then).
+     */
+    Object[] pairs() {
+      return slots;
+    }
 
     private int indexOf(Object key) {
       if (key == null) {
@@ -97,6 +327,7 @@ public final class CompactNodeFactory extends JsonNodeFactory {
 
     @Override
     public JsonNode put(String key, JsonNode value) {
+      writable();
       if (large != null) {
         return large.put(key, value);
       }
@@ -128,6 +359,7 @@ public final class CompactNodeFactory extends JsonNodeFactory {
 
     @Override
     public JsonNode remove(Object key) {
+      writable();
       if (large != null) {
         return large.remove(key);
       }
@@ -141,6 +373,7 @@ public final class CompactNodeFactory extends JsonNodeFactory {
     }
 
     private void removeAt(int i) {
+      writable();
       int n = size * 2;
       System.arraycopy(slots, i + 2, slots, i, n - i - 2);
       slots[n - 2] = null;
@@ -151,6 +384,7 @@ public final class CompactNodeFactory extends JsonNodeFactory {
 
     @Override
     public void clear() {
+      writable();
       if (large != null) {
         large.clear();
         return;
@@ -179,7 +413,9 @@ public final class CompactNodeFactory extends JsonNodeFactory {
       @Override
       public Iterator<Map.Entry<String, JsonNode>> iterator() {
         if (large != null) {
-          return large.entrySet().iterator();
+          return frozen
+              ? Collections.unmodifiableMap(large).entrySet().iterator()
+              : large.entrySet().iterator();
         }
         return new Iterator<>() {
           private int next;
@@ -246,6 +482,7 @@ public final class CompactNodeFactory extends JsonNodeFactory {
 
       @Override
       public JsonNode setValue(JsonNode value) {
+        writable();
         return put(key, value);
       }
 

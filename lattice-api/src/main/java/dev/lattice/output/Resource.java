@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
 /**
- * One rendered Kubernetes document, as the API server would receive it. The document is a Jackson
- * tree; treat it as read-only (renderers hand out fresh trees, and manifests share them).
+ * One rendered Kubernetes document, as the API server would receive it. Immutable: its document is
+ * a read-only Jackson tree (every mutator throws {@link UnsupportedOperationException}; {@code
+ * document().deepCopy()} gives a tree to change), so manifests, diffs and the previous render a
+ * controller keeps can share it safely.
  */
 public final class Resource implements Comparable<Resource> {
   private final ResourceKey key;
@@ -21,12 +23,15 @@ public final class Resource implements Comparable<Resource> {
 
   /**
    * Wraps a document; reads its {@code apiVersion}, {@code kind}, {@code metadata.name} and {@code
-   * metadata.namespace}.
+   * metadata.namespace}. A tree built with {@link CompactNodeFactory} (as the renderers build
+   * theirs) is frozen in place, at the cost of one walk and no copy: the caller hands it over and
+   * can no longer change it either. Any other tree is copied, so the caller's stays its own.
    *
    * @throws IllegalArgumentException when one of apiVersion, kind or metadata.name is missing
    */
   public static Resource of(ObjectNode document) {
     Objects.requireNonNull(document, "document");
+    document = (ObjectNode) CompactNodeFactory.freeze(document);
     String apiVersion = text(document.get("apiVersion"), "apiVersion");
     String kind = text(document.get("kind"), "kind");
     JsonNode metadata = document.path("metadata");
@@ -69,7 +74,11 @@ public final class Resource implements Comparable<Resource> {
     return key.name();
   }
 
-  /** The whole document. Do not modify it. */
+  /**
+   * The whole document, read-only: a view of the resource's own tree, not a copy, so reading it
+   * costs nothing; every mutator throws {@link UnsupportedOperationException}. Take {@code
+   * deepCopy()} for a tree to change.
+   */
   public ObjectNode document() {
     return document;
   }

@@ -1,174 +1,238 @@
 package dev.lattice.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.output.CompactNodeFactory.CompactArray;
+import dev.lattice.output.CompactNodeFactory.CompactObject;
+import dev.lattice.output.CompactNodeFactory.SmallMap;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes Jackson trees as YAML and JSON in one canonical form: mapping keys sorted, lists in their
  * order, two-space indentation, strings plain only when YAML 1.1 and 1.2 parsers both read them
  * back as the same string. The same tree always gives the same bytes.
+ *
+ * <p>It writes UTF-8 bytes straight into one 64 KiB buffer that it hands to the target whenever it
+ * fills, so it never holds a document's text, let alone a manifest's: the output streams through a
+ * buffer of constant size. Frozen documents (every {@link Resource}'s) keep their fields sorted, so
+ * the writer reads them in order with no check and no copy. Before, the text of each document was
+ * built in a {@code StringBuilder}, copied out as chars and encoded by an {@code
+ * OutputStreamWriter}: about 80 MB/s at 50,000 services (see BENCHMARKS.md).
  */
 final class Writers {
-  private static final String[] INDENTS = new String[64];
+  private static final int CAPACITY = 1 << 16;
 
-  static {
-    for (int i = 0; i < INDENTS.length; i++) {
-      INDENTS[i] = " ".repeat(i * 2);
-    }
+  /** Room kept free for one character (at most 4 bytes of UTF-8) or one piece of punctuation. */
+  private static final int SLACK = 16;
+
+  private static final byte[] SPACES = " ".repeat(256).getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private final byte[] buf = new byte[CAPACITY];
+  private int pos;
+  private final OutputStream stream;
+  private final Appendable text;
+
+  private Writers(OutputStream stream, Appendable text) {
+    this.stream = stream;
+    this.text = text;
   }
 
-  private Writers() {}
+  /** A writer into {@code out}; call {@link #flush()} at the end. */
+  static Writers to(OutputStream out) {
+    return new Writers(out, null);
+  }
 
   /**
-   * Writes one document to {@code out}. The text is built in a {@link StringBuilder} and handed
-   * over once per document: a {@code BufferedWriter} takes a lock on every call, and the millions
-   * of small appends of a large manifest through {@link Appendable} cost more than building the
-   * text (measured: 10.6 s of 25.7 s at 50,000 services before; see BENCHMARKS.md).
+   * A writer into {@code out} (UTF-8 decoded back into chars); call {@link #flush()} at the end.
    */
-  static void yamlDocument(JsonNode document, Appendable out) {
-    if (out instanceof StringBuilder) {
-      yamlDocument(document, (StringBuilder) out);
+  static Writers to(Appendable out) {
+    return new Writers(null, out);
+  }
+
+  /** Hands the buffer to the target. The buffer only ever ends between whole characters. */
+  void flush() {
+    if (pos == 0) {
       return;
     }
-    StringBuilder sb = new StringBuilder(1024);
-    yamlDocument(document, sb);
-    append(sb, out);
-  }
-
-  /** Writes the documents of {@code resources} in order, in chunks of about 64 KiB. */
-  static void yamlStream(List<Resource> resources, Appendable out) {
-    if (out instanceof StringBuilder) {
-      for (Resource r : resources) {
-        yamlDocument(r.document(), (StringBuilder) out);
-      }
-      return;
-    }
-    StringBuilder sb = new StringBuilder(CHUNK * 2);
-    char[] chunk = new char[CHUNK];
-    for (Resource r : resources) {
-      yamlDocument(r.document(), sb);
-      if (sb.length() >= CHUNK) {
-        append(sb, chunk, out);
-        sb.setLength(0);
-      }
-    }
-    append(sb, chunk, out);
-  }
-
-  private static final int CHUNK = 1 << 16;
-
-  /** Hands {@code sb} to {@code out}: a {@link Writer} gets the chars without a String copy. */
-  static void append(StringBuilder sb, Appendable out) {
-    append(sb, new char[Math.min(sb.length(), CHUNK) + 1], out);
-  }
-
-  private static void append(StringBuilder sb, char[] chunk, Appendable out) {
     try {
-      if (out instanceof Writer) {
-        Writer w = (Writer) out;
-        for (int from = 0; from < sb.length(); from += chunk.length) {
-          int n = Math.min(chunk.length, sb.length() - from);
-          sb.getChars(from, from + n, chunk, 0);
-          w.write(chunk, 0, n);
-        }
+      if (stream != null) {
+        stream.write(buf, 0, pos);
       } else {
-        out.append(sb);
+        text.append(new String(buf, 0, pos, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    pos = 0;
   }
 
+  /** One document, starting with {@code ---}. */
   static void yamlDocument(JsonNode document, StringBuilder out) {
-    out.append("---\n");
-    if (document.isObject() && document.size() > 0) {
-      yamlMapping(document, 0, out);
-    } else {
-      yamlInline(document, out);
-      out.append('\n');
+    Writers w = to(out);
+    w.yamlDocument(document);
+    w.flush();
+  }
+
+  /** Each resource's document in order, one YAML stream. */
+  static void yamlStream(List<Resource> resources, Appendable out) {
+    Writers w = to(out);
+    for (Resource r : resources) {
+      w.yamlDocument(r.document());
+    }
+    w.flush();
+  }
+
+  /** Each resource's document in order, one YAML stream, as UTF-8. */
+  static void yamlStream(List<Resource> resources, OutputStream out) {
+    Writers w = to(out);
+    for (Resource r : resources) {
+      w.yamlDocument(r.document());
+    }
+    w.flush();
+  }
+
+  // ---------------------------------------------------------------- bytes
+
+  private void room(int n) {
+    if (pos + n > buf.length) {
+      flush();
     }
   }
 
-  /** A non-empty mapping, each key on its own line at {@code level}. */
-  private static void yamlMapping(JsonNode node, int level, StringBuilder out) {
-    for (Map.Entry<String, JsonNode> e : sortedFields(node)) {
-      out.append(indent(level));
-      yamlEntry(e, level, out);
+  private void raw(char c) {
+    if (pos + SLACK > buf.length) {
+      flush();
+    }
+    buf[pos++] = (byte) c;
+  }
+
+  /** ASCII text that needs no escaping (punctuation, digits, plain scalars). */
+  private void ascii(String s) {
+    int n = s.length();
+    if (pos + n > buf.length) {
+      flush();
+      if (n > buf.length) {
+        for (int i = 0; i < n; i++) {
+          raw(s.charAt(i));
+        }
+        return;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      buf[pos + i] = (byte) s.charAt(i);
+    }
+    pos += n;
+  }
+
+  private void indent(int level) {
+    int n = level * 2;
+    while (n > 0) {
+      int k = Math.min(n, SPACES.length);
+      room(k);
+      System.arraycopy(SPACES, 0, buf, pos, k);
+      pos += k;
+      n -= k;
+    }
+  }
+
+  // ---------------------------------------------------------------- YAML
+
+  void yamlDocument(JsonNode document) {
+    ascii("---\n");
+    if (document.isObject() && document.size() > 0) {
+      yamlMapping(document, 0, false);
+    } else {
+      yamlInline(document);
+      raw('\n');
+    }
+  }
+
+  /**
+   * A non-empty mapping, each key on its own line at {@code level}; with {@code afterDash}, the
+   * first key shares the line of a list item's dash.
+   */
+  private void yamlMapping(JsonNode node, int level, boolean afterDash) {
+    Object[] pairs = sortedPairs(node);
+    int n = pairCount(node, pairs);
+    for (int i = 0; i < n; i++) {
+      if (i > 0 || !afterDash) {
+        indent(level);
+      }
+      yamlEntry((String) pairs[2 * i], (JsonNode) pairs[2 * i + 1], level);
     }
   }
 
   /** {@code key: value} after the indentation; nested collections below it at {@code level + 1}. */
-  private static void yamlEntry(Map.Entry<String, JsonNode> e, int level, StringBuilder out) {
-    scalar(e.getKey(), out);
-    JsonNode v = e.getValue();
+  private void yamlEntry(String key, JsonNode v, int level) {
+    scalar(key);
     if (v.isObject() && v.size() > 0) {
-      out.append(":\n");
-      yamlMapping(v, level + 1, out);
+      ascii(":\n");
+      yamlMapping(v, level + 1, false);
     } else if (v.isArray() && v.size() > 0) {
-      out.append(":\n");
-      yamlSequence(v, level + 1, out);
+      ascii(":\n");
+      yamlSequence(v, level + 1);
     } else {
-      out.append(": ");
-      yamlInline(v, out);
-      out.append('\n');
+      ascii(": ");
+      yamlInline(v);
+      raw('\n');
     }
   }
 
-  private static void yamlSequence(JsonNode node, int level, StringBuilder out) {
+  private void yamlSequence(JsonNode node, int level) {
     for (int i = 0, n = node.size(); i < n; i++) {
-      JsonNode item = node.get(i);
-      out.append(indent(level)).append("- ");
+      JsonNode item = item(node, i);
+      indent(level);
+      ascii("- ");
       if (item.isObject() && item.size() > 0) {
-        // the first key shares the dash's line; the rest align under it
-        boolean first = true;
-        for (Map.Entry<String, JsonNode> e : sortedFields(item)) {
-          if (!first) {
-            out.append(indent(level + 1));
-          }
-          first = false;
-          yamlEntry(e, level + 1, out);
-        }
+        yamlMapping(item, level + 1, true);
       } else if (item.isArray() && item.size() > 0) {
-        out.append('\n');
-        yamlSequence(item, level + 1, out);
+        raw('\n');
+        yamlSequence(item, level + 1);
       } else {
-        yamlInline(item, out);
-        out.append('\n');
+        yamlInline(item);
+        raw('\n');
       }
     }
   }
 
   /** A scalar, or an empty mapping or list. */
-  private static void yamlInline(JsonNode v, StringBuilder out) {
+  private void yamlInline(JsonNode v) {
     if (v.isTextual()) {
-      scalar(v.textValue(), out);
+      scalar(v.textValue());
     } else if (v.isObject()) {
-      out.append("{}");
+      ascii("{}");
     } else if (v.isArray()) {
-      out.append("[]");
+      ascii("[]");
     } else if (v.isNull() || v.isMissingNode()) {
-      out.append("null");
+      ascii("null");
     } else {
-      out.append(v.asText());
+      quotedOrAscii(v.asText());
     }
   }
 
-  private static String indent(int level) {
-    return level < INDENTS.length ? INDENTS[level] : " ".repeat(level * 2);
+  /** Text Jackson made of a number or boolean: ASCII in practice, escaped if ever not. */
+  private void quotedOrAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        utf8(s);
+        return;
+      }
+    }
+    ascii(s);
   }
 
   /** Writes {@code s} plain when that is unambiguous, otherwise double-quoted. */
-  static void scalar(String s, StringBuilder out) {
+  private void scalar(String s) {
     if (isPlainSafe(s)) {
-      out.append(s);
+      ascii(s);
     } else {
-      quoted(s, out);
+      quoted(s);
     }
   }
 
@@ -220,25 +284,26 @@ final class Writers {
     return false;
   }
 
-  static void quoted(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
+  /** {@code s} in double quotes, escaped the same way for YAML and JSON. */
+  private void quoted(String s) {
+    raw('"');
+    for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"':
-          out.append("\\\"");
+          ascii("\\\"");
           break;
         case '\\':
-          out.append("\\\\");
+          ascii("\\\\");
           break;
         case '\n':
-          out.append("\\n");
+          ascii("\\n");
           break;
         case '\t':
-          out.append("\\t");
+          ascii("\\t");
           break;
         case '\r':
-          out.append("\\r");
+          ascii("\\r");
           break;
         default:
           if (c < 0x20
@@ -247,91 +312,158 @@ final class Writers {
               || c == 0x2028
               || c == 0x2029
               || c == 0xfeff) {
-            out.append(String.format("\\u%04x", (int) c));
+            room(SLACK);
+            buf[pos++] = '\\';
+            buf[pos++] = 'u';
+            buf[pos++] = HEX[(c >> 12) & 0xf];
+            buf[pos++] = HEX[(c >> 8) & 0xf];
+            buf[pos++] = HEX[(c >> 4) & 0xf];
+            buf[pos++] = HEX[c & 0xf];
+          } else if (c < 0x80) {
+            raw(c);
           } else {
-            out.append(c);
+            i = utf8(s, i);
           }
       }
     }
-    out.append('"');
+    raw('"');
   }
 
-  // ---------------------------------------------------------------- JSON
-
-  static void json(JsonNode node, int level, Appendable out) {
-    if (out instanceof StringBuilder) {
-      jsonValue(node, level, (StringBuilder) out);
-      return;
-    }
-    StringBuilder sb = new StringBuilder(1024);
-    jsonValue(node, level, sb);
-    append(sb, out);
-  }
-
-  private static void jsonValue(JsonNode v, int level, StringBuilder out) {
-    if (v.isObject()) {
-      if (v.size() == 0) {
-        out.append("{}");
-        return;
-      }
-      out.append("{\n");
-      boolean first = true;
-      for (Map.Entry<String, JsonNode> e : sortedFields(v)) {
-        if (!first) {
-          out.append(",\n");
-        }
-        first = false;
-        out.append(indent(level + 1));
-        quoted(e.getKey(), out);
-        out.append(": ");
-        jsonValue(e.getValue(), level + 1, out);
-      }
-      out.append('\n').append(indent(level)).append('}');
-    } else if (v.isArray()) {
-      if (v.size() == 0) {
-        out.append("[]");
-        return;
-      }
-      out.append("[\n");
-      boolean first = true;
-      for (JsonNode item : v) {
-        if (!first) {
-          out.append(",\n");
-        }
-        first = false;
-        out.append(indent(level + 1));
-        jsonValue(item, level + 1, out);
-      }
-      out.append('\n').append(indent(level)).append(']');
-    } else if (v.isTextual()) {
-      quoted(v.textValue(), out);
-    } else if (v.isNull() || v.isMissingNode()) {
-      out.append("null");
-    } else {
-      out.append(v.asText());
+  private void utf8(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      i = utf8(s, i);
     }
   }
 
   /**
-   * The fields of {@code node} by key. Renderers mostly build keys in order already: then the
-   * node's own field set is returned, with no list to fill and sort.
+   * Encodes the character at {@code i} (with its low surrogate, when it is a high one) as UTF-8, or
+   * {@code ?} for a lone surrogate, as Java's encoders do; returns the index of its last char.
    */
-  private static Iterable<Map.Entry<String, JsonNode>> sortedFields(JsonNode node) {
-    Set<Map.Entry<String, JsonNode>> properties = node.properties();
-    String previous = null;
-    boolean sorted = true;
-    for (Map.Entry<String, JsonNode> e : properties) {
-      if (previous != null && previous.compareTo(e.getKey()) > 0) {
-        sorted = false;
-        break;
+  private int utf8(String s, int i) {
+    room(SLACK);
+    char c = s.charAt(i);
+    if (c < 0x80) {
+      buf[pos++] = (byte) c;
+    } else if (c < 0x800) {
+      buf[pos++] = (byte) (0xc0 | (c >> 6));
+      buf[pos++] = (byte) (0x80 | (c & 0x3f));
+    } else if (Character.isHighSurrogate(c)
+        && i + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(i + 1))) {
+      int cp = Character.toCodePoint(c, s.charAt(i + 1));
+      buf[pos++] = (byte) (0xf0 | (cp >> 18));
+      buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+      buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+      buf[pos++] = (byte) (0x80 | (cp & 0x3f));
+      return i + 1;
+    } else if (Character.isSurrogate(c)) {
+      buf[pos++] = '?';
+    } else {
+      buf[pos++] = (byte) (0xe0 | (c >> 12));
+      buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+      buf[pos++] = (byte) (0x80 | (c & 0x3f));
+    }
+    return i;
+  }
+
+  // ---------------------------------------------------------------- JSON
+
+  /** {@code node} as canonical JSON at {@code level} into {@code out}. */
+  static void json(JsonNode node, int level, Appendable out) {
+    Writers w = to(out);
+    w.json(node, level);
+    w.flush();
+  }
+
+  void json(JsonNode v, int level) {
+    if (v.isObject()) {
+      if (v.size() == 0) {
+        ascii("{}");
+        return;
       }
-      previous = e.getKey();
+      ascii("{\n");
+      Object[] pairs = sortedPairs(v);
+      int n = pairCount(v, pairs);
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          ascii(",\n");
+        }
+        indent(level + 1);
+        quoted((String) pairs[2 * i]);
+        ascii(": ");
+        json((JsonNode) pairs[2 * i + 1], level + 1);
+      }
+      raw('\n');
+      indent(level);
+      raw('}');
+    } else if (v.isArray()) {
+      if (v.size() == 0) {
+        ascii("[]");
+        return;
+      }
+      ascii("[\n");
+      for (int i = 0, n = v.size(); i < n; i++) {
+        if (i > 0) {
+          ascii(",\n");
+        }
+        indent(level + 1);
+        json(item(v, i), level + 1);
+      }
+      raw('\n');
+      indent(level);
+      raw(']');
+    } else if (v.isTextual()) {
+      quoted(v.textValue());
+    } else if (v.isNull() || v.isMissingNode()) {
+      ascii("null");
+    } else {
+      quotedOrAscii(v.asText());
     }
-    if (sorted) {
-      return properties;
+  }
+
+  /** Text straight through (the JSON list's envelope). */
+  void text(String s) {
+    utf8(s);
+  }
+
+  // ---------------------------------------------------------------- fields
+
+  private static JsonNode item(JsonNode array, int i) {
+    return array instanceof CompactArray ? ((CompactArray) array).items().at(i) : array.get(i);
+  }
+
+  /**
+   * The fields of {@code node} as key, value, key, value, ... sorted by key: a frozen compact
+   * object's own array (sorted when it was frozen, read in place), otherwise a sorted copy.
+   */
+  private static Object[] sortedPairs(JsonNode node) {
+    if (node instanceof CompactObject) {
+      SmallMap m = ((CompactObject) node).smallMap();
+      if (m.isFrozen() && m.isLinear()) {
+        return m.pairs();
+      }
     }
-    List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(properties);
-    fields.sort(Map.Entry.comparingByKey());
-    return fields;
+    List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.size());
+    node.properties().forEach(fields::add);
+    boolean sorted = true;
+    for (int i = 1; i < fields.size() && sorted; i++) {
+      sorted = fields.get(i - 1).getKey().compareTo(fields.get(i).getKey()) <= 0;
+    }
+    if (!sorted) {
+      fields.sort(Map.Entry.comparingByKey());
+    }
+    Object[] pairs = new Object[fields.size() * 2];
+    for (int i = 0; i < fields.size(); i++) {
+      pairs[2 * i] = fields.get(i).getKey();
+      pairs[2 * i + 1] = fields.get(i).getValue();
+    }
+    return pairs;
+  }
+
+  /**
+   * How many pairs of {@link #sortedPairs} are fields (a compact object's array has spare room).
+   */
+  private static int pairCount(JsonNode node, Object[] pairs) {
+    return node instanceof CompactObject ? node.size() : pairs.length / 2;
   }
 }

@@ -13,6 +13,9 @@ import java.lang.management.MemoryType;
  *       over every live thread, before and after (rendering may fan out to the common pool, whose
  *       threads stay alive while busy). Bytes allocated by a thread that dies inside a phase are
  *       lost; none of our phases starts or ends threads.
+ *   <li>CPU: the process's CPU time (every thread: the phase, the GC and the JIT compiler) and the
+ *       measuring thread's own. On a shared machine these move less with the load than wall time
+ *       does, so A/B comparisons of a change read them.
  *   <li>GC: collection counts and accumulated times of every {@code GarbageCollectorMXBean}.
  *   <li>Peak heap: the sum of the peak usage of each heap memory pool since {@link #resetPeaks()}.
  *       Pools peak at different moments, so this is an upper bound of the real peak; {@code -Xmx}
@@ -30,20 +33,39 @@ final class Meter {
   }
 
   /** One reading. */
-  record Reading(long nanos, long allocated, long gcCount, long gcMillis) {
+  record Reading(
+      long nanos,
+      long allocated,
+      long gcCount,
+      long gcMillis,
+      long processCpuNanos,
+      long threadCpuNanos) {
     /** What happened between {@code start} and this reading. */
     Reading minus(Reading start) {
       return new Reading(
           nanos - start.nanos,
           allocated - start.allocated,
           gcCount - start.gcCount,
-          gcMillis - start.gcMillis);
+          gcMillis - start.gcMillis,
+          processCpuNanos - start.processCpuNanos,
+          threadCpuNanos - start.threadCpuNanos);
     }
 
     double millis() {
       return nanos / 1e6;
     }
+
+    double processCpuMillis() {
+      return processCpuNanos / 1e6;
+    }
+
+    double threadCpuMillis() {
+      return threadCpuNanos / 1e6;
+    }
   }
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private Meter() {}
 
@@ -54,7 +76,13 @@ final class Meter {
       gcCount += Math.max(0, gc.getCollectionCount());
       gcMillis += Math.max(0, gc.getCollectionTime());
     }
-    return new Reading(System.nanoTime(), allocated(), gcCount, gcMillis);
+    return new Reading(
+        System.nanoTime(),
+        allocated(),
+        gcCount,
+        gcMillis,
+        OS.getProcessCpuTime(),
+        THREADS.getCurrentThreadCpuTime());
   }
 
   /** Bytes allocated so far by the threads alive now; -1 when the JVM cannot say. */

@@ -3,19 +3,19 @@ package dev.lattice.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.cilium.CiliumRenderer;
+import dev.lattice.cilium.PolicyMapEstimate;
 import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.ServiceGraph;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
 import dev.lattice.output.Manifest;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Reader;
-import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -113,6 +113,14 @@ public final class Scale implements Callable<Integer> {
       defaultValue = "0",
       description = "then measure E one-service incremental updates (default ${DEFAULT-VALUE})")
   int edits;
+
+  @Option(
+      names = "--capacity",
+      arity = "0",
+      description =
+          "after the measured run, estimate each endpoint's Cilium policy-map entries and report"
+              + " the largest and how many pass the limit (not timed in the phases)")
+  boolean capacity;
 
   @Option(names = "--out", paramLabel = "FILE", description = "write the rendered YAML to FILE")
   Path out;
@@ -297,17 +305,31 @@ public final class Scale implements Callable<Integer> {
     json.put("documents", p.manifest.resources().size());
     json.put("output_bytes", p.bytes);
     ObjectNode ms = json.putObject("ms");
+    ObjectNode cpu = json.putObject("cpu_ms");
+    ObjectNode threadCpu = json.putObject("thread_cpu_ms");
     ObjectNode alloc = json.putObject("allocated_bytes");
     double total = 0;
     long totalAlloc = 0;
     for (String phase : PHASES) {
       Meter.Reading r = p.phases.get(phase);
       ms.put(phase, round(r.millis()));
+      cpu.put(phase, round(r.processCpuMillis()));
+      threadCpu.put(phase, round(r.threadCpuMillis()));
       alloc.put(phase, r.allocated());
       total += r.millis();
       totalAlloc += r.allocated();
     }
     ms.put("total", round(total));
+    double cpuTotal = 0;
+    double threadCpuTotal = 0;
+    for (String phase : PHASES) {
+      cpuTotal += p.phases.get(phase).processCpuMillis();
+      threadCpuTotal += p.phases.get(phase).threadCpuMillis();
+    }
+    cpu.put("total", round(cpuTotal));
+    threadCpu.put("total", round(threadCpuTotal));
+    json.put(
+        "load_average", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     alloc.put("total", totalAlloc);
     double build = total - p.phases.get("serialise").millis();
     json.put("build_over_serialise", round(build / p.phases.get("serialise").millis()));
@@ -323,6 +345,22 @@ public final class Scale implements Callable<Integer> {
     if (edits > 0) {
       json.set(
           "incremental", Edits.measure(p.topology, p.ciliumManifest, p.istioManifest, edits, seed));
+    }
+    if (capacity && p.ciliumManifest != null) {
+      Meter.Reading c0 = Meter.read();
+      PolicyMapEstimate estimate = PolicyMapEstimate.of(p.topology, p.ciliumManifest);
+      double capacityMs = Meter.read().minus(c0).millis();
+      ObjectNode c = json.putObject("policy_map");
+      estimate
+          .largest()
+          .ifPresent(
+              e -> {
+                c.put("largest", e.name());
+                c.put("largest_entries", e.total());
+              });
+      c.put("limit", p.topology.settings().policyMapLimit());
+      c.put("over_limit", estimate.diagnostics().size());
+      c.put("ms", round(capacityMs));
     }
     json.put("peak_heap_bytes", peak);
     json.put("live_heap_after_bytes", live);
@@ -389,11 +427,10 @@ public final class Scale implements Callable<Integer> {
       istioManifest = istio ? i : null;
       manifest = c.plus(i);
       t = phase("merge", t);
+      // the manifest's own UTF-8 stream: one 64 KiB buffer, no Writer, no text held
       CountingStream counter = new CountingStream(file);
-      try (Writer w =
-          new BufferedWriter(new OutputStreamWriter(counter, StandardCharsets.UTF_8), 1 << 16)) {
-        manifest.writeYaml(w);
-      }
+      manifest.writeYaml(counter);
+      counter.close();
       bytes = counter.count;
       phase("serialise", t);
     }

@@ -75,11 +75,12 @@ public final class CiliumRenderer {
   public Manifest render(Topology topology) {
     topology.orThrow();
     List<Resource> out = new ArrayList<>(ClusterPolicies.render(topology));
+    Peers peers = new Peers();
     for (ServiceView view : topology.views()) {
-      out.addAll(ServicePolicy.render(topology, view, options));
+      out.addAll(ServicePolicy.render(topology, view, options, peers));
     }
     for (Waypoint w : topology.waypoints()) {
-      out.addAll(WaypointPolicy.render(topology, w, options));
+      out.addAll(WaypointPolicy.render(topology, w, options, peers));
     }
     return Manifest.of(out);
   }
@@ -99,7 +100,7 @@ public final class CiliumRenderer {
             .view(service)
             .orElseThrow(
                 () -> new IllegalArgumentException("the topology has no service " + service));
-    return ServicePolicy.render(topology, view, options);
+    return ServicePolicy.render(topology, view, options, new Peers());
   }
 
   /**
@@ -111,7 +112,7 @@ public final class CiliumRenderer {
    */
   public List<Resource> renderWaypoint(Topology topology, Waypoint waypoint) {
     topology.orThrow();
-    return WaypointPolicy.render(topology, Objects.requireNonNull(waypoint), options);
+    return WaypointPolicy.render(topology, Objects.requireNonNull(waypoint), options, new Peers());
   }
 
   /**
@@ -184,12 +185,13 @@ public final class CiliumRenderer {
     namespaces.add("");
 
     List<Resource> fresh = new ArrayList<>(ClusterPolicies.render(next));
+    Peers peers = new Peers();
     for (ServiceId id : services) {
-      next.view(id).ifPresent(v -> fresh.addAll(ServicePolicy.render(next, v, options)));
+      next.view(id).ifPresent(v -> fresh.addAll(ServicePolicy.render(next, v, options, peers)));
     }
     for (Waypoint w : next.waypoints()) {
       if (waypointNamespaces.contains(w.namespace())) {
-        fresh.addAll(WaypointPolicy.render(next, w, options));
+        fresh.addAll(WaypointPolicy.render(next, w, options, peers));
       }
     }
     return previous.replace(

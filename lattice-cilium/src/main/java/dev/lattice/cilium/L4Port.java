@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
 import dev.lattice.output.CompactNodeFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A port and protocol as Cilium matches it: after service translation, the pod's port (C11). */
 record L4Port(int port, Protocol protocol) implements Comparable<L4Port> {
@@ -29,22 +31,23 @@ record L4Port(int port, Protocol protocol) implements Comparable<L4Port> {
 
   /**
    * {@code {port: "8080", protocol: TCP}}: the CRD wants the port as a string. HBONE appears in
-   * most policies, so its node is built once and shared (documents are read-only).
+   * most policies.
    */
   ObjectNode toJson() {
-    if (this.equals(HBONE)) {
-      return HBONE_JSON;
-    }
-    return newJson();
+    return JSON.computeIfAbsent(this, L4Port::newJson);
   }
 
-  private static final ObjectNode HBONE_JSON = HBONE.newJson();
+  /**
+   * Each port's node, built once and shared by every element that names the port (documents are
+   * read-only, and these are frozen before any document holds them). Bounded by the ports in use.
+   */
+  private static final Map<L4Port, ObjectNode> JSON = new ConcurrentHashMap<>();
 
   private ObjectNode newJson() {
     ObjectNode n = CompactNodeFactory.INSTANCE.objectNode();
     n.put("port", Integer.toString(port));
     n.put("protocol", protocol.name());
-    return n;
+    return CompactNodeFactory.readOnly(n);
   }
 
   @Override

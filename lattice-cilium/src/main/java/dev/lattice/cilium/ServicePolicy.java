@@ -27,16 +27,17 @@ final class ServicePolicy {
    * The policy (in parts when it is large), or nothing when the service has no rule in either
    * direction.
    */
-  static List<Resource> render(Topology topology, ServiceView view, CiliumOptions options) {
+  static List<Resource> render(
+      Topology topology, ServiceView view, CiliumOptions options, Peers peers) {
     Settings settings = topology.settings();
     Service self = view.service();
     RuleSet rules = new RuleSet();
-    ingress(topology, view, rules);
+    ingress(topology, view, rules, peers);
     exposures(settings, self, rules);
     DnsNames dns =
         new DnsNames(self.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
-    egress(topology, view, rules, dns);
-    externalEgress(view, rules, dns);
+    egress(topology, view, rules, dns, peers);
+    externalEgress(view, rules, dns, peers);
     if (self.isGateway() && self.isAmbient()) {
       // an Istio gateway runs on istiod's configuration and certificates, as a waypoint does
       ControlPlane.allow(settings, rules, dns);
@@ -66,7 +67,7 @@ final class ServicePolicy {
   }
 
   /** Per agreement where it is the callee (peer traffic included): who arrives, on which port. */
-  private static void ingress(Topology topology, ServiceView view, RuleSet rules) {
+  private static void ingress(Topology topology, ServiceView view, RuleSet rules, Peers peers) {
     Service self = view.service();
     Optional<Waypoint> waypoint = view.waypoint();
     for (Agreement a : view.inbound()) {
@@ -75,14 +76,14 @@ final class ServicePolicy {
         if (!isHbone(caller, self, p)) {
           // Plaintext on the target port: non-mesh callers and UDP/SCTP come straight to the pod
           // even behind a waypoint (M3, R5).
-          rules.allowIngress(Peer.pods(caller), L4Port.target(p));
+          rules.allowIngress(peers.pods(caller), L4Port.target(p));
         } else if (waypoint.isPresent() && !a.byPodIp()) {
           // Behind a waypoint the pod sees the waypoint's pods on 15008, never the caller (M2); a
           // caller dialling the pod directly bypasses the waypoint and is refused (fail closed),
           // unless its agreement says it dials pods: then it arrives itself (R5).
-          rules.allowIngress(Peer.pods(waypoint.get()), L4Port.HBONE);
+          rules.allowIngress(peers.pods(waypoint.get()), L4Port.HBONE);
         } else {
-          rules.allowIngress(Peer.pods(caller), L4Port.HBONE);
+          rules.allowIngress(peers.pods(caller), L4Port.HBONE);
         }
       }
     }
@@ -115,7 +116,8 @@ final class ServicePolicy {
   }
 
   /** Per agreement where it is the caller: where its connections go, and the names it resolves. */
-  private static void egress(Topology topology, ServiceView view, RuleSet rules, DnsNames dns) {
+  private static void egress(
+      Topology topology, ServiceView view, RuleSet rules, DnsNames dns, Peers peers) {
     Service self = view.service();
     for (Agreement a : view.outbound()) {
       // the callee's service and waypoint only: two lookups, not a whole view per agreement
@@ -128,19 +130,19 @@ final class ServicePolicy {
       Optional<Waypoint> waypoint = a.byPodIp() ? Optional.empty() : topology.waypoint(a.callee());
       for (Port p : a.ports()) {
         if (!isHbone(self, callee, p)) {
-          rules.allowEgress(Peer.pods(callee), L4Port.target(p));
+          rules.allowEgress(peers.pods(callee), L4Port.target(p));
         } else if (waypoint.isPresent()) {
           // The Service's waypoint is on the path of every mesh client that addresses it (M2).
-          rules.allowEgress(Peer.pods(waypoint.get()), L4Port.HBONE);
+          rules.allowEgress(peers.pods(waypoint.get()), L4Port.HBONE);
         } else {
-          rules.allowEgress(Peer.pods(callee), L4Port.HBONE);
+          rules.allowEgress(peers.pods(callee), L4Port.HBONE);
         }
       }
     }
   }
 
   /** DNS names, address ranges and entities outside the graph. */
-  private static void externalEgress(ServiceView view, RuleSet rules, DnsNames dns) {
+  private static void externalEgress(ServiceView view, RuleSet rules, DnsNames dns, Peers peers) {
     boolean meshRoute = false;
     for (Egress e : view.service().egress()) {
       Peer peer;
@@ -170,7 +172,7 @@ final class ServicePolicy {
     if (meshRoute && egressWaypoint.isPresent() && view.service().isAmbient()) {
       // The mesh route: the host's ServiceEntry sends the connection through the namespace
       // waypoint (DESIGN §7). Only TCP is captured, so only TCP egress takes it.
-      rules.allowEgress(Peer.pods(egressWaypoint.get()), L4Port.HBONE);
+      rules.allowEgress(peers.pods(egressWaypoint.get()), L4Port.HBONE);
     }
   }
 

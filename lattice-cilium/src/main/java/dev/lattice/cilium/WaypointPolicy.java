@@ -25,7 +25,8 @@ import java.util.Map;
 final class WaypointPolicy {
   private WaypointPolicy() {}
 
-  static List<Resource> render(Topology topology, Waypoint waypoint, CiliumOptions options) {
+  static List<Resource> render(
+      Topology topology, Waypoint waypoint, CiliumOptions options, Peers peers) {
     Settings settings = topology.settings();
     RuleSet rules = new RuleSet();
     for (ServiceId id : waypoint.services()) {
@@ -38,13 +39,13 @@ final class WaypointPolicy {
         Service caller = ServicePolicy.peer(topology, a.caller());
         for (Port p : a.ports()) {
           if (ServicePolicy.isHbone(caller, callee, p)) {
-            rules.allowIngress(Peer.pods(caller), L4Port.HBONE);
+            rules.allowIngress(peers.pods(caller), L4Port.HBONE);
             break;
           }
         }
       }
       // The callee admits these pods on 15008 in place of its mesh callers (ServicePolicy).
-      rules.allowEgress(Peer.pods(callee), L4Port.HBONE);
+      rules.allowEgress(peers.pods(callee), L4Port.HBONE);
     }
     DnsNames dns =
         new DnsNames(waypoint.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
@@ -67,7 +68,7 @@ final class WaypointPolicy {
           }
         }
         if (routed) {
-          rules.allowIngress(Peer.pods(s), L4Port.HBONE);
+          rules.allowIngress(peers.pods(s), L4Port.HBONE);
         }
       }
     }

@@ -312,9 +312,10 @@ class CiliumRendererTest {
           .singleElement()
           .satisfies(
               e -> {
+                // a rendered document keeps its fields in the canonical (sorted) order
                 assertThat(e.at("/toEndpoints/0/matchLabels").toString())
                     .isEqualTo(
-                        "{\"k8s:io.kubernetes.pod.namespace\":\"istio-system\",\"app\":\"istiod\"}");
+                        "{\"app\":\"istiod\",\"k8s:io.kubernetes.pod.namespace\":\"istio-system\"}");
                 assertThat(e.at("/toPorts/0/ports").toString())
                     .isEqualTo("[{\"port\":\"15012\",\"protocol\":\"TCP\"}]");
               });

@@ -2,6 +2,8 @@ package dev.lattice.cli;
 
 import dev.lattice.crd.CrdConformance;
 import dev.lattice.crd.Violation;
+import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.diagnostics.Severity;
 import dev.lattice.graph.Topology;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.Resource;
@@ -62,9 +64,20 @@ final class CheckCommand extends SpecCommand {
       if (topology == null) {
         return Main.SPEC_ERRORS;
       }
+      progress.phase("rendering " + topology.services().size() + " services");
+      Manifest cilium = Layers.cilium(topology);
+      boolean failedCapacity = false;
+      progress.clear();
+      for (Diagnostic d : Layers.capacity(topology, cilium)) {
+        Diagnostic shown = strict ? d.withSeverity(Severity.ERROR) : d;
+        failedCapacity |= shown.isError();
+        io.err().println(shown);
+      }
+      if (failedCapacity) {
+        return Main.SPEC_ERRORS;
+      }
       if (crds != null) {
-        progress.phase("rendering " + topology.services().size() + " services");
-        Manifest manifest = Layers.render(topology, "all");
+        Manifest manifest = cilium.plus(Layers.istio(topology));
         progress.phase("checking " + manifest.resources().size() + " documents against " + crds);
         CrdConformance checker = loadCrds(manifest);
         int failed = 0;

@@ -1,6 +1,8 @@
 package dev.lattice.cli;
 
 import dev.lattice.cilium.CiliumRenderer;
+import dev.lattice.cilium.PolicyMapEstimate;
+import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
 import dev.lattice.output.Manifest;
@@ -23,6 +25,15 @@ final class Layers {
 
   static Manifest istio(Topology topology) {
     return IstioRenderer.create().render(topology);
+  }
+
+  /**
+   * The {@code policy-map-capacity} warnings for {@code cilium}, the rendered Cilium layer: the
+   * estimate lives with the Cilium renderer and reads its documents, so the Istio layer neither
+   * knows nor pays for it.
+   */
+  static List<Diagnostic> capacity(Topology topology, Manifest cilium) {
+    return PolicyMapEstimate.of(topology, cilium).diagnostics();
   }
 
   static Manifest render(Topology topology, String layer) {

@@ -1,5 +1,6 @@
 package dev.lattice.cli;
 
+import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.Topology;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Manifest;
@@ -73,8 +74,17 @@ final class RenderCommand extends SpecCommand {
         return Main.SPEC_ERRORS;
       }
       progress.phase("rendering " + topology.services().size() + " services");
-      Manifest manifest = Layers.render(topology, layer);
+      Manifest cilium = layer.equals("istio") ? null : Layers.cilium(topology);
+      Manifest manifest =
+          cilium == null
+              ? Layers.istio(topology)
+              : layer.equals("cilium") ? cilium : cilium.plus(Layers.istio(topology));
       progress.clear();
+      if (cilium != null) {
+        for (Diagnostic d : Layers.capacity(topology, cilium)) {
+          io.err().println(d);
+        }
+      }
       for (RequiredLabel l : manifest.requiredLabels()) {
         io.err().println("note: " + l + "\n  apply: " + l.kubectl());
       }
@@ -97,14 +107,14 @@ final class RenderCommand extends SpecCommand {
         return Main.OK;
       }
       progress.phase("serialising " + manifest.resources().size() + " resources");
-      StringBuilder sb = new StringBuilder(manifest.resources().size() * 1024);
-      if (format.equals("json")) {
-        manifest.writeJson(sb);
-      } else {
-        manifest.writeYaml(sb);
-      }
+      // streamed as UTF-8 bytes through the manifest's own buffer: the whole stream is never
+      // held as text (it is written only once the render has succeeded: all or nothing)
       progress.stop();
-      io.out().print(sb);
+      if (format.equals("json")) {
+        manifest.writeJson(io.out());
+      } else {
+        manifest.writeYaml(io.out());
+      }
       io.out().flush();
       return Main.OK;
     }

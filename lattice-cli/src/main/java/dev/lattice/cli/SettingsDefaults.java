@@ -42,6 +42,8 @@ final class SettingsDefaults implements IDefaultValueProvider {
         return DEFAULTS.waypointScope().name().toLowerCase(Locale.ROOT);
       case "--probe-sources":
         return String.join(",", DEFAULTS.ambientProbeSources());
+      case "--policy-map-limit":
+        return Integer.toString(DEFAULTS.policyMapLimit());
       default:
         return null;
     }

@@ -94,6 +94,14 @@ final class SettingsOptions {
               + " does for its monitoring/vmagent (default: none, fail closed)")
   String metricsScraper;
 
+  @Option(
+      names = "--policy-map-limit",
+      paramLabel = "N",
+      description =
+          "the agents' bpf-policy-map-max: warn (policy-map-capacity) where a service's pods would"
+              + " need more Cilium policy-map entries, 256..65536 (default ${DEFAULT-VALUE})")
+  Integer policyMapLimit;
+
   /** The settings the flags name; an option not given keeps its default. */
   Settings settings() throws UsageException {
     Settings.Builder b = Settings.builder();
@@ -148,6 +156,19 @@ final class SettingsOptions {
     }
     if (metricsScraper != null) {
       b.metricsScraper(scraper(metricsScraper));
+    }
+    if (policyMapLimit != null) {
+      if (policyMapLimit < Settings.MIN_POLICY_MAP_LIMIT
+          || policyMapLimit > Settings.MAX_POLICY_MAP_LIMIT) {
+        throw new UsageException(
+            "--policy-map-limit takes Cilium's bpf-policy-map-max, "
+                + Settings.MIN_POLICY_MAP_LIMIT
+                + " to "
+                + Settings.MAX_POLICY_MAP_LIMIT
+                + ", got "
+                + policyMapLimit);
+      }
+      b.policyMapLimit(policyMapLimit);
     }
     return b.build();
   }

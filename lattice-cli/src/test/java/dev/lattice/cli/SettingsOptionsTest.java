@@ -56,7 +56,9 @@ class SettingsOptionsTest {
             "--probe-sources",
             "10.9.0.0/16,fd00::/8",
             "--metrics-scraper",
-            "monitoring/vmagent");
+            "monitoring/vmagent",
+            "--policy-map-limit",
+            "65536");
     assertThat(s.trustDomain()).isEqualTo("prod.example.org");
     assertThat(s.clusterDomain()).isEqualTo("cluster.example");
     assertThat(s.rootNamespace()).isEqualTo("istio-root");
@@ -69,6 +71,12 @@ class SettingsOptionsTest {
     assertThat(s.loadBalancerPreservesSourceIp()).isTrue();
     assertThat(s.ambientProbeSources()).containsExactly("10.9.0.0/16", "fd00::/8");
     assertThat(s.metricsScraper()).contains(Settings.PLATFORM_METRICS_SCRAPER);
+    assertThat(s.policyMapLimit()).isEqualTo(65536);
+  }
+
+  @Test
+  void takesCiliumsDefaultPolicyMapLimit() throws UsageException {
+    assertThat(settings().policyMapLimit()).isEqualTo(16384);
   }
 
   @Test
@@ -97,6 +105,8 @@ class SettingsOptionsTest {
         "--metrics-scraper    | vmagent          | --metrics-scraper takes NS/NAME, e.g. monitoring/vmagent",
         "--metrics-scraper    | a/b/c            | --metrics-scraper takes NS/NAME",
         "--metrics-scraper    | Monitoring/vmagent | --metrics-scraper: namespace \"Monitoring\" is not a DNS-1123 label",
+        "--policy-map-limit   | 65537            | --policy-map-limit takes Cilium's bpf-policy-map-max, 256 to 65536, got 65537",
+        "--policy-map-limit   | 255              | 256 to 65536, got 255",
       })
   void refusesAMalformedValue(String flag, String value, String message) {
     assertThatThrownBy(() -> settings(flag, value))

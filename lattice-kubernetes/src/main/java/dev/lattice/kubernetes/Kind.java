@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
 
 /**
- * A kind of object Lattice writes or reads: its API group and version, kind, plural (the URL's
- * resource name) and scope. Known here rather than discovered, so applying needs no discovery
- * round-trips and no permission to read the API's discovery documents.
+ * A kind of object Lattice writes: its API group and version, kind, plural (the URL's resource
+ * name) and scope. Known here rather than discovered, so applying needs no discovery round-trips
+ * and no permission to read the API's discovery documents.
  */
 record Kind(String group, String version, String kind, String plural, boolean namespaced) {
 
@@ -28,14 +28,6 @@ record Kind(String group, String version, String kind, String plural, boolean na
           new Kind("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true),
           new Kind("security.istio.io", "v1", "PeerAuthentication", "peerauthentications", true),
           new Kind("networking.istio.io", "v1", "ServiceEntry", "serviceentries", true));
-
-  /** {@code LatticeService}, the spec of a service Lattice deploys. */
-  static final Kind LATTICE_SERVICE =
-      new Kind("lattice.dev", "v1alpha1", "LatticeService", "latticeservices", true);
-
-  /** {@code LatticeMeshMember}, the spec of a workload Lattice does not deploy. */
-  static final Kind LATTICE_MESH_MEMBER =
-      new Kind("lattice.dev", "v1alpha1", "LatticeMeshMember", "latticemeshmembers", true);
 
   /** The client's description of the kind. */
   ResourceDefinitionContext context() {

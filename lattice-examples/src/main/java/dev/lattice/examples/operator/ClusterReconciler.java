@@ -15,6 +15,8 @@ import dev.lattice.kubernetes.ApplyOptions;
 import dev.lattice.kubernetes.ApplyReport;
 import dev.lattice.kubernetes.ClusterSpecs;
 import dev.lattice.kubernetes.ClusterSpecs.SpecObject;
+import dev.lattice.kubernetes.SpecKind;
+import dev.lattice.kubernetes.SpecKind.Served;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
@@ -23,13 +25,14 @@ import dev.lattice.output.ManifestUpdate;
 import dev.lattice.output.RequiredLabel;
 import dev.lattice.output.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,44 +41,54 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * The operator's one reconcile loop, for the whole cluster: each {@link #reconcile()} pass reads
- * every {@code LatticeService} and {@code LatticeMeshMember}, brings the Cilium and Istio policies
- * up to date with the incremental path ({@link Topology#update}, the renderers' {@code update}),
- * applies the difference through {@link Applier}, and writes each object's status: whether its spec
- * is in force, and the diagnostics that concern it.
+ * every {@code LatticeService}, {@code LatticeMeshMember}, {@code LatticeJob} and {@code
+ * LatticeModel}, brings the Cilium and Istio policies up to date with the incremental path ({@link
+ * Topology#update}, the renderers' {@code update}), applies the difference through {@link Applier},
+ * and writes each object's {@code status.policies}: whether its spec is in force, and the
+ * diagnostics that concern it.
  *
  * <p>Bilateral agreements make the policies a function of all specs together, so a pass always
- * reads the whole set (two list calls) instead of the one object whose event triggered it; objects
- * whose generation did not change are not parsed again, and a pass with nothing new writes nothing.
- * The Java Operator SDK ({@link OperatorMain}) calls it on every event of either kind.
+ * reads the whole set (a list call per kind) instead of the one object whose event triggered it;
+ * objects whose generation did not change are not parsed again, and a pass with nothing new writes
+ * nothing. Events that arrive while a pass runs share the next one ({@link #catchUp()}).
  *
  * <p>How it stays correct:
  *
  * <ul>
- *   <li><b>All or nothing.</b> When any object has an error, or the graph does not resolve, nothing
- *       new is applied: the cluster keeps the policies of the last specs that compiled, and every
- *       status says so (the faulty object's lists its errors, naming it and the resourceVersion
- *       they were found at). No objects at all is refused too: removing every policy would remove
- *       the default deny.
+ *   <li><b>All or nothing.</b> When any object has an error, a kind cannot be listed, or the graph
+ *       does not resolve, nothing new is applied: the cluster keeps the policies of the last specs
+ *       that compiled, and every status says so (the faulty object's lists its errors, naming it
+ *       and the resourceVersion they were found at). No objects at all is refused too: removing
+ *       every policy would remove the default deny.
+ *   <li><b>A kind the cluster does not serve has no objects.</b> Its CRD is not installed (or was
+ *       deleted, and its objects with it): the pass reads none of it ({@link Pass#unserved()}),
+ *       which only closes what those objects opened.
  *   <li><b>Converges.</b> The first pass, a pass after a failed write, and a pass every {@code
  *       resyncEvery} apply the whole desired manifest with pruning (comparing with the live
  *       objects), which repairs hand edits and whatever a failed run left behind; other passes
  *       apply only the diff.
  *   <li><b>Prunes only its own.</b> {@link Applier} deletes only objects labelled {@code
  *       app.kubernetes.io/managed-by: lattice}.
+ *   <li><b>Shares the status.</b> It writes {@code status.policies} alone (a JSON merge patch), so
+ *       the rest of the status stays whoever's it is — the Lattice platform's {@code phase}, {@code
+ *       message} and {@code observedGeneration}. Where a kind's CRD drops {@code status.policies}
+ *       (the platform's CRDs define their status field by field) or RBAC forbids the write, it says
+ *       so once ({@link Pass#statusesNotWritten()}) and stops writing that kind's statuses until
+ *       the next full sync.
  * </ul>
  *
  * <p>Not thread-safe by design: passes are serialized ({@code synchronized}).
  */
 public final class ClusterReconciler {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
-  private static final ResourceDefinitionContext SERVICES =
-      ResourceDefinitionContext.fromResourceType(LatticeServiceResource.class);
-  private static final ResourceDefinitionContext MEMBERS =
-      ResourceDefinitionContext.fromResourceType(LatticeMeshMemberResource.class);
+
+  /** The key of the operator's part of each object's status. */
+  static final String STATUS_KEY = "policies";
 
   private final KubernetesClient client;
   private final Settings settings;
@@ -88,6 +101,15 @@ public final class ClusterReconciler {
   /** Parsed objects by key, reused while uid and generation are unchanged. */
   private final Map<ResourceKey, Parsed> parsed = new HashMap<>();
 
+  /** Kinds whose statuses are not written until the next full sync, and why. */
+  private final Map<SpecKind, String> statusNotWritten = new EnumMap<>(SpecKind.class);
+
+  /** Tickets of {@link #catchUp()} calls, and the last ticket issued when the last pass began. */
+  private final AtomicLong requested = new AtomicLong();
+
+  private long coveredUpTo;
+  private Pass last;
+  private boolean threw;
   private Topology applied;
   private Manifest desiredCilium;
   private Manifest desiredIstio;
@@ -103,11 +125,12 @@ public final class ClusterReconciler {
     this.resyncEvery = Objects.requireNonNull(resyncEvery, "resyncEvery");
     this.nanoTime = nanoTime;
     this.applier = Applier.create(client);
+    this.lastFullSync = nanoTime.getAsLong();
   }
 
   /**
    * A reconciler writing through {@code client}, rendering with {@code settings}, that applies the
-   * whole manifest (repairing drift) at least every {@code resyncEvery}.
+   * whole manifest (repairing drift) at least every {@code resyncEvery} when passes run that often.
    */
   public static ClusterReconciler create(
       KubernetesClient client, Settings settings, Duration resyncEvery) {
@@ -127,6 +150,11 @@ public final class ClusterReconciler {
    * @param requiredLabels labels the policies in force need on objects Lattice does not own (the
    *     {@code istio.io/use-waypoint} label of a Service behind a waypoint): the operator does not
    *     write them, it reports them
+   * @param unserved the kinds the pass did not read: not served (no CRD: none read) or forbidden
+   *     (an error: nothing new applied)
+   * @param statusesNotWritten the kinds whose statuses the operator does not write, and why
+   * @param unwrittenStatuses for objects of those kinds, the status the pass would have written, as
+   *     lines to log, when it changed since the last pass
    */
   public record Pass(
       int objects,
@@ -136,19 +164,66 @@ public final class ClusterReconciler {
       boolean fullSync,
       List<ApplyReport> reports,
       int statusWrites,
-      List<RequiredLabel> requiredLabels) {
+      List<RequiredLabel> requiredLabels,
+      Map<SpecKind, Served> unserved,
+      Map<SpecKind, String> statusesNotWritten,
+      List<String> unwrittenStatuses) {
     /** Whether every write of the pass went through. */
     public boolean isComplete() {
       return reports.stream().allMatch(ApplyReport::isComplete);
     }
   }
 
-  /** One pass: read the specs, apply what changed, write the statuses. */
+  /**
+   * One pass: read the specs, apply what changed, write the statuses.
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when reading fails (the API
+   *     server is unreachable, say); the events it would have covered then run passes of their own
+   */
   public synchronized Pass reconcile() {
-    List<GenericKubernetesResource> objects = new ArrayList<>();
-    objects.addAll(client.genericKubernetesResources(SERVICES).inAnyNamespace().list().getItems());
-    objects.addAll(client.genericKubernetesResources(MEMBERS).inAnyNamespace().list().getItems());
-    ClusterSpecs specs = ClusterSpecs.of(read(objects));
+    long before = coveredUpTo;
+    coveredUpTo = requested.get();
+    try {
+      last = pass();
+      threw = false;
+      return last;
+    } catch (RuntimeException e) {
+      coveredUpTo = before;
+      threw = true;
+      throw e;
+    }
+  }
+
+  /**
+   * A pass for an event seen before this call, unless a pass that began after this call covers it:
+   * then nothing runs (empty). Events that arrive while a pass runs (a burst of creates, the first
+   * listing of an informer) share the next pass instead of running one each.
+   */
+  public Optional<Pass> catchUp() {
+    long ticket = requested.incrementAndGet();
+    synchronized (this) {
+      if (coveredUpTo >= ticket) {
+        return Optional.empty();
+      }
+      return Optional.of(reconcile());
+    }
+  }
+
+  /**
+   * Whether a pass is due without an event: none ran yet, the last one threw or its writes failed,
+   * or the periodic full sync is due.
+   */
+  public synchronized boolean due() {
+    return last == null
+        || threw
+        || !last.isComplete()
+        || (desiredCilium != null && nanoTime.getAsLong() - lastFullSync >= resyncEvery.toNanos());
+  }
+
+  private Pass pass() {
+    ClusterSpecs.Listing listing = ClusterSpecs.list(client);
+    List<GenericKubernetesResource> objects = listing.objects();
+    ClusterSpecs specs = ClusterSpecs.of(read(objects), listing.unserved());
 
     Set<ServiceId> affected = new TreeSet<>();
     List<Diagnostic> diagnostics = new ArrayList<>(specs.diagnostics());
@@ -160,6 +235,8 @@ public final class ClusterReconciler {
     if (desiredCilium != null && (fullSyncDue || resyncDue)) {
       full = true;
       lastFullSync = nanoTime.getAsLong();
+      // a full sync also asks again whether statuses can be written (a CRD may have changed)
+      statusNotWritten.clear();
       reports.add(applier.apply(desiredCilium.plus(desiredIstio), ApplyOptions.defaults()));
     } else if (c.update != null) {
       for (ManifestUpdate u : c.update) {
@@ -173,11 +250,24 @@ public final class ClusterReconciler {
     boolean complete = reports.stream().allMatch(ApplyReport::isComplete);
     fullSyncDue = !complete;
     List<Diagnostic> sorted = List.copyOf(new TreeSet<>(diagnostics));
-    int writes = writeStatuses(objects, specs, c.accepted, sorted, reports);
+    List<String> unwritten = new ArrayList<>();
+    int writes = writeStatuses(objects, specs, c.accepted, sorted, reports, unwritten);
     List<RequiredLabel> labels =
         desiredCilium == null ? List.of() : desiredCilium.plus(desiredIstio).requiredLabels();
+    Map<SpecKind, String> notWritten = new EnumMap<>(SpecKind.class);
+    notWritten.putAll(statusNotWritten);
     return new Pass(
-        objects.size(), c.accepted, sorted, affected, full, List.copyOf(reports), writes, labels);
+        objects.size(),
+        c.accepted,
+        sorted,
+        affected,
+        full,
+        List.copyOf(reports),
+        writes,
+        labels,
+        specs.unserved(),
+        Map.copyOf(notWritten),
+        List.copyOf(unwritten));
   }
 
   // ---------------------------------------------------------------- compile
@@ -260,28 +350,42 @@ public final class ClusterReconciler {
 
   // ---------------------------------------------------------------- status
 
+  /** The status last logged for each object whose kind's statuses are not written. */
+  private final Map<ResourceKey, JsonNode> logged = new HashMap<>();
+
   private int writeStatuses(
       List<GenericKubernetesResource> objects,
       ClusterSpecs specs,
       boolean accepted,
       List<Diagnostic> diagnostics,
-      List<ApplyReport> reports) {
+      List<ApplyReport> reports,
+      List<String> unwritten) {
     Map<ResourceKey, SpecObject> byKey = new HashMap<>();
     specs.objects().forEach(s -> byKey.put(s.key(), s));
     List<String> faulty = new ArrayList<>();
+    List<String> clusterErrors = new ArrayList<>();
     Map<String, List<Diagnostic>> byOrigin = new HashMap<>();
     for (Diagnostic d : diagnostics) {
       d.location()
           .ifPresent(l -> byOrigin.computeIfAbsent(l.file(), k -> new ArrayList<>()).add(d));
       if (d.isError()) {
-        d.location().map(l -> l.file()).filter(f -> !faulty.contains(f)).ifPresent(faulty::add);
+        if (d.location().isPresent()) {
+          String f = d.location().get().file();
+          if (!faulty.contains(f)) {
+            faulty.add(f);
+          }
+        } else {
+          clusterErrors.add(d.message());
+        }
       }
     }
     Optional<ApplyReport.Failure> failure =
         reports.stream().flatMap(r -> r.failure().stream()).findFirst();
     int writes = 0;
+    Set<ResourceKey> seen = new TreeSet<>();
     for (GenericKubernetesResource o : objects) {
       SpecObject spec = byKey.get(key(o));
+      SpecKind kind = SpecKind.of(o.getKind()).orElseThrow();
       List<Diagnostic> own = byOrigin.getOrDefault(spec.origin(), List.of());
       boolean ownErrors = own.stream().anyMatch(Diagnostic::isError);
       boolean inForce = accepted && failure.isEmpty();
@@ -295,39 +399,118 @@ public final class ClusterReconciler {
       } else if (!accepted) {
         message =
             "not in force: "
-                + (faulty.isEmpty()
-                    ? "the specs do not compile"
-                    : "errors in " + String.join(", ", faulty))
+                + (!faulty.isEmpty()
+                    ? "errors in " + String.join(", ", faulty)
+                    : !clusterErrors.isEmpty()
+                        ? String.join("; ", clusterErrors)
+                        : "the specs do not compile")
                 + "; the cluster keeps the policies of the last specs that compiled";
       } else {
         message = "not in force yet: " + failure.get().message() + " (retrying)";
       }
       ObjectNode status = status(o.getMetadata().getGeneration(), inForce, message, own);
-      JsonNode current =
-          JSON.convertValue(o.getAdditionalProperties().get("status"), JsonNode.class);
       // compared as the server returns it (numbers as parsed from JSON)
       JsonNode want = JSON.unmarshal(status.toString(), JsonNode.class);
-      if (!want.equals(current)) {
-        GenericKubernetesResource copy = JSON.clone(o);
-        copy.getMetadata().setResourceVersion(null);
-        copy.setAdditionalProperty("status", status);
-        try {
-          client
-              .genericKubernetesResources(o.getKind().equals("LatticeService") ? SERVICES : MEMBERS)
-              .inNamespace(o.getMetadata().getNamespace())
-              .resource(copy)
-              .patchStatus();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-            throw e;
-          }
-          // deleted since the pass listed it: its deletion starts the next pass
-          continue;
+      if (statusNotWritten.containsKey(kind)) {
+        seen.add(spec.key());
+        if (!want.equals(logged.put(spec.key(), want))) {
+          unwritten.add(line(spec, status));
         }
-        writes++;
+        continue;
       }
+      JsonNode current =
+          JSON.convertValue(o.getAdditionalProperties().get("status"), JsonNode.class);
+      if (current != null && want.equals(current.get(STATUS_KEY))) {
+        continue;
+      }
+      Optional<Boolean> kept = writeStatus(kind, o, status);
+      if (kept.isEmpty()) {
+        // deleted since the pass listed it: its deletion starts the next pass
+        continue;
+      }
+      if (!kept.get()) {
+        seen.add(spec.key());
+        if (!want.equals(logged.put(spec.key(), want))) {
+          unwritten.add(line(spec, status));
+        }
+        continue;
+      }
+      writes++;
     }
+    logged.keySet().retainAll(seen);
     return writes;
+  }
+
+  /**
+   * Merge-patches {@code status.policies} of {@code o}: true when the server kept it, false when
+   * its kind's statuses cannot be written (recorded), empty when the object is gone.
+   */
+  private Optional<Boolean> writeStatus(SpecKind kind, GenericKubernetesResource o, ObjectNode s) {
+    GenericKubernetesResource patch =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(o.getApiVersion())
+            .withKind(o.getKind())
+            .withNewMetadata()
+            .withName(o.getMetadata().getName())
+            .withNamespace(o.getMetadata().getNamespace())
+            .endMetadata()
+            .build();
+    ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
+    wrapper.set(STATUS_KEY, s);
+    patch.setAdditionalProperty("status", JSON.convertValue(wrapper, Map.class));
+    GenericKubernetesResource written;
+    try {
+      written =
+          kind.in(client).inNamespace(o.getMetadata().getNamespace()).resource(patch).patchStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return Optional.empty();
+      }
+      if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
+        statusNotWritten.put(
+            kind,
+            "the operator may not patch "
+                + kind.plural()
+                + "/status (RBAC): grant get, patch and update on it in API group "
+                + SpecKind.GROUP
+                + " (operator/rbac.yaml does)");
+        return Optional.of(false);
+      }
+      throw e;
+    }
+    JsonNode after =
+        JSON.convertValue(written.getAdditionalProperties().get("status"), JsonNode.class);
+    if (after == null || !after.has(STATUS_KEY)) {
+      statusNotWritten.put(
+          kind,
+          "the "
+              + kind.crdName()
+              + " CRD installed drops status."
+              + STATUS_KEY
+              + " (its status schema is not operator/crds.yaml's: the Lattice platform's, say);"
+              + " the operator reports on "
+              + kind.kind()
+              + " objects in its log only");
+      return Optional.of(false);
+    }
+    return Optional.of(true);
+  }
+
+  /** A status the operator could not write, as a log line. */
+  private static String line(SpecObject spec, ObjectNode status) {
+    StringBuilder b =
+        new StringBuilder(spec.origin()).append(": ").append(status.path("message").asText());
+    for (JsonNode d : status.path("diagnostics")) {
+      b.append("\n  ")
+          .append(d.path("path").asText())
+          .append(": ")
+          .append(d.path("severity").asText())
+          .append('[')
+          .append(d.path("code").asText())
+          .append("]: ")
+          .append(d.path("message").asText());
+    }
+    return b.toString();
   }
 
   /** The status the operator writes: generation seen, in force or not, why, the diagnostics. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.cilium.CiliumRenderer;
 import dev.lattice.graph.Topology;
 import dev.lattice.istio.IstioRenderer;
+import dev.lattice.kubernetes.SpecKind;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Manifest;
@@ -14,9 +15,18 @@ import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceKey;
 import dev.lattice.spec.Specs;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -120,21 +130,56 @@ final class Shop {
     return op(client, kind).inNamespace(ns).withName(n).get();
   }
 
+  /** The operator's part of the object's status ({@code status.policies}), or null. */
   static JsonNode status(KubernetesClient client, String kind, String ns, String n) {
+    JsonNode status = wholeStatus(client, kind, ns, n);
+    return status == null ? null : status.get(ClusterReconciler.STATUS_KEY);
+  }
+
+  /** The object's whole status, or null. */
+  static JsonNode wholeStatus(KubernetesClient client, String kind, String ns, String n) {
     return JSON.convertValue(
         get(client, kind, ns, n).getAdditionalProperties().get("status"), JsonNode.class);
   }
 
-  private static io.fabric8.kubernetes.client.dsl.MixedOperation<
+  /** The Lattice documents of the YAML files directly in {@code dir}, in file name order. */
+  static List<String> documents(Path dir) {
+    List<String> docs = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (var f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        for (String doc : Files.readString(f, StandardCharsets.UTF_8).split("(?m)^---\n")) {
+          if (doc.contains("apiVersion: lattice.dev/v1alpha1")) {
+            docs.add(doc);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return docs;
+  }
+
+  /** The CRD of {@code kind} from this module's {@code operator/crds.yaml}. */
+  static CustomResourceDefinition crd(SpecKind kind) {
+    try (var in = Shop.class.getResourceAsStream("/operator/crds.yaml")) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      for (String doc : text.split("(?m)^---\n")) {
+        if (doc.contains("name: " + kind.crdName())) {
+          return JSON.unmarshal(doc, CustomResourceDefinition.class);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalArgumentException("no CRD of " + kind + " in operator/crds.yaml");
+  }
+
+  private static MixedOperation<
           GenericKubernetesResource,
-          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          GenericKubernetesResourceList,
           io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
       op(KubernetesClient client, String kind) {
-    return client.genericKubernetesResources(
-        ResourceDefinitionContext.fromResourceType(
-            kind.equals("LatticeService")
-                ? LatticeServiceResource.class
-                : LatticeMeshMemberResource.class));
+    return SpecKind.of(kind).orElseThrow().in(client);
   }
 
   /** A full render of {@code specs}, loaded as files are: what the cluster must hold. */

@@ -49,7 +49,9 @@ public final class MockCluster implements AutoCloseable {
         crd("networking.istio.io", "v1", "ServiceEntry", "serviceentries", true, false),
         crd("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, false),
         crd("lattice.dev", "v1alpha1", "LatticeService", "latticeservices", true, true),
-        crd("lattice.dev", "v1alpha1", "LatticeMeshMember", "latticemeshmembers", true, true));
+        crd("lattice.dev", "v1alpha1", "LatticeMeshMember", "latticemeshmembers", true, true),
+        crd("lattice.dev", "v1alpha1", "LatticeJob", "latticejobs", true, true),
+        crd("lattice.dev", "v1alpha1", "LatticeModel", "latticemodels", true, true));
   }
 
   private static CustomResourceDefinitionContext crd(

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -13,7 +15,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,6 +152,146 @@ class MockClusterTest {
               "PATCH /apis/cilium.io/v2/namespaces/shop/ciliumnetworkpolicies/web?fieldManager=lattice",
               "PATCH /apis/cilium.io/v2/namespaces/shop/ciliumnetworkpolicies/web?fieldManager=lattice&dryRun=All&force=true",
               "PATCH /apis/cilium.io/v2/namespaces/shop/ciliumnetworkpolicies/web?fieldManager=lattice&force=true");
+    }
+  }
+
+  private static final ResourceDefinitionContext MODELS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("lattice.dev")
+          .withVersion("v1alpha1")
+          .withKind("LatticeModel")
+          .withPlural("latticemodels")
+          .withNamespaced(true)
+          .build();
+
+  private static GenericKubernetesResource model(String name) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion("lattice.dev/v1alpha1")
+        .withKind("LatticeModel")
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("ml")
+        .endMetadata()
+        .build();
+  }
+
+  private static CustomResourceDefinition modelsCrd() {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata()
+        .withName("latticemodels.lattice.dev")
+        .endMetadata()
+        .withNewSpec()
+        .withGroup("lattice.dev")
+        .withScope("Namespaced")
+        .withNewNames()
+        .withKind("LatticeModel")
+        .withPlural("latticemodels")
+        .endNames()
+        .addNewVersion()
+        .withName("v1alpha1")
+        .withServed(true)
+        .withStorage(true)
+        .endVersion()
+        .endSpec()
+        .build();
+  }
+
+  @Test
+  void thePlainCrudMockServesAKindWithoutItsCrd() {
+    MockCluster.quiet();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(MockCluster.kinds()),
+            false);
+    server.init();
+    try (KubernetesClient client = server.createClient()) {
+      assertThat(client.genericKubernetesResources(MODELS).inAnyNamespace().list().getItems())
+          .isEmpty();
+    } finally {
+      server.destroy();
+    }
+  }
+
+  @Test
+  void thePlainCrudMockMergePatchesAListByAppending() {
+    MockCluster.quiet();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(MockCluster.kinds()),
+            false);
+    server.init();
+    try (KubernetesClient client = server.createClient()) {
+      var models = client.genericKubernetesResources(MODELS).inNamespace("ml");
+      models.resource(model("llama")).create();
+      models.resource(withStatus(Map.of("list", List.of("a")))).patchStatus();
+      models.resource(withStatus(Map.of("list", List.of()))).patchStatus();
+      assertThat(models.withName("llama").get().getAdditionalProperties().get("status"))
+          .isEqualTo(Map.of("list", List.of("a")));
+    } finally {
+      server.destroy();
+    }
+  }
+
+  private static GenericKubernetesResource withStatus(Map<String, Object> status) {
+    GenericKubernetesResource o = model("llama");
+    o.setAdditionalProperty("status", status);
+    return o;
+  }
+
+  @Test
+  void theEmulationMergePatchesAsRfc7386Says() {
+    try (MockCluster cluster = MockCluster.start()) {
+      var models = cluster.client().genericKubernetesResources(MODELS).inNamespace("ml");
+      models.resource(model("llama")).create();
+      models.resource(withStatus(Map.of("list", List.of("a"), "phase", "x"))).patchStatus();
+      models.resource(withStatus(Map.of("list", List.of()))).patchStatus();
+      assertThat(models.withName("llama").get().getAdditionalProperties().get("status"))
+          .isEqualTo(Map.of("list", List.of(), "phase", "x"));
+    }
+  }
+
+  @Test
+  void theEmulationServesAKindOnlyWhileItsCrdExists() {
+    try (MockCluster cluster = MockCluster.start()) {
+      cluster.dispatcher().serveOnlyWithCrd("latticemodels.lattice.dev");
+      var models = cluster.client().genericKubernetesResources(MODELS);
+      assertThatThrownBy(() -> models.inAnyNamespace().list())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+      assertThatThrownBy(() -> models.inNamespace("ml").resource(model("llama")).create())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+
+      cluster.client().resource(modelsCrd()).create();
+      models.inNamespace("ml").resource(model("llama")).create();
+      assertThat(models.inAnyNamespace().list().getItems()).hasSize(1);
+
+      cluster.client().resource(modelsCrd()).delete();
+      assertThatThrownBy(() -> models.inAnyNamespace().list())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+    }
+  }
+
+  @Test
+  void theEmulationPrunesStatusFieldsTheSchemaDoesNotName() {
+    try (MockCluster cluster = MockCluster.start()) {
+      cluster.dispatcher().pruneStatus("latticemodels.lattice.dev", Set.of("phase"));
+      var models = cluster.client().genericKubernetesResources(MODELS).inNamespace("ml");
+      models.resource(model("llama")).create();
+      GenericKubernetesResource written =
+          models.resource(withStatus(Map.of("phase", "Serving", "mine", true))).patchStatus();
+
+      assertThat(written.getAdditionalProperties().get("status"))
+          .isEqualTo(Map.of("phase", "Serving"));
+      assertThat(models.withName("llama").get().getAdditionalProperties().get("status"))
+          .isEqualTo(Map.of("phase", "Serving"));
     }
   }
 }

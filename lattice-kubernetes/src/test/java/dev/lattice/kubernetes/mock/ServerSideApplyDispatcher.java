@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fabric8's mock API server in CRUD mode, taught the part of server-side apply that Lattice relies
@@ -58,7 +60,14 @@ import java.util.Map;
  * validation and defaulting, admission webhooks, and the timestamps in managedFields. Tests that
  * depend on any of these need a real API server.
  *
- * <p>It can also refuse writes on purpose ({@link #refuse}), to test a run that fails halfway.
+ * <p>JSON merge patches (what fabric8's {@code patchStatus()} sends) are applied as RFC 7386
+ * defines them: the plain mock merges a list into the stored one by appending, so a list that
+ * shrinks (a status's diagnostics, fixed) never does.
+ *
+ * <p>It can also refuse writes on purpose ({@link #refuse}), to test a run that fails halfway;
+ * serve a custom kind only while its CRD object exists ({@link #serveOnlyWithCrd}: the plain mock
+ * serves every kind it was given, CRD or not); and prune the status of a kind to the fields a
+ * structural schema names ({@link #pruneStatus}: the plain mock keeps any field).
  */
 public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
   /** The owner of fields written by plain creates and updates, for conflicts. */
@@ -69,6 +78,10 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
 
   private final List<String> writes = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, MockResponse> refusals = Collections.synchronizedMap(new HashMap<>());
+  private final Map<String, MockResponse> readRefusals =
+      Collections.synchronizedMap(new HashMap<>());
+  private final Set<String> servedOnlyWithCrd = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<String>> statusFields = new ConcurrentHashMap<>();
 
   /** A dispatcher that serves the custom resources {@code contexts} describe. */
   public ServerSideApplyDispatcher(List<CustomResourceDefinitionContext> contexts) {
@@ -92,20 +105,82 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
    * status} and a Kubernetes Status carrying {@code message}, until {@link #allow}.
    */
   public void refuse(String pathPart, int status, String message) {
-    ObjectNode s = JSON.createObjectNode();
-    s.put("apiVersion", "v1").put("kind", "Status").put("status", "Failure");
-    s.put("message", message).put("code", status);
-    refusals.put(pathPart, new MockResponse().setResponseCode(status).setBody(s.toString()));
+    refusals.put(pathPart, status(status, message));
   }
 
-  /** Stops refusing writes to {@code pathPart}. */
+  /** Stops refusing writes (and reads) to {@code pathPart}. */
   public void allow(String pathPart) {
     refusals.remove(pathPart);
+    readRefusals.remove(pathPart);
+  }
+
+  /**
+   * Refuses every read (GET, watches included) whose path contains {@code pathPart} as {@link
+   * #refuse} refuses writes: to test an account RBAC lets read less than it needs.
+   */
+  public void refuseReads(String pathPart, int status, String message) {
+    readRefusals.put(pathPart, status(status, message));
+  }
+
+  /**
+   * Serves the custom kind of the CRD {@code crdName} ({@code latticemodels.lattice.dev}) only
+   * while a CRD object of that name exists in the mock, as a real API server does: until it is
+   * created, and once it is deleted, every request for the kind is answered 404 (the objects stored
+   * meanwhile stay, hidden; a real server deletes them with their CRD).
+   */
+  public void serveOnlyWithCrd(String crdName) {
+    servedOnlyWithCrd.add(crdName);
+  }
+
+  /**
+   * Keeps only the top-level {@code status} fields {@code fields} in the status the mock stores for
+   * objects of the CRD {@code crdName}, as the API server prunes fields a structural schema does
+   * not name (without {@code x-kubernetes-preserve-unknown-fields}): the write succeeds, the other
+   * fields are dropped. Applies to JSON merge patches of the status subresource, the writes the
+   * operator makes.
+   */
+  public void pruneStatus(String crdName, Set<String> fields) {
+    statusFields.put(crdName, Set.copyOf(fields));
+  }
+
+  /**
+   * The CRD name ({@code plural.group}) of a request for a custom kind, {@code
+   * /apis/<group>/<version>/[namespaces/<ns>/]<plural>[/<name>[/status]]}, or null.
+   */
+  private static String crdOf(String path) {
+    String[] parts = path.split("/");
+    // "", "apis", group, version, plural | "namespaces", ns, plural
+    if (parts.length < 5 || !parts[1].equals("apis") || !parts[2].contains(".")) {
+      return null;
+    }
+    int plural = parts[4].equals("namespaces") ? 6 : 4;
+    return parts.length > plural ? parts[plural] + "." + parts[2] : null;
+  }
+
+  private boolean crdExists(String crdName) {
+    return super.handleGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + crdName)
+            .code()
+        == 200;
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    String full = request.getPath();
+    String path = full.contains("?") ? full.substring(0, full.indexOf('?')) : full;
+    String crd = crdOf(path);
+    if (crd != null && servedOnlyWithCrd.contains(crd) && !crdExists(crd)) {
+      return status(404, "the server could not find the requested resource");
+    }
     HttpMethod m = request.method();
+    if (m == HttpMethod.GET) {
+      synchronized (readRefusals) {
+        for (Map.Entry<String, MockResponse> r : readRefusals.entrySet()) {
+          if (full.contains(r.getKey())) {
+            return r.getValue();
+          }
+        }
+      }
+    }
     if (m == HttpMethod.POST
         || m == HttpMethod.PUT
         || m == HttpMethod.PATCH
@@ -125,6 +200,13 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse handlePatch(RecordedRequest request) {
     String type = request.getHeader("Content-Type");
+    if (type != null && type.startsWith("application/merge-patch")) {
+      try {
+        return mergePatch(request);
+      } catch (JsonProcessingException e) {
+        return status(400, "the merge patch is not JSON: " + e.getOriginalMessage());
+      }
+    }
     if (type == null || !type.startsWith("application/apply-patch")) {
       return super.handlePatch(request);
     }
@@ -210,6 +292,50 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
       return new MockResponse().setResponseCode(200).setBody(next.toString());
     }
     return super.handleUpdate(request(HttpMethod.PUT, path, next));
+  }
+
+  // ---------------------------------------------------------------- JSON merge patch
+
+  /**
+   * A JSON merge patch as RFC 7386 defines it (the plain mock merges lists by appending, so a list
+   * never shrinks), then the status pruned as {@link #pruneStatus} asks, stored with a PUT.
+   */
+  private MockResponse mergePatch(RecordedRequest request) throws JsonProcessingException {
+    String full = request.getPath();
+    String path = full.contains("?") ? full.substring(0, full.indexOf('?')) : full;
+    JsonNode patch = JSON.readTree(request.getBody().readUtf8());
+    boolean status = path.endsWith("/status");
+    MockResponse got =
+        super.handleGet(status ? path.substring(0, path.length() - "/status".length()) : path);
+    if (got.code() != 200) {
+      return got;
+    }
+    JsonNode live = JSON.readTree(got.getBody().readUtf8());
+    JsonNode merged = merge(live, patch);
+    Set<String> keep = status ? statusFields.get(crdOf(path)) : null;
+    if (keep != null && merged.path("status").isObject()) {
+      ((ObjectNode) merged.path("status")).retain(keep);
+    }
+    return super.handleUpdate(request(HttpMethod.PUT, path, merged));
+  }
+
+  /** {@code patch} merged into {@code target} (RFC 7386): objects by key, null removes. */
+  static JsonNode merge(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch.deepCopy();
+    }
+    ObjectNode out =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : JSON.createObjectNode();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
+      if (e.getValue().isNull()) {
+        out.remove(e.getKey());
+      } else {
+        out.set(e.getKey(), merge(out.get(e.getKey()), e.getValue()));
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- fieldsV1
