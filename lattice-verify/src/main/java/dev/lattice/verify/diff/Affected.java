@@ -367,15 +367,19 @@ final class Affected {
    */
   private static List<WaypointProxy> bound(World w, KubeService s) {
     List<WaypointProxy> out = new ArrayList<>(2);
-    for (WaypointBinding b :
-        List.of(
-            w.serviceWaypoint(s),
-            w.gatewayWaypoint(s),
-            w.workloadWaypoint(s.pod()),
-            w.workloadWaypoint(s.replica()))) {
+    for (WaypointBinding b : bindings(w, s)) {
       b.waypoint().filter(wp -> !out.contains(wp)).ifPresent(out::add);
     }
     return out;
+  }
+
+  /** The bindings of {@link #bound}, each of which may name a waypoint or none. */
+  private static List<WaypointBinding> bindings(World w, KubeService s) {
+    return List.of(
+        w.serviceWaypoint(s),
+        w.gatewayWaypoint(s),
+        w.workloadWaypoint(s.pod()),
+        w.workloadWaypoint(s.replica()));
   }
 
   // ------------------------------------------------------------------ entries
@@ -411,12 +415,7 @@ final class Affected {
     out.add(addresses ? s.clusterIp() : "");
     out.add(peer(s.pod(), addresses));
     out.add(peer(s.replica(), addresses));
-    for (WaypointBinding b :
-        List.of(
-            w.serviceWaypoint(s),
-            w.gatewayWaypoint(s),
-            w.workloadWaypoint(s.pod()),
-            w.workloadWaypoint(s.replica()))) {
+    for (WaypointBinding b : bindings(w, s)) {
       out.add(b.waypoint().map(Affected::key).orElse("-"));
     }
     return out;
