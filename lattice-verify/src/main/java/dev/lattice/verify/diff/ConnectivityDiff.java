@@ -88,10 +88,14 @@ public final class ConnectivityDiff {
   }
 
   /**
-   * Every connection judged on both sides, whatever changed: what {@link #between} must equal (the
-   * property suite holds it to that), at the cost of both whole matrices.
+   * The same as {@link #between}, with every connection judged on both sides whatever changed: the
+   * reference {@code between} is held to (a property suite checks that the two give the same
+   * report), at the cost of both whole matrices. For tests and benchmarks; tools want {@code
+   * between}.
+   *
+   * @throws NullPointerException if either is null
    */
-  static ConnectivityDiff exhaustive(Verifier before, Verifier after) {
+  public static ConnectivityDiff exhaustive(Verifier before, Verifier after) {
     Objects.requireNonNull(before, "before");
     Objects.requireNonNull(after, "after");
     return judge(before, after, Affected.everything("exhaustive"));
