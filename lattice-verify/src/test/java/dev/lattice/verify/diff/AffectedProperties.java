@@ -185,38 +185,29 @@ class AffectedProperties {
             settings,
             "A with service #" + at + " granting HTTP rules on inbound declaration #" + other,
             g ->
-                onService(
+                onDeclaration(
                     g,
                     at,
-                    d ->
-                        update(
-                            d.declarations,
-                            other,
-                            x ->
-                                x.direction().isInbound()
-                                    ? Graphs.withParts(
-                                        x,
-                                        x.ports(),
-                                        List.of(HttpRule.of(List.of("GET"), List.of("/api/*"))))
-                                    : x)));
+                    other,
+                    x ->
+                        x.direction().isInbound()
+                            ? Graphs.withParts(
+                                x,
+                                x.ports(),
+                                List.of(HttpRule.of(List.of("GET"), List.of("/api/*"))))
+                            : x));
       case 8:
         return graph(
             settings,
             "A with declaration #" + other + " of service #" + at + " dialing pods or not",
             g ->
-                onService(
+                onDeclaration(
                     g,
                     at,
-                    d ->
-                        update(
-                            d.declarations,
-                            other,
-                            x ->
-                                Graphs.withParts(
-                                    x,
-                                    x.ports(),
-                                    x.byPodIp() ? x.httpRules() : List.of(),
-                                    !x.byPodIp()))));
+                    other,
+                    x ->
+                        Graphs.withParts(
+                            x, x.ports(), x.byPodIp() ? x.httpRules() : List.of(), !x.byPodIp())));
       case 9:
         return graph(
             settings,
@@ -350,6 +341,12 @@ class AffectedProperties {
       return g;
     }
     return Graphs.replace(g, at % g.services().size(), s -> Graphs.edit(s, edit));
+  }
+
+  /** A with declaration {@code other} of service {@code at} replaced by {@code edit} of it. */
+  private static ServiceGraph onDeclaration(
+      ServiceGraph g, int at, int other, UnaryOperator<Declaration> edit) {
+    return onService(g, at, d -> update(d.declarations, other, edit));
   }
 
   private static <T> void remove(List<T> list, int at) {
