@@ -65,7 +65,7 @@ final class Edits {
   }
 
   /** A builder holding {@code s} with another selector, declarations and peer traffic. */
-  private static Service.Builder copy(
+  static Service.Builder copy(
       Service s, Map<String, String> selector, List<Declaration> declarations, boolean peer) {
     Service.Builder b =
         Service.builder()

@@ -38,8 +38,9 @@ import picocli.CommandLine.Option;
           + " what would be dropped (which layer, which policy, what to declare), what is observed"
           + " between services that declare nothing about each other (the YAML both would add),"
           + " the agreements no flow used, and flows with an end outside the graph. Ports are the"
-          + " pods' ports, as the flows show them. On a terminal, long replays show their progress"
-          + " on stderr."
+          + " pods' ports, as the flows show them. Long replays show their progress on stderr: a"
+          + " line redrawn in place on a terminal, otherwise a plain line every ten seconds at"
+          + " most; --quiet shows none."
     },
     exitCodeList = {
       "0:replayed",
@@ -62,6 +63,11 @@ final class ReplayCommand extends SpecCommand {
       defaultValue = "text",
       description = "text for people, json for tools (default ${DEFAULT-VALUE})")
   String format;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "no progress on stderr (errors are still printed)")
+  boolean quiet;
 
   ReplayCommand(Io io) {
     super(io);
@@ -89,7 +95,7 @@ final class ReplayCommand extends SpecCommand {
       }
     }
     ReplayResult result;
-    try (Progress progress = Progress.of(io)) {
+    try (Progress progress = quiet ? Progress.off() : Progress.of(io)) {
       Topology topology = load(settings(), false, progress);
       if (topology == null) {
         return Main.SPEC_ERRORS;
@@ -97,20 +103,9 @@ final class ReplayCommand extends SpecCommand {
       progress.phase("rendering " + topology.services().size() + " services");
       Verifier verifier = Verifier.of(topology, Layers.cilium(topology), Layers.istio(topology));
       progress.phase("replaying " + flows);
+      Replay.Progress told = progress(io, quiet, progress, flows);
       try (InputStream in = open(file)) {
-        result =
-            Replay.of(verifier)
-                .progress(
-                    (lines, bytes, attempts) ->
-                        progress.phase(
-                            String.format(
-                                Locale.ROOT,
-                                "replaying %s: %,d lines (%.1f MiB), %,d connection attempts",
-                                flows,
-                                lines,
-                                bytes / 1048576.0,
-                                attempts)))
-                .run(in, flows);
+        result = Replay.of(verifier).progress(told).run(in, flows);
       } catch (FlowFormatException e) {
         progress.stop();
         io.err()
@@ -151,5 +146,28 @@ final class ReplayCommand extends SpecCommand {
       return new GZIPInputStream(in, 1 << 16);
     }
     return in;
+  }
+
+  /**
+   * How a replay tells its progress: nothing when {@code quiet}; on a terminal, the {@code display}
+   * line redrawn in place; otherwise (a CI log, a file) a plain {@link ReplayLog} line every ten
+   * seconds at most.
+   */
+  static Replay.Progress progress(Io io, boolean quiet, Progress display, String flows) {
+    if (quiet) {
+      return (lines, bytes, attempts) -> {};
+    }
+    if (!io.errIsTerminal()) {
+      return ReplayLog.of(io.err(), flows);
+    }
+    return (lines, bytes, attempts) ->
+        display.phase(
+            String.format(
+                Locale.ROOT,
+                "replaying %s: %,d lines (%.1f MiB), %,d connection attempts",
+                flows,
+                lines,
+                bytes / 1048576.0,
+                attempts));
   }
 }

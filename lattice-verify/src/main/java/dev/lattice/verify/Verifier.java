@@ -35,12 +35,21 @@ public final class Verifier {
   private final CiliumEvaluator cilium;
   private final IstioEvaluator istio;
   private final Router router;
+  private final List<JsonNode> ciliumDocuments;
+  private final List<JsonNode> istioDocuments;
   private final Map<Query, Verdict> cache = new ConcurrentHashMap<>();
 
-  private Verifier(World world, CiliumEvaluator cilium, IstioEvaluator istio) {
+  private Verifier(
+      World world,
+      CiliumEvaluator cilium,
+      IstioEvaluator istio,
+      List<JsonNode> ciliumDocuments,
+      List<JsonNode> istioDocuments) {
     this.world = world;
     this.cilium = cilium;
     this.istio = istio;
+    this.ciliumDocuments = ciliumDocuments;
+    this.istioDocuments = istioDocuments;
     this.router = new Router(world, cilium, istio);
   }
 
@@ -50,10 +59,9 @@ public final class Verifier {
       Collection<? extends JsonNode> ciliumDocuments,
       Collection<? extends JsonNode> istioDocuments) {
     Objects.requireNonNull(world, "world");
-    return new Verifier(
-        world,
-        CiliumEvaluator.of(ciliumDocuments, world),
-        IstioEvaluator.of(istioDocuments, world));
+    List<JsonNode> c = List.copyOf(ciliumDocuments);
+    List<JsonNode> i = List.copyOf(istioDocuments);
+    return new Verifier(world, CiliumEvaluator.of(c, world), IstioEvaluator.of(i, world), c, i);
   }
 
   /** A verifier of the two rendered manifests in {@code world}. */
@@ -91,6 +99,16 @@ public final class Verifier {
   /** The Istio evaluator. */
   public IstioEvaluator istio() {
     return istio;
+  }
+
+  /** The documents the Cilium evaluator was given, in their order (other kinds included). */
+  public List<JsonNode> ciliumDocuments() {
+    return ciliumDocuments;
+  }
+
+  /** The documents the Istio evaluator was given, in their order (other kinds included). */
+  public List<JsonNode> istioDocuments() {
+    return istioDocuments;
   }
 
   /**

@@ -99,6 +99,45 @@ public final class CiliumEvaluator {
     return out;
   }
 
+  // ------------------------------------------------------------------ reach of the documents
+
+  /**
+   * Whether some policy of this evaluator bears on {@code pod}'s ingress decisions: a rule that
+   * selects it (C5–C8) and has an ingress section, an explicit {@code enableDefaultDeny.ingress} or
+   * {@code fromRequires} (C1, C17); or a policy the agent rejects whose subjects would select it. A
+   * hop's ingress decision reads nothing else of the documents, so a tool that judges only what a
+   * change touches ({@code lattice diff}) asks this of the documents that changed.
+   */
+  public boolean governsIngress(Peer pod) {
+    return governs(pod, true);
+  }
+
+  /** As {@link #governsIngress(Peer)}, for {@code pod}'s egress decisions and DNS lookups. */
+  public boolean governsEgress(Peer pod) {
+    return governs(pod, false);
+  }
+
+  private boolean governs(Peer pod, boolean in) {
+    Map<String, String> id = pod.identity();
+    for (PolicyRule r : rules) {
+      boolean bears =
+          r.hasSection(in)
+              || (in ? r.defaultDenyIngress : r.defaultDenyEgress) != null
+              || !(in ? r.fromRequires : r.toRequires).isEmpty();
+      if (bears && r.subject.matches(id)) {
+        return true;
+      }
+    }
+    for (PolicyParser.Parsed p : rejected) {
+      for (EndpointSelector s : p.rejectedSubjects) {
+        if (s.matches(id)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   // ------------------------------------------------------------------ hops
 
   /** Whether Cilium lets {@code hop} through, with the deciding rule of each side. */

@@ -52,8 +52,14 @@ import java.util.TreeSet;
  * after and the reason, and which declarations bear on it on each side (file:line:col when loaded
  * from YAML).
  *
- * <p>Cost: the two connectivity matrices, plus the probes above. Deterministic: the same renderings
- * give the same changes in the same order.
+ * <p>Cost: only the connections a change can touch are judged ({@link Affected}: a caller or callee
+ * whose declarations, Service, pods, waypoint or governing documents differ; an outside source or
+ * egress target the worlds place differently); every other pair reads the same documents and the
+ * same world on both sides, so its decisions cannot differ. A one-service change thus costs about
+ * services × ports, not services² × ports. Changes the pruning does not narrow (settings, world
+ * options, kube-dns or istiod, a cluster-wide Cilium policy, a PeerAuthentication, a kind it does
+ * not know) judge everything, as {@code exhaustive} always does; a property suite holds the two to
+ * the same report. Deterministic: the same renderings give the same changes in the same order.
  */
 public final class ConnectivityDiff {
   /** A method and path no declared rule is expected to grant (as in the property suites). */
@@ -76,13 +82,33 @@ public final class ConnectivityDiff {
    * @throws NullPointerException if either is null
    */
   public static ConnectivityDiff between(Verifier before, Verifier after) {
-    Side b = new Side(Objects.requireNonNull(before, "before"));
-    Side a = new Side(Objects.requireNonNull(after, "after"));
+    Objects.requireNonNull(before, "before");
+    Objects.requireNonNull(after, "after");
+    return judge(before, after, Affected.of(before, after));
+  }
+
+  /**
+   * The same as {@link #between}, with every connection judged on both sides whatever changed: the
+   * reference {@code between} is held to (a property suite checks that the two give the same
+   * report), at the cost of both whole matrices. For tests and benchmarks; tools want {@code
+   * between}.
+   *
+   * @throws NullPointerException if either is null
+   */
+  public static ConnectivityDiff exhaustive(Verifier before, Verifier after) {
+    Objects.requireNonNull(before, "before");
+    Objects.requireNonNull(after, "after");
+    return judge(before, after, Affected.everything("exhaustive"));
+  }
+
+  private static ConnectivityDiff judge(Verifier before, Verifier after, Affected affected) {
+    Side b = new Side(before);
+    Side a = new Side(after);
     List<Change> out = new ArrayList<>();
     Map<ServiceId, Map<PortKey, Port>> ports = ports(b, a);
-    services(b, a, ports, out);
-    exposures(b, a, ports, out);
-    egress(b, a, out);
+    services(b, a, ports, affected, out);
+    exposures(b, a, ports, affected, out);
+    egress(b, a, affected, out);
     return new ConnectivityDiff(out);
   }
 
@@ -195,26 +221,42 @@ public final class ConnectivityDiff {
   // ------------------------------------------------------------------ service to service
 
   private static void services(
-      Side b, Side a, Map<ServiceId, Map<PortKey, Port>> ports, List<Change> out) {
-    Map<List<ServiceId>, List<HttpRule>> http = httpRules(b, a);
-    // one caller's row at a time, callers in parallel: the verifiers are thread-safe, and the
-    // changes are sorted afterwards, so the result does not depend on the schedule
-    List<List<Change>> rows =
-        new ArrayList<>(ports.keySet())
-            .parallelStream().map(from -> row(b, a, ports, http, from)).toList();
-    rows.forEach(out::addAll);
-  }
-
-  /** The changes of one caller's row of the matrix, with its requests. */
-  private static List<Change> row(
       Side b,
       Side a,
       Map<ServiceId, Map<PortKey, Port>> ports,
+      Affected affected,
+      List<Change> out) {
+    Map<List<ServiceId>, List<HttpRule>> http = httpRules(b, a);
+    // a caller that nothing touched is judged only against the callees something touched
+    Map<ServiceId, Map<PortKey, Port>> touched = new TreeMap<>();
+    ports.forEach(
+        (id, p) -> {
+          if (affected.callee(id)) {
+            touched.put(id, p);
+          }
+        });
+    // one caller's row at a time, callers in parallel: the verifiers are thread-safe, and the
+    // changes are sorted afterwards, so the result does not depend on the schedule
+    List<List<Change>> rows =
+        ports.keySet().stream()
+            .filter(from -> affected.caller(from) || !touched.isEmpty())
+            .toList()
+            .parallelStream()
+            .map(from -> row(b, a, affected.caller(from) ? ports : touched, http, from))
+            .toList();
+    rows.forEach(out::addAll);
+  }
+
+  /** The changes of one caller's row of the matrix ({@code callees} of it), with its requests. */
+  private static List<Change> row(
+      Side b,
+      Side a,
+      Map<ServiceId, Map<PortKey, Port>> callees,
       Map<List<ServiceId>, List<HttpRule>> http,
       ServiceId from) {
     List<Change> out = new ArrayList<>();
     Source src = Source.service(from);
-    for (Map.Entry<ServiceId, Map<PortKey, Port>> callee : ports.entrySet()) {
+    for (Map.Entry<ServiceId, Map<PortKey, Port>> callee : callees.entrySet()) {
       ServiceId to = callee.getKey();
       List<HttpRule> rules = http.get(List.of(from, to));
       for (Map.Entry<PortKey, Port> e : callee.getValue().entrySet()) {
@@ -318,7 +360,11 @@ public final class ConnectivityDiff {
       String label, Source source, Class<? extends Exposure> kind, String address) {}
 
   private static void exposures(
-      Side b, Side a, Map<ServiceId, Map<PortKey, Port>> ports, List<Change> out) {
+      Side b,
+      Side a,
+      Map<ServiceId, Map<PortKey, Port>> ports,
+      Affected affected,
+      List<Change> out) {
     List<Outside> sources = new ArrayList<>();
     sources.add(new Outside("world", Source.world(), Exposure.World.class, null));
     sources.add(
@@ -340,8 +386,12 @@ public final class ConnectivityDiff {
       sources.add(new Outside(c, Source.address(ip), Exposure.Cidr.class, ip));
     }
     for (Outside o : sources) {
+      boolean all = affected.source(o.source);
       for (Map.Entry<ServiceId, Map<PortKey, Port>> callee : ports.entrySet()) {
         ServiceId to = callee.getKey();
+        if (!all && !affected.callee(to)) {
+          continue;
+        }
         for (Map.Entry<PortKey, Port> e : callee.getValue().entrySet()) {
           PortKey k = e.getKey();
           add(
@@ -410,7 +460,7 @@ public final class ConnectivityDiff {
     }
   }
 
-  private static void egress(Side b, Side a, List<Change> out) {
+  private static void egress(Side b, Side a, Affected affected, List<Change> out) {
     Map<Target, TreeSet<Integer>> targets = new TreeMap<>();
     Map<Target, Boolean> anyPort = new TreeMap<>();
     Set<ServiceId> callers = new TreeSet<>();
@@ -435,7 +485,14 @@ public final class ConnectivityDiff {
             .findFirst()
             .ifPresent(probePorts::add);
       }
+      if (probePorts.isEmpty()) {
+        continue;
+      }
+      boolean all = affected.target(t.destination(probePorts.first()));
       for (ServiceId from : callers) {
+        if (!all && !affected.caller(from)) {
+          continue;
+        }
         for (int port : probePorts) {
           Destination d = t.destination(port);
           add(

@@ -9,6 +9,7 @@ import dev.lattice.verify.world.WaypointProxy;
 import dev.lattice.verify.world.World;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class IstioEvaluator {
   private final List<AuthzPolicy> policies;
   private final List<PeerAuthn> peerAuths;
   private final List<ZtunnelPolicy> ztunnel;
+  private final Map<String, List<String>> targetingService;
   private final List<String> findings;
   private final Map<String, PodPolicies> pods = new ConcurrentHashMap<>();
 
@@ -79,6 +81,19 @@ public final class IstioEvaluator {
     }
     this.ztunnel = List.copyOf(zs);
     this.findings = List.copyOf(notes);
+    // IW1's note on a denial names the policies that target the Service: indexed once, since a
+    // denial per connection (a diff, a replay) would otherwise scan every policy
+    Map<String, List<String>> targeting = new HashMap<>();
+    for (AuthzPolicy p : ps) {
+      for (AuthzPolicy.TargetRef t : p.targetRefs) {
+        if (t.kind.equals("Service") && t.canonicalGroup().equals("core")) {
+          targeting
+              .computeIfAbsent(p.namespace + "/" + t.name, k -> new ArrayList<>())
+              .add(p.ref());
+        }
+      }
+    }
+    this.targetingService = targeting;
   }
 
   /**
@@ -218,17 +233,7 @@ public final class IstioEvaluator {
 
   /** IW1: a policy targeting a Service is enforced only by a waypoint bound to it. */
   private String targetRefNote(ServiceId id) {
-    List<String> refs = new ArrayList<>();
-    for (AuthzPolicy p : policies) {
-      for (AuthzPolicy.TargetRef t : p.targetRefs) {
-        if (t.kind.equals("Service")
-            && t.canonicalGroup().equals("core")
-            && t.name.equals(id.name())
-            && p.namespace.equals(id.namespace())) {
-          refs.add(p.ref());
-        }
-      }
-    }
+    List<String> refs = targetingService.getOrDefault(id.namespace() + "/" + id.name(), List.of());
     if (refs.isEmpty()) {
       return "";
     }
@@ -240,6 +245,60 @@ public final class IstioEvaluator {
         + " not by ztunnel (IW1)";
   }
 
+  /** I6: whether a ztunnel policy applies to {@code pod}: mesh-wide, its namespace, or selected. */
+  private boolean applies(ZtunnelPolicy z, Peer pod) {
+    switch (z.scope) {
+      case GLOBAL:
+        return true;
+      case NAMESPACE:
+        return z.namespace.equals(pod.namespace());
+      default:
+        return (z.namespace.equals(pod.namespace()) || z.namespace.equals(root))
+            && pod.labels().entrySet().containsAll(z.selector.entrySet());
+    }
+  }
+
+  /**
+   * Whether some policy ztunnel enforces applies to {@code pod} (I6): an AuthorizationPolicy, or
+   * the DENY policies a PeerAuthentication derives. A tool that judges only what a change touches
+   * ({@code lattice diff}) asks this of the AuthorizationPolicies that changed (it judges
+   * everything when a PeerAuthentication changes, since which one wins (IZ7) depends on all of
+   * them).
+   */
+  public boolean governsZtunnelOf(Peer pod) {
+    for (ZtunnelPolicy z : ztunnel) {
+      if (applies(z, pod)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether some AuthorizationPolicy of this evaluator (dry-run ones included) attaches to {@code
+   * waypoint} for traffic to {@code service} (IW1): the decisions {@link #atWaypoint(WaypointProxy,
+   * KubeService, Caller, int, Request)} makes read no other document.
+   */
+  public boolean attachesAt(WaypointProxy waypoint, KubeService service) {
+    for (AuthzPolicy p : policies) {
+      if (attaches(p, waypoint, "Service", "core", service.namespace(), service.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** As {@link #attachesAt(WaypointProxy, KubeService)}, for traffic to a ServiceEntry's hosts. */
+  public boolean attachesAt(WaypointProxy waypoint, MeshServiceEntry entry) {
+    for (AuthzPolicy p : policies) {
+      if (attaches(
+          p, waypoint, "ServiceEntry", "networking.istio.io", entry.namespace(), entry.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The ztunnel policies applying to one pod (I6), PeerAuthentication-derived ones included. */
   private final class PodPolicies {
     final List<ZtunnelPolicy> policies = new ArrayList<>();
@@ -248,20 +307,7 @@ public final class IstioEvaluator {
     PodPolicies(Peer pod) {
       Map<String, String> labels = pod.labels();
       for (ZtunnelPolicy z : ztunnel) {
-        boolean applies;
-        switch (z.scope) {
-          case GLOBAL:
-            applies = true;
-            break;
-          case NAMESPACE:
-            applies = z.namespace.equals(pod.namespace());
-            break;
-          default:
-            applies =
-                (z.namespace.equals(pod.namespace()) || z.namespace.equals(root))
-                    && labels.entrySet().containsAll(z.selector.entrySet());
-        }
-        if (applies) {
+        if (applies(z, pod)) {
           policies.add(z);
         }
       }
