@@ -133,8 +133,8 @@ final class Affected {
     } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
       return true; // a target the world does not place: judge it
     }
-    if (d.kind() == Destination.Kind.FQDN) {
-      String host = d.target().orElseThrow();
+    if (d instanceof Destination.Fqdn fqdn) {
+      String host = fqdn.name();
       for (World w : List.of(before, after)) {
         for (MeshServiceEntry e : w.serviceEntries()) {
           if (e.hasHost(host) && entries.contains(key(e))) {
@@ -475,28 +475,25 @@ final class Affected {
   }
 
   private static Peer target(World w, Destination d) {
-    String t = d.target().orElseThrow();
-    switch (d.kind()) {
-      case FQDN:
-        return w.externalHost(t);
-      case CIDR:
-        return w.addressIn(t);
-      case ADDRESS:
-        return w.peerAt(t);
-      case ENTITY:
-        switch (t) {
-          case "world":
-            return w.internet();
-          case "kube-apiserver":
-            return w.kubeApiserver();
-          case "host":
-            return w.host();
-          default:
-            return w.remoteNode();
-        }
-      default:
-        throw new IllegalArgumentException("not an outside destination: " + d);
+    if (d instanceof Destination.Fqdn f) {
+      return w.externalHost(f.name());
+    } else if (d instanceof Destination.Cidr c) {
+      return w.addressIn(c.range());
+    } else if (d instanceof Destination.Address a) {
+      return w.peerAt(a.ip());
+    } else if (d instanceof Destination.Entity e) {
+      switch (e.name()) {
+        case "world":
+          return w.internet();
+        case "kube-apiserver":
+          return w.kubeApiserver();
+        case "host":
+          return w.host();
+        default:
+          return w.remoteNode();
+      }
     }
+    throw new IllegalArgumentException("not an outside destination: " + d);
   }
 
   // ------------------------------------------------------------------ documents

@@ -224,8 +224,9 @@ class AffectedProperties {
                     d ->
                         d.egress.add(
                             Egress.builder()
-                                .kind(Egress.Kind.FQDN)
-                                .target(other % 2 == 0 ? "api.example.com" : "new.example.org")
+                                .target(
+                                    new Egress.Fqdn(
+                                        other % 2 == 0 ? "api.example.com" : "new.example.org"))
                                 .addPorts(443)
                                 .build())));
       case 11:
