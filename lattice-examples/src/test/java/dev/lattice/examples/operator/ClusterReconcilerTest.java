@@ -185,7 +185,7 @@ class ClusterReconcilerTest {
   void aJobAndAModelAsCustomResourcesConvergeToTheRenderOfTheirSpecs() {
     ClusterReconciler ml = fresh();
     ML.forEach(d -> Shop.create(client, d));
-    assertThat(ML).hasSize(5);
+    assertThat(ML).hasSize(6);
 
     ClusterReconciler.Pass pass = ml.reconcile();
 
@@ -195,6 +195,7 @@ class ClusterReconcilerTest {
         .contains(
             ServiceId.of("ml", "etl-extract"),
             ServiceId.of("ml", "etl-load"),
+            ServiceId.of("ml", "finetune-master"),
             ServiceId.of("ml", "llama-serving"));
     assertThat(Shop.managed(client)).isEqualTo(Shop.documents(Shop.render(ML)));
     JsonNode job = Shop.status(client, "LatticeJob", "ml", "etl");
@@ -312,14 +313,12 @@ class ClusterReconcilerTest {
     assertThat(pass.statusesNotWritten()).containsOnlyKeys(SpecKind.LATTICE_JOB);
     assertThat(pass.statusesNotWritten().get(SpecKind.LATTICE_JOB))
         .contains("latticejobs.lattice.dev", "drops status.policies", "log");
+    // both jobs of specs/ml (etl, and the training job finetune)
     assertThat(pass.unwrittenStatuses())
-        .singleElement()
-        .satisfies(
-            l ->
-                assertThat(l)
-                    .startsWith("LatticeJob ml/etl (resourceVersion ")
-                    .contains("in force")
-                    .contains("workload-members"));
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).contains("in force").contains("workload-members"))
+        .anySatisfy(l -> assertThat(l).startsWith("LatticeJob ml/etl (resourceVersion "))
+        .anySatisfy(l -> assertThat(l).startsWith("LatticeJob ml/finetune (resourceVersion "));
     JsonNode job = Shop.wholeStatus(client, "LatticeJob", "ml", "etl");
     assertThat(job.path("phase").asText()).isEqualTo("Running");
     assertThat(job.path("message").asText()).isEqualTo("Running");
