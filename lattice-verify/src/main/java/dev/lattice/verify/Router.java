@@ -3,15 +3,10 @@ package dev.lattice.verify;
 import dev.lattice.model.Protocol;
 import dev.lattice.model.ServiceId;
 import dev.lattice.verify.cilium.CiliumEvaluator;
-import dev.lattice.verify.cilium.CiliumHop;
-import dev.lattice.verify.cilium.CiliumVerdict;
-import dev.lattice.verify.cilium.DnsResolution;
 import dev.lattice.verify.istio.Caller;
 import dev.lattice.verify.istio.IstioEvaluator;
-import dev.lattice.verify.istio.IstioVerdict;
 import dev.lattice.verify.istio.Request;
 import dev.lattice.verify.world.KubeService;
-import dev.lattice.verify.world.MeshServiceEntry;
 import dev.lattice.verify.world.Peer;
 import dev.lattice.verify.world.WaypointBinding;
 import dev.lattice.verify.world.WaypointProxy;
@@ -29,18 +24,20 @@ import java.util.stream.Collectors;
  * sees, and the points where Istio enforces (the waypoint, then the destination ztunnel).
  */
 final class Router {
-  private static final int HBONE = 15008;
+  static final int HBONE = 15008;
   private static final int XDS = 15012;
 
   private final World world;
   private final CiliumEvaluator cilium;
   private final IstioEvaluator istio;
+  private final EgressRoutes egress;
   private final List<String> findings;
 
   Router(World world, CiliumEvaluator cilium, IstioEvaluator istio) {
     this.world = world;
     this.cilium = cilium;
     this.istio = istio;
+    this.egress = new EgressRoutes(world, istio);
     List<String> f = new ArrayList<>(cilium.findings());
     f.addAll(istio.findings());
     for (String n : world.notes()) {
@@ -55,128 +52,10 @@ final class Router {
     return findings;
   }
 
-  /** Collects one query's steps. */
-  private final class Trace {
-    final Query query;
-    final List<Step> l4 = new ArrayList<>();
-    final List<Step> l7 = new ArrayList<>();
-    String path = "";
-
-    Trace(Query query) {
-      this.query = query;
-    }
-
-    void hop(Peer from, Peer to, int port, Protocol proto, Set<String> learned, Request request) {
-      CiliumHop h = CiliumHop.of(from, to, port, proto).withLearnedNames(learned);
-      if (request != null && request.isHttp()) {
-        h = h.withRequest(request.method(), request.path(), request.host());
-      }
-      CiliumVerdict v = cilium.evaluate(h);
-      l4.add(
-          new Step(
-              Step.Kind.HOP,
-              h.toString(),
-              v.allowed() ? Decision.ALLOW : Decision.DENY,
-              "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(),
-              v.reason()));
-    }
-
-    void precondition(Peer from, Peer to, int port, String what) {
-      CiliumVerdict v = cilium.evaluate(CiliumHop.of(from, to, port, Protocol.TCP));
-      l4.add(
-          new Step(
-              Step.Kind.PRECONDITION,
-              what + ": " + v.hop(),
-              v.allowed() ? Decision.ALLOW : Decision.DENY,
-              "egress: " + v.egress().reason() + "\ningress: " + v.ingress().reason(),
-              v.reason()));
-    }
-
-    DnsResolution lookup(Peer pod, String name, String expect, String why) {
-      DnsResolution r = cilium.resolve(pod, name);
-      boolean ok = r.resolved() && (expect == null || expect.equals(r.address().orElse(null)));
-      l4.add(
-          new Step(
-              Step.Kind.DNS,
-              "lookup of " + name + " by " + pod.name(),
-              ok ? Decision.ALLOW : Decision.DENY,
-              (why == null ? "" : why + "\n") + r.summary() + "\n" + String.join("\n", r.steps()),
-              r.summary()));
-      return r;
-    }
-
-    void note(List<Step> layer, String description, String reason) {
-      layer.add(new Step(Step.Kind.NOTE, description, Decision.ALLOW, reason));
-    }
-
-    void istio(Step.Kind kind, IstioVerdict v) {
-      Decision d =
-          v.outcome() == IstioVerdict.Outcome.ALLOW
-              ? Decision.ALLOW
-              : v.outcome() == IstioVerdict.Outcome.DENY ? Decision.DENY : Decision.N_A;
-      l7.add(new Step(kind, v.enforcementPoint(), d, v.reason()));
-    }
-
-    void notApplicable(String where, String why) {
-      l7.add(new Step(Step.Kind.NOTE, where, Decision.N_A, why));
-    }
-
-    Verdict verdict() {
-      return new Verdict(query, path, ciliumLayer(), istioLayer(), findings);
-    }
-
-    private LayerVerdict ciliumLayer() {
-      for (Step s : l4) {
-        if (s.decision() == Decision.DENY) {
-          return new LayerVerdict(Decision.DENY, s.description() + ": " + s.summary(), l4);
-        }
-      }
-      long checks = l4.stream().filter(s -> s.kind() != Step.Kind.NOTE).count();
-      Step last = null;
-      for (Step s : l4) {
-        if (s.kind() == Step.Kind.HOP) {
-          last = s;
-        }
-      }
-      String reason =
-          checks == 1 && last != null
-              ? last.description() + ": " + last.summary()
-              : "all "
-                  + checks
-                  + " checks on the path allowed"
-                  + (last == null ? "" : " (last hop " + last.description() + ")");
-      return new LayerVerdict(Decision.ALLOW, reason, l4);
-    }
-
-    private LayerVerdict istioLayer() {
-      for (Step s : l7) {
-        if (s.decision() == Decision.DENY) {
-          return new LayerVerdict(Decision.DENY, s.description() + ": " + s.reason(), l7);
-        }
-      }
-      List<String> allows = new ArrayList<>();
-      for (Step s : l7) {
-        if (s.decision() == Decision.ALLOW && s.kind() != Step.Kind.NOTE) {
-          allows.add(s.description() + ": " + s.reason());
-        }
-      }
-      if (!allows.isEmpty()) {
-        return new LayerVerdict(Decision.ALLOW, String.join(" | then ", allows), l7);
-      }
-      List<String> na = new ArrayList<>();
-      for (Step s : l7) {
-        if (s.decision() == Decision.N_A) {
-          na.add(s.reason());
-        }
-      }
-      return new LayerVerdict(Decision.N_A, String.join("; ", na), l7);
-    }
-  }
-
   // ------------------------------------------------------------------ routing
 
   Verdict route(Query q) {
-    Trace t = new Trace(q);
+    Trace t = new Trace(q, cilium, findings);
     Source src = q.source();
     if (src.kind() == Source.Kind.ADDRESS) {
       Peer p = world.peerAt(src.address().orElseThrow());
@@ -205,14 +84,14 @@ final class Router {
       }
       if (world.isGateway(from.id())) {
         // an Istio gateway serves nothing until it has its configuration and certificates
-        controlPlane(t, from.pod(), "the gateway");
+        controlPlane(world, t, from.pod(), "the gateway");
       }
       if (dst instanceof Destination.Service to) {
         serviceToService(t, from, service(to.id(), "destination"));
       } else if (dst instanceof Destination.Fqdn host) {
-        serviceToHost(t, from, host.name());
+        egress.serviceToHost(t, from, host.name());
       } else {
-        serviceToAddress(t, from, dst);
+        egress.serviceToAddress(t, from, dst);
       }
     } else {
       if (!(dst instanceof Destination.Service to)) {
@@ -259,7 +138,7 @@ final class Router {
                         + svc.ports()));
   }
 
-  private static Request request(Query q, String defaultHost) {
+  static Request request(Query q, String defaultHost) {
     if (q.method().isEmpty()) {
       return null;
     }
@@ -272,7 +151,7 @@ final class Router {
    * istiod on TCP 15012 for xDS and certificates. A pod outside ztunnel's DNS capture (a waypoint)
    * asks kube-dns, through Cilium's DNS proxy (M4, C13).
    */
-  private void controlPlane(Trace t, Peer proxy, String what) {
+  static void controlPlane(World world, Trace t, Peer proxy, String what) {
     String host = "istiod." + world.settings().rootNamespace() + ".svc";
     if (proxy.isCaptured() && world.ztunnelDnsCapture()) {
       t.note(
@@ -363,7 +242,7 @@ final class Router {
                     : " on TCP " + tp + " in plaintext (destination not HBONE-capable)")
                 + " (M2)";
         t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
-        controlPlane(t, wp.pod(), "the waypoint");
+        controlPlane(world, t, wp.pod(), "the waypoint");
         t.hop(wp.pod(), d, hbone ? HBONE : tp, Protocol.TCP, Set.of(), hbone ? null : req);
         t.istio(Step.Kind.WAYPOINT, istio.atWaypoint(wp, to, Caller.of(p), sp.port(), req));
         if (d.isCaptured()) {
@@ -459,28 +338,17 @@ final class Router {
     Peer d = to.pod();
     Protocol proto = sp.protocol();
     int tp = sp.targetPort();
-    Peer s;
-    switch (src.kind()) {
-      case WORLD:
-        s = world.internet();
-        break;
-      case ADDRESS:
-        s = world.peerAt(src.address().orElseThrow());
-        break;
-      case KUBE_APISERVER:
-        s = world.kubeApiserver();
-        break;
-      case HOST:
-        s = world.host();
-        break;
-      case REMOTE_NODE:
-        s = world.remoteNode();
-        break;
-      default:
-        // ztunnel SNATs kubelet probes of ambient pods to 169.254.7.127 (C10); others come from the
-        // node
-        s = d.isCaptured() ? world.probeSource() : world.host();
-    }
+    Peer s =
+        switch (src.kind()) {
+          case WORLD -> world.internet();
+          case ADDRESS -> world.peerAt(src.address().orElseThrow());
+          case KUBE_APISERVER -> world.kubeApiserver();
+          case HOST -> world.host();
+          case REMOTE_NODE -> world.remoteNode();
+          // ztunnel SNATs kubelet probes of ambient pods to 169.254.7.127 (C10); others come
+          // from the node
+          default -> d.isCaptured() ? world.probeSource() : world.host();
+        };
     Request req = request(q, to.hostname(world.settings().clusterDomain()));
     t.path =
         s.name()
@@ -502,139 +370,5 @@ final class Router {
     } else {
       t.istio(Step.Kind.ZTUNNEL, istio.atZtunnel(d, Caller.plaintext(s), tp));
     }
-  }
-
-  /**
-   * A service to an external host: through the namespace waypoint when a ServiceEntry routes it
-   * there (M4), else directly after a lookup Cilium's DNS proxy sees.
-   */
-  private void serviceToHost(Trace t, KubeService from, String host) {
-    Query q = t.query;
-    int port = q.destination().port();
-    Protocol proto = q.protocolOverride().orElse(Protocol.TCP);
-    Peer p = from.pod();
-    Peer ext = world.externalHost(host);
-    Request req = request(q, host);
-    if (p.isCaptured() && proto == Protocol.TCP && world.ztunnelDnsCapture()) {
-      Optional<MeshServiceEntry> se = world.serviceEntryFor(host, port, p.namespace());
-      if (se.isPresent()) {
-        MeshServiceEntry e = se.get();
-        WaypointBinding b = world.serviceEntryWaypoint(e);
-        t.note(
-            t.l4,
-            "DNS for " + host,
-            "answered inside "
-                + p.name()
-                + " by ztunnel: "
-                + e
-                + " makes it known to the mesh (M4); Cilium's DNS proxy sees no lookup from "
-                + p.name());
-        if (b.waypoint().isPresent()) {
-          WaypointProxy wp = b.waypoint().get();
-          t.path =
-              "ambient client to a ServiceEntry host routed through "
-                  + wp
-                  + " ("
-                  + b.reason()
-                  + "): HBONE to the waypoint on TCP "
-                  + HBONE
-                  + "; the waypoint resolves "
-                  + host
-                  + " itself and connects to it on TCP "
-                  + port
-                  + " (M2, M4)";
-          t.hop(p, wp.pod(), HBONE, Protocol.TCP, Set.of(), null);
-          controlPlane(t, wp.pod(), "the waypoint");
-          DnsResolution r =
-              t.lookup(
-                  wp.pod(),
-                  host,
-                  ext.ip(),
-                  "the waypoint is not captured: its own lookup goes through Cilium's DNS proxy");
-          Set<String> learned =
-              r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
-          t.hop(wp.pod(), ext, port, Protocol.TCP, learned, null);
-          t.istio(Step.Kind.WAYPOINT, istio.atWaypoint(wp, e, host, Caller.of(p), port, req));
-          return;
-        }
-        t.path =
-            "ambient client to a ServiceEntry host without a waypoint ("
-                + b.reason()
-                + "): ztunnel answers the lookup in-pod and "
-                + p.name()
-                + " connects directly;"
-                + " Cilium's DNS proxy never saw a lookup, so toFQDNs learned nothing from it (M4)";
-        t.hop(p, ext, port, proto, Set.of(), req);
-        t.notApplicable(
-            "egress",
-            "no waypoint for " + e + ": Istio does not authorize egress" + " at the source");
-        return;
-      }
-    }
-    String why =
-        p.isCaptured() && world.ztunnelDnsCapture()
-            ? "ztunnel does not know "
-                + host
-                + " and forwards the query upstream from "
-                + p.name()
-                + "'s address, so Cilium's DNS proxy sees it (M4)"
-            : null;
-    DnsResolution r = t.lookup(p, host, ext.ip(), why);
-    // C13: toFQDNs matches addresses the node's DNS proxy saw for any pod there. The judge
-    // credits a pod only with its own lookups (a cold node): stricter, never more permissive.
-    Set<String> learned = r.observedByProxy() ? Set.of(r.answeredName().orElseThrow()) : Set.of();
-    t.path =
-        p.name()
-            + " looks "
-            + host
-            + " up through kube-dns and connects to "
-            + ext.ip()
-            + " on "
-            + proto
-            + " "
-            + port
-            + " directly";
-    t.hop(p, ext, port, proto, learned, req);
-    t.notApplicable(
-        "egress",
-        "egress to "
-            + host
-            + " passes no waypoint (no ServiceEntry routes"
-            + " it through one): Istio does not authorize egress at the source ztunnel");
-  }
-
-  /** A service to an address, a range or an entity: one direct hop; Istio does not apply. */
-  private void serviceToAddress(Trace t, KubeService from, Destination dst) {
-    Query q = t.query;
-    Protocol proto = q.protocolOverride().orElse(Protocol.TCP);
-    Peer p = from.pod();
-    Peer target;
-    if (dst instanceof Destination.Cidr range) {
-      target = world.addressIn(range.range());
-    } else if (dst instanceof Destination.Address address) {
-      target = world.peerAt(address.ip());
-    } else {
-      target =
-          switch (((Destination.Entity) dst).name()) {
-            case "world" -> world.internet();
-            case "kube-apiserver" -> world.kubeApiserver();
-            case "host" -> world.host();
-            // remote-node, and cluster: represented by a remote node (a non-pod cluster identity)
-            default -> world.remoteNode();
-          };
-    }
-    t.path =
-        p.name()
-            + " connects to "
-            + target.name()
-            + " on "
-            + proto
-            + " "
-            + dst.port()
-            + " directly";
-    t.hop(p, target, dst.port(), proto, Set.of(), request(q, null));
-    t.notApplicable(
-        "egress",
-        "traffic to " + target.name() + " passes no waypoint: Istio does" + " not authorize it");
   }
 }
