@@ -7,10 +7,10 @@ import dev.lattice.verify.world.PolicyEnforcement;
 import dev.lattice.verify.world.World;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,7 +37,7 @@ public final class CiliumEvaluator {
   private final List<PolicyRule> rules;
   private final List<PolicyParser.Parsed> rejected;
   private final List<String> findings;
-  private final Map<String, Subject> subjects = new ConcurrentHashMap<>();
+  private final Map<String, EndpointPolicies> subjects = new ConcurrentHashMap<>();
   private final Map<CiliumHop, CiliumVerdict> verdicts = new ConcurrentHashMap<>();
 
   private CiliumEvaluator(Collection<? extends JsonNode> documents, World world) {
@@ -155,7 +155,7 @@ public final class CiliumEvaluator {
               CiliumVerdict.Outcome.NOT_ENFORCED,
               src.name() + " is not a Cilium endpoint: no egress policy of its own (C3)");
     } else {
-      egress = side(subject(src), false, dst, hop);
+      egress = SideDecision.decide(world, subject(src), false, dst, hop);
     }
     CiliumVerdict.Side ingress;
     if (!dst.isPod()) {
@@ -173,207 +173,9 @@ public final class CiliumEvaluator {
                   + " from the local host: always allowed"
                   + " (allow-localhost=always, C15)");
     } else {
-      ingress = side(subject(dst), true, src, hop);
+      ingress = SideDecision.decide(world, subject(dst), true, src, hop);
     }
     return new CiliumVerdict(hop, egress, ingress);
-  }
-
-  /** The decision of one side: {@code s} is the endpoint, {@code peer} the other end. */
-  private CiliumVerdict.Side side(Subject s, boolean ingress, Peer peer, CiliumHop hop) {
-    String dir = ingress ? "ingress" : "egress";
-    String who = dir + " of " + s.pod.name();
-    if (world.policyEnforcement() == PolicyEnforcement.NEVER) {
-      return new CiliumVerdict.Side(
-          CiliumVerdict.Outcome.ALLOWED, who + ": policy enforcement is 'never' (C2)");
-    }
-    Direction d = ingress ? s.ingress : s.egress;
-    Peer dstPod = hop.destination();
-    String what = describePeer(peer) + " on " + hop.protocol() + " " + hop.port();
-    // C4: a matching deny rule wins over every allow
-    for (Selected sel : d.denies) {
-      String pm =
-          sel.element.peerMatch(
-              peer, d.requirements, hop.learnedNames(), world.dns(), world.clusterName());
-      if (pm != null && sel.element.portMatch(hop.port(), hop.protocol(), dstPod) != null) {
-        return new CiliumVerdict.Side(
-            CiliumVerdict.Outcome.DENIED,
-            who
-                + " denied: "
-                + sel.rule.ref()
-                + " "
-                + sel.element.label
-                + " ("
-                + pm
-                + ") matches "
-                + what
-                + "; deny rules take precedence (C4)");
-      }
-    }
-    boolean defaultDeny = world.policyEnforcement() == PolicyEnforcement.ALWAYS || d.defaultDeny;
-    List<Selected> matching = new ArrayList<>();
-    List<String> how = new ArrayList<>();
-    List<RuleElement.PortMatch> ports = new ArrayList<>();
-    for (Selected sel : d.allows) {
-      RuleElement.PortMatch port = sel.element.portMatch(hop.port(), hop.protocol(), dstPod);
-      if (port == null) {
-        continue;
-      }
-      String pm =
-          sel.element.peerMatch(
-              peer, d.requirements, hop.learnedNames(), world.dns(), world.clusterName());
-      if (pm != null) {
-        matching.add(sel);
-        how.add(pm);
-        ports.add(port);
-      }
-    }
-    if (!defaultDeny) {
-      String base =
-          who
-              + ": not in "
-              + dir
-              + " default deny (no rule selecting it has an "
-              + dir
-              + " section"
-              + (d.additiveOnly.isEmpty() ? "" : "; " + d.additiveOnly + " only add, R3")
-              + "), so allowed";
-      return new CiliumVerdict.Side(CiliumVerdict.Outcome.ALLOWED, base + s.rejectedNote());
-    }
-    if (matching.isEmpty()) {
-      String selecting = d.sections.isEmpty() ? "no policy" : String.join(", ", d.sections);
-      String why =
-          world.policyEnforcement() == PolicyEnforcement.ALWAYS
-              ? "policy enforcement is 'always' (C2)"
-              : "default deny by " + String.join(", ", d.defaultDenyBy);
-      return new CiliumVerdict.Side(
-          CiliumVerdict.Outcome.DENIED,
-          "no "
-              + dir
-              + " rule of "
-              + selecting
-              + " admits "
-              + what
-              + "; "
-              + s.pod.name()
-              + " is in "
-              + dir
-              + " "
-              + why
-              + s.rejectedNote());
-    }
-    // L7: a plain L4 match on the same port and peer lifts the L7 restriction (C14)
-    int plain = -1;
-    for (int i = 0; i < matching.size(); i++) {
-      if (!ports.get(i).hasL7()) {
-        plain = i;
-        break;
-      }
-    }
-    if (plain < 0) {
-      Selected sel = matching.get(0);
-      RuleElement.PortMatch pm = ports.get(0);
-      boolean http = false;
-      for (RuleElement.PortMatch p : ports) {
-        http |= p.rule.http != null;
-      }
-      if (http && hop.isHbone()) {
-        return new CiliumVerdict.Side(
-            CiliumVerdict.Outcome.DENIED,
-            who
-                + ": "
-                + sel.rule.ref()
-                + " "
-                + sel.element.label
-                + " puts HTTP rules on HBONE"
-                + " traffic; Cilium's proxy cannot parse mTLS, the connection breaks (R2)");
-      }
-      if (http && hop.method() != null) {
-        for (int i = 0; i < matching.size(); i++) {
-          PortRule r = ports.get(i).rule;
-          if (r.http == null) {
-            continue;
-          }
-          for (PortRule.HttpMatch m : r.http) {
-            if (m.matches(hop.method(), hop.path() == null ? "/" : hop.path(), hop.host())) {
-              return new CiliumVerdict.Side(
-                  CiliumVerdict.Outcome.ALLOWED,
-                  who
-                      + " allowed by "
-                      + matching.get(i).rule.ref()
-                      + " "
-                      + matching.get(i).element.label
-                      + " ("
-                      + how.get(i)
-                      + ", "
-                      + ports.get(i)
-                      + "): HTTP rule "
-                      + m
-                      + " matches (C14)");
-            }
-          }
-        }
-        return new CiliumVerdict.Side(
-            CiliumVerdict.Outcome.DENIED,
-            who
-                + ": the connection is allowed at L4 by "
-                + sel.rule.ref()
-                + " "
-                + sel.element.label
-                + ", but no HTTP rule matches "
-                + hop.method()
-                + " "
-                + hop.path()
-                + ": Cilium's proxy answers 403 (C14)");
-      }
-      return new CiliumVerdict.Side(
-          CiliumVerdict.Outcome.ALLOWED,
-          who
-              + " allowed by "
-              + sel.rule.ref()
-              + " "
-              + sel.element.label
-              + " ("
-              + how.get(0)
-              + ", "
-              + pm
-              + ")"
-              + (http ? "; requests are filtered by Cilium's HTTP rules (C14)" : ""));
-    }
-    Selected sel = matching.get(plain);
-    return new CiliumVerdict.Side(
-        CiliumVerdict.Outcome.ALLOWED,
-        who
-            + " allowed by "
-            + sel.rule.ref()
-            + " "
-            + sel.element.label
-            + " ("
-            + how.get(plain)
-            + ", "
-            + ports.get(plain)
-            + ")");
-  }
-
-  /** A peer and the identity labels a selector would look at, compactly. */
-  private static String describePeer(Peer p) {
-    java.util.List<String> parts = new java.util.ArrayList<>();
-    p.identity()
-        .forEach(
-            (k, v) -> {
-              String key = k;
-              if (k.startsWith("k8s:io.cilium.k8s.namespace.labels.")) {
-                return; // namespace labels: long, and rarely the point
-              }
-              if (k.equals("k8s:io.kubernetes.pod.namespace")) {
-                key = "ns";
-              } else if (k.equals("k8s:io.cilium.k8s.policy.serviceaccount")) {
-                key = "sa";
-              } else if (k.equals("k8s:io.cilium.k8s.policy.cluster")) {
-                return;
-              }
-              parts.add(v.isEmpty() ? key : key + "=" + v);
-            });
-    return p.name() + " {" + String.join(", ", parts) + "}";
   }
 
   // ------------------------------------------------------------------ DNS
@@ -394,18 +196,17 @@ public final class CiliumEvaluator {
     if (!pod.isPod() || world.policyEnforcement() == PolicyEnforcement.NEVER) {
       return new DnsQuery(queryName, true, false, true, "not proxied");
     }
-    Subject s = subject(pod);
-    Direction d = s.egress;
+    EndpointPolicies.Direction d = subject(pod).egress;
     boolean proxied = false;
     boolean wildcard = false;
     String allowedBy = null;
     boolean specific = false;
-    for (Selected sel : d.allows) {
-      RuleElement.PortMatch pm = sel.element.portMatch(53, Protocol.UDP, dns);
+    for (EndpointPolicies.Selected sel : d.allows) {
+      RuleElement.PortMatch pm = sel.element().portMatch(53, Protocol.UDP, dns);
       if (pm == null || pm.port == null || !pm.port.isSpecificTo(53, Protocol.UDP)) {
         continue;
       }
-      if (sel.element.peerMatch(dns, d.requirements, Set.of(), world.dns(), world.clusterName())
+      if (sel.element().peerMatch(dns, d.requirements, Set.of(), world.dns(), world.clusterName())
           == null) {
         continue;
       }
@@ -414,16 +215,16 @@ public final class CiliumEvaluator {
         proxied = true;
         for (FqdnPattern f : pm.rule.dns) {
           if (allowedBy == null && f.matches(queryName)) {
-            allowedBy = sel.rule.ref() + " " + sel.element.label + " dns " + f;
+            allowedBy = sel.rule().ref() + " " + sel.element().label + " dns " + f;
           }
         }
       } else if (!pm.rule.hasL7()) {
         wildcard = true;
         if (allowedBy == null) {
           allowedBy =
-              sel.rule.ref()
+              sel.rule().ref()
                   + " "
-                  + sel.element.label
+                  + sel.element().label
                   + " (a plain L4 rule on port 53: the DNS name filter is lifted, C14)";
         }
       }
@@ -455,47 +256,17 @@ public final class CiliumEvaluator {
             + queryName);
   }
 
-  /** One DNS query and what Cilium did with it. */
-  public static final class DnsQuery {
-    private final String name;
-    private final boolean reachesKubeDns;
-    private final boolean proxied;
-    private final boolean nameAllowed;
-    private final String reason;
-
-    DnsQuery(String name, boolean reaches, boolean proxied, boolean nameAllowed, String reason) {
-      this.name = name;
-      this.reachesKubeDns = reaches;
-      this.proxied = proxied;
-      this.nameAllowed = nameAllowed;
-      this.reason = reason;
-    }
-
-    /** The name queried. */
-    public String name() {
-      return name;
-    }
-
-    /** Whether the query reaches kube-dns (L4 allows UDP 53 both ways). */
-    public boolean reachesKubeDns() {
-      return reachesKubeDns;
-    }
-
-    /** Whether Cilium's DNS proxy intercepts it (and so learns the answer). */
-    public boolean proxied() {
-      return proxied;
-    }
-
-    /** Whether the name is allowed (otherwise the proxy answers REFUSED). */
-    public boolean nameAllowed() {
-      return nameAllowed;
-    }
-
-    /** Why. */
-    public String reason() {
-      return reason;
-    }
-  }
+  /**
+   * One DNS query and what Cilium did with it.
+   *
+   * @param name the name queried
+   * @param reachesKubeDns whether the query reaches kube-dns (L4 allows UDP 53 both ways)
+   * @param proxied whether Cilium's DNS proxy intercepts it (and so learns the answer)
+   * @param nameAllowed whether the name is allowed (otherwise the proxy answers REFUSED)
+   * @param reason why
+   */
+  public record DnsQuery(
+      String name, boolean reachesKubeDns, boolean proxied, boolean nameAllowed, String reason) {}
 
   /**
    * {@code pod}'s resolver resolving {@code name}: each query of its search list in turn (ndots 5),
@@ -524,7 +295,7 @@ public final class CiliumEvaluator {
         }
         continue;
       }
-      java.util.Optional<String> ip = world.dns().resolve(q);
+      Optional<String> ip = world.dns().resolve(q);
       if (ip.isEmpty()) {
         steps.add(q + ": NXDOMAIN");
         continue;
@@ -537,85 +308,8 @@ public final class CiliumEvaluator {
 
   // ------------------------------------------------------------------ per-endpoint view
 
-  private Subject subject(Peer pod) {
-    return subjects.computeIfAbsent(pod.name() + "@" + pod.ip(), k -> new Subject(pod));
-  }
-
-  private static final class Selected {
-    final PolicyRule rule;
-    final RuleElement element;
-
-    Selected(PolicyRule rule, RuleElement element) {
-      this.rule = rule;
-      this.element = element;
-    }
-  }
-
-  private static final class Direction {
-    final List<Selected> allows = new ArrayList<>();
-    final List<Selected> denies = new ArrayList<>();
-    final List<EndpointSelector> requirements = new ArrayList<>();
-    final Set<String> sections = new LinkedHashSet<>();
-    final Set<String> defaultDenyBy = new LinkedHashSet<>();
-    final Set<String> additiveOnly = new LinkedHashSet<>();
-    boolean defaultDeny;
-  }
-
-  /** The rules that select one pod, per direction (computed once per pod). */
-  private final class Subject {
-    final Peer pod;
-    final Direction ingress = new Direction();
-    final Direction egress = new Direction();
-    final List<String> rejectedSelecting = new ArrayList<>();
-
-    Subject(Peer pod) {
-      this.pod = pod;
-      Map<String, String> id = pod.identity();
-      for (PolicyRule r : rules) {
-        if (!r.subject.matches(id)) {
-          continue;
-        }
-        fill(ingress, r, true);
-        fill(egress, r, false);
-        ingress.requirements.addAll(r.fromRequires);
-        egress.requirements.addAll(r.toRequires);
-      }
-      for (PolicyParser.Parsed p : rejected) {
-        for (EndpointSelector s : p.rejectedSubjects) {
-          if (s.matches(id)) {
-            rejectedSelecting.add(p.ref);
-            break;
-          }
-        }
-      }
-    }
-
-    private void fill(Direction d, PolicyRule r, boolean in) {
-      List<RuleElement> allow = in ? r.ingress : r.egress;
-      List<RuleElement> deny = in ? r.ingressDeny : r.egressDeny;
-      allow.forEach(e -> d.allows.add(new Selected(r, e)));
-      deny.forEach(e -> d.denies.add(new Selected(r, e)));
-      if (r.hasSection(in)) {
-        d.sections.add(r.ref());
-      }
-      if (r.defaultDeny(in)) {
-        d.defaultDeny = true;
-        d.defaultDenyBy.add(r.ref());
-      } else if (r.hasSection(in)) {
-        d.additiveOnly.add(
-            r.ref() + " (enableDefaultDeny." + (in ? "ingress" : "egress") + ": false)");
-      }
-    }
-
-    String rejectedNote() {
-      if (rejectedSelecting.isEmpty()) {
-        return "";
-      }
-      return "; note: "
-          + String.join(", ", rejectedSelecting)
-          + " would select "
-          + pod.name()
-          + " but the agent rejects it (see findings)";
-    }
+  private EndpointPolicies subject(Peer pod) {
+    return subjects.computeIfAbsent(
+        pod.name() + "@" + pod.ip(), k -> new EndpointPolicies(pod, rules, rejected));
   }
 }
