@@ -2,6 +2,7 @@ package dev.lattice.graph;
 
 import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.diagnostics.DiagnosticCode;
+import dev.lattice.internal.DidYouMean;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;
 import dev.lattice.model.HttpRule;
@@ -149,7 +150,7 @@ final class Pairs {
     if (known == null || known.isEmpty()) {
       hint = "no service is declared in namespace " + missing.namespace();
     } else {
-      String close = Closest.among(missing.name(), known);
+      String close = DidYouMean.closest(missing.name(), known).orElse(null);
       hint =
           (close != null ? "did you mean " + missing.namespace() + "/" + close + "? " : "")
               + "known services in "

@@ -364,7 +364,7 @@ public final class CrdConformance {
       Defaults.apply(schema, doc);
     }
     SchemaValidator.validate(schema, doc, root, r, true);
-    SchemaValidator.evaluateRules(r);
+    RuleEvaluator.evaluateRules(r);
     switch (crd.key()) {
       case "CiliumNetworkPolicy.cilium.io":
       case "CiliumClusterwideNetworkPolicy.cilium.io":

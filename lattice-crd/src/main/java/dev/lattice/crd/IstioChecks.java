@@ -3,7 +3,6 @@ package dev.lattice.crd;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,14 +32,6 @@ final class IstioChecks {
   private static final Set<String> IP_FIELDS =
       Set.of("ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks");
 
-  /** (group, kind) pairs a policy's targetRef(s) may name; an empty group means core. */
-  private static final Set<String> TARGET_KINDS =
-      Set.of(
-          "gateway.networking.k8s.io/Gateway",
-          "gateway.networking.k8s.io/GatewayClass",
-          "core/Service",
-          "networking.istio.io/ServiceEntry");
-
   private static final java.util.regex.Pattern UNSUPPORTED_TEMPLATE =
       java.util.regex.Pattern.compile("/\\{\\w+=\\*\\*?\\}|\\{\\w*\\}|/\\*\\*?|\\*\\*?/");
 
@@ -52,7 +43,7 @@ final class IstioChecks {
       return;
     }
     FieldPath p = FieldPath.ROOT.field("spec");
-    selectorOrTargets(spec, p, r);
+    IstioTargets.selectorOrTargets(spec, p, r);
     String action = text(spec.get("action"), "ALLOW");
     JsonNode rules = spec.get("rules");
     boolean noRules = rules == null || !rules.isArray() || rules.size() == 0;
@@ -319,7 +310,7 @@ final class IstioChecks {
       return;
     }
     FieldPath p = FieldPath.ROOT.field("spec");
-    workloadSelector(spec.get("selector"), p.field("selector"), r);
+    IstioTargets.workloadSelector(spec.get("selector"), p.field("selector"), r);
     JsonNode portLevel = spec.get("portLevelMtls");
     if (portLevel == null || !portLevel.isObject()) {
       return;
@@ -349,84 +340,6 @@ final class IstioChecks {
             p.field("portLevelMtls").key(key),
             Report.CONTROLLER,
             "expected a port 1..65535 as portLevelMtls key, found " + Json.quote(key));
-      }
-    }
-  }
-
-  private static void selectorOrTargets(JsonNode spec, FieldPath p, Report r) {
-    int set = 0;
-    if (present(spec.get("selector"))) {
-      set++;
-    }
-    if (present(spec.get("targetRef"))) {
-      set++;
-    }
-    if (nonEmpty(spec, "targetRefs")) {
-      set++;
-    }
-    if (set > 1) {
-      r.add(
-          p,
-          Report.CONTROLLER,
-          "selector, targetRef and targetRefs are mutually exclusive; istiod rejects the policy "
-              + "(\"only one of targetRefs or workloadSelector can be set\")");
-    }
-    workloadSelector(spec.get("selector"), p.field("selector"), r);
-    if (present(spec.get("targetRef"))) {
-      targetRef(spec.get("targetRef"), p.field("targetRef"), r);
-    }
-    JsonNode refs = spec.get("targetRefs");
-    if (refs != null && refs.isArray()) {
-      for (int i = 0; i < refs.size(); i++) {
-        targetRef(refs.get(i), p.field("targetRefs").index(i), r);
-      }
-    }
-  }
-
-  private static void targetRef(JsonNode ref, FieldPath p, Report r) {
-    if (!ref.isObject()) {
-      return;
-    }
-    if (text(ref.get("name"), "").isEmpty()) {
-      r.add(p.field("name"), Report.CONTROLLER, "targetRef name must be set");
-    }
-    if (!text(ref.get("namespace"), "").isEmpty()) {
-      r.add(
-          p.field("namespace"),
-          Report.CONTROLLER,
-          "targetRef namespace must not be set: cross-namespace references are not supported");
-    }
-    String group = text(ref.get("group"), "");
-    String kind = text(ref.get("kind"), "");
-    String canonical = (group.isEmpty() ? "core" : group) + "/" + kind;
-    if (!TARGET_KINDS.contains(canonical)) {
-      r.add(
-          p,
-          Report.CONTROLLER,
-          "targetRef must name a Gateway or GatewayClass (gateway.networking.k8s.io), "
-              + "a Service (core) or a ServiceEntry (networking.istio.io), found group "
-              + Json.quote(group)
-              + " kind "
-              + Json.quote(kind));
-    }
-  }
-
-  private static void workloadSelector(JsonNode selector, FieldPath p, Report r) {
-    if (selector == null || !selector.isObject()) {
-      return;
-    }
-    JsonNode labels = selector.get("matchLabels");
-    if (labels == null || !labels.isObject()) {
-      return;
-    }
-    for (Map.Entry<String, JsonNode> e : labels.properties()) {
-      FieldPath at = p.field("matchLabels").key(e.getKey());
-      if (e.getKey().isEmpty()) {
-        r.add(at, Report.CONTROLLER, "empty key is not supported in selector");
-      }
-      if (e.getKey().contains("*")
-          || (e.getValue().isTextual() && e.getValue().textValue().contains("*"))) {
-        r.add(at, Report.CONTROLLER, "wildcard is not supported in selector");
       }
     }
   }
@@ -490,11 +403,8 @@ final class IstioChecks {
     return n != null && n.isTextual() ? n.textValue() : fallback;
   }
 
-  private static boolean present(JsonNode n) {
-    return n != null && !n.isNull();
-  }
-
-  private static boolean nonEmpty(JsonNode parent, String field) {
+  /** Whether {@code parent.field} is a non-empty list. */
+  static boolean nonEmpty(JsonNode parent, String field) {
     JsonNode n = parent.get(field);
     return n != null && n.isArray() && n.size() > 0;
   }

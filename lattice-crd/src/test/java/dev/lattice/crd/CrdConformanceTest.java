@@ -240,6 +240,21 @@ class CrdConformanceTest {
   }
 
   @Test
+  void suggestsTheKnownFieldForATypoAsLatticeDoes() {
+    // the same did-you-mean rule as Lattice's spec reader: a swap of neighbours is one edit
+    List<Violation> v =
+        validate(
+            CNP_HEAD + "spec:\n  endpointSelector: {}\n" + "  ingress: [{fromEndpionts: [{}]}]\n");
+    assertRejected(
+        v, "spec.ingress[0].fromEndpionts", "unknown-field", "did you mean 'fromEndpoints'");
+    List<Violation> far =
+        validate(CNP_HEAD + "spec:\n  endpointSelector: {}\n" + "  ingress: [{sources: [{}]}]\n");
+    assertThat(far)
+        .singleElement()
+        .satisfies(x -> assertThat(x.message()).doesNotContain("did you mean"));
+  }
+
+  @Test
   void rejectsUnknownTopLevelField() {
     List<Violation> v = validate(AP_HEAD + "spec: {}\nspecs: []\n");
     assertRejected(v, "specs", "unknown-field", "spec");

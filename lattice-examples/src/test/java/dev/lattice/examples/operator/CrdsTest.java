@@ -91,7 +91,7 @@ class CrdsTest {
   void theStatusTheOperatorWritesFitsTheSchema() throws IOException {
     Diagnostic d =
         Diagnostic.of(DiagnosticCode.SPEC_UNKNOWN_FIELD, "shop/api.spec.x", Optional.empty(), "m");
-    JsonNode status = ClusterReconciler.status(3L, false, "refused", List.of(d));
+    JsonNode status = StatusWriter.status(3L, false, "refused", List.of(d));
     for (CustomResourceDefinition crd : crds()) {
       JSONSchemaProps schema =
           crd.getSpec()
