@@ -67,7 +67,7 @@ final class CallerResults {
                     + "\" of "
                     + bId
                     + ", which has ports "
-                    + Node.portNames(b.service));
+                    + PortNames.of(b.service));
           }
         }
       }

@@ -144,7 +144,7 @@ final class Node {
               + " names \""
               + s.metricsPort().get()
               + "\" as its metrics port, which it does not have; its ports are "
-              + portNames(s));
+              + PortNames.of(s));
     }
 
     Map<String, Port> byName = new HashMap<>();
@@ -417,14 +417,7 @@ final class Node {
         || n.inAny != null) {
       return;
     }
-    Declaration d =
-        Declaration.builder()
-            .peer(PeerRef.of(scraper.get().namespace(), scraper.get().name()))
-            .direction(Direction.INBOUND)
-            .addPorts(scraped.get().name())
-            .byPodIp(true)
-            .source(scraped.get().source().or(n.service::source))
-            .build();
+    Declaration d = MetricsScraper.inbound(scraper.get(), scraped.get(), n.service);
     n.in.put(scraper.get(), d);
     n.implicitScraper = d;
   }
@@ -442,7 +435,7 @@ final class Node {
                 + " admits its port \""
                 + name
                 + "\", which it does not have; its ports are "
-                + portNames(s));
+                + PortNames.of(s));
       }
     }
     if (d.httpRules().isEmpty()) {
@@ -498,27 +491,5 @@ final class Node {
   private void report(
       DiagnosticCode code, Object path, Optional<SourceLocation> at, String message) {
     diagnostics.add(Diagnostic.of(code, path.toString(), at, message));
-  }
-
-  /** {@code ns/name.dependsOn[peer]}, made when a diagnostic needs it. */
-  private static final class DeclarationPath {
-    private final ServiceId id;
-    private final Declaration declaration;
-
-    DeclarationPath(ServiceId id, Declaration declaration) {
-      this.id = id;
-      this.declaration = declaration;
-    }
-
-    @Override
-    public String toString() {
-      return id + ".dependsOn[" + declaration.peer() + "]";
-    }
-  }
-
-  static String portNames(Service s) {
-    return s.ports().isEmpty()
-        ? "none"
-        : s.ports().stream().map(Port::name).collect(Collectors.joining(", "));
   }
 }

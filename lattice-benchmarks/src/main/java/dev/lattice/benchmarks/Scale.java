@@ -2,13 +2,8 @@ package dev.lattice.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lattice.cilium.CiliumRenderer;
 import dev.lattice.cilium.PolicyMapEstimate;
-import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.graph.ServiceGraph;
-import dev.lattice.graph.Topology;
-import dev.lattice.istio.IstioRenderer;
-import dev.lattice.output.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -20,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -99,6 +92,14 @@ public final class Scale implements Callable<Integer> {
       defaultValue = "all",
       description = "the layers to render (default ${DEFAULT-VALUE})")
   String layer;
+
+  @Option(
+      names = "--concurrent-layers",
+      arity = "0",
+      description =
+          "render Cilium on a second thread while Istio renders on this one, through"
+              + " Manifest.both (default: one after the other, as lattice render does)")
+  boolean concurrentLayers;
 
   @Option(
       names = "--warmup",
@@ -236,21 +237,12 @@ public final class Scale implements Callable<Integer> {
       }
       stdout.println(new ObjectMapper().writeValueAsString(json));
       return 0;
-    } catch (GraphException e) {
+    } catch (Pipeline.GraphException e) {
       err.println("scale: " + e.getMessage());
       return 1;
     } catch (IOException e) {
       err.println("scale: cannot write: " + e.getMessage());
       return 2;
-    }
-  }
-
-  /** The graph does not resolve. */
-  private static final class GraphException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    GraphException(String message) {
-      super(message);
     }
   }
 
@@ -275,16 +267,16 @@ public final class Scale implements Callable<Integer> {
       List.of("resolve", "render_cilium", "render_istio", "merge", "serialise");
 
   private ObjectNode measure(ServiceGraph graph, double generateMs)
-      throws GraphException, IOException {
+      throws Pipeline.GraphException, IOException {
     boolean cilium = !layer.equals("istio");
     boolean istio = !layer.equals("cilium");
     for (int i = 0; i < warmup; i++) {
-      Pipeline p = new Pipeline(graph, cilium, istio);
+      Pipeline p = new Pipeline(graph, cilium, istio, concurrentLayers);
       p.run(null);
     }
     System.gc();
     Meter.resetPeaks();
-    Pipeline p = new Pipeline(graph, cilium, istio);
+    Pipeline p = new Pipeline(graph, cilium, istio, concurrentLayers);
     if (out != null) {
       try (OutputStream file = Files.newOutputStream(out)) {
         p.run(file);
@@ -308,24 +300,34 @@ public final class Scale implements Callable<Integer> {
     ObjectNode cpu = json.putObject("cpu_ms");
     ObjectNode threadCpu = json.putObject("thread_cpu_ms");
     ObjectNode alloc = json.putObject("allocated_bytes");
+    // the phases that ran one after another add up to the run; with concurrent layers, "render"
+    // is both layers and their merge, and each layer's own reading (its thread's) is beside it
     double total = 0;
     long totalAlloc = 0;
-    for (String phase : PHASES) {
-      Meter.Reading r = p.phases.get(phase);
-      ms.put(phase, round(r.millis()));
-      cpu.put(phase, round(r.processCpuMillis()));
-      threadCpu.put(phase, round(r.threadCpuMillis()));
-      alloc.put(phase, r.allocated());
-      total += r.millis();
-      totalAlloc += r.allocated();
-    }
-    ms.put("total", round(total));
     double cpuTotal = 0;
     double threadCpuTotal = 0;
-    for (String phase : PHASES) {
-      cpuTotal += p.phases.get(phase).processCpuMillis();
-      threadCpuTotal += p.phases.get(phase).threadCpuMillis();
+    for (Map.Entry<String, Meter.Reading> e : p.phases.entrySet()) {
+      Meter.Reading r = e.getValue();
+      long allocated = r.allocated();
+      if (e.getKey().equals("render")) {
+        // the Cilium thread ended inside the phase, taking its allocation counter with it
+        allocated += p.layers.get("render_cilium").allocated();
+        threadCpuTotal += p.layers.get("render_cilium").threadCpuMillis();
+      }
+      put(e.getKey(), r, allocated, ms, cpu, threadCpu, alloc);
+      total += r.millis();
+      totalAlloc += allocated;
+      cpuTotal += r.processCpuMillis();
+      threadCpuTotal += r.threadCpuMillis();
     }
+    p.layers.forEach((k, r) -> put(k, r, r.allocated(), ms, cpu, threadCpu, alloc));
+    for (String phase : PHASES) {
+      if (!ms.has(phase)) {
+        put(phase, new Meter.Reading(0, 0, 0, 0, 0, 0), 0, ms, cpu, threadCpu, alloc);
+      }
+    }
+    json.put("layers_concurrent", p.concurrent);
+    ms.put("total", round(total));
     cpu.put("total", round(cpuTotal));
     threadCpu.put("total", round(threadCpuTotal));
     json.put(
@@ -381,98 +383,21 @@ public final class Scale implements Callable<Integer> {
     return json;
   }
 
+  private static void put(
+      String phase,
+      Meter.Reading r,
+      long allocated,
+      ObjectNode ms,
+      ObjectNode cpu,
+      ObjectNode threadCpu,
+      ObjectNode alloc) {
+    ms.put(phase, round(r.millis()));
+    cpu.put(phase, round(r.processCpuMillis()));
+    threadCpu.put(phase, round(r.threadCpuMillis()));
+    alloc.put(phase, allocated);
+  }
+
   private static double round(double v) {
     return Math.round(v * 10) / 10.0;
-  }
-
-  /** One run of resolve → render → merge → serialise, measured phase by phase. */
-  private static final class Pipeline {
-    final ServiceGraph graph;
-    final boolean cilium;
-    final boolean istio;
-    final Map<String, Meter.Reading> phases = new LinkedHashMap<>();
-    Topology topology;
-    Manifest manifest;
-    Manifest ciliumManifest;
-    Manifest istioManifest;
-    long bytes;
-
-    Pipeline(ServiceGraph graph, boolean cilium, boolean istio) {
-      this.graph = graph;
-      this.cilium = cilium;
-      this.istio = istio;
-    }
-
-    void run(OutputStream file) throws GraphException, IOException {
-      Meter.Reading t = Meter.read();
-      topology = graph.resolve();
-      // the renderers ask for errors first; the sort of the diagnostics is resolution's cost
-      boolean errors = topology.hasErrors();
-      t = phase("resolve", t);
-      if (errors) {
-        List<Diagnostic> list = new ArrayList<>();
-        for (Diagnostic d : topology.diagnostics()) {
-          if (d.isError()) {
-            list.add(d);
-          }
-        }
-        throw new GraphException(
-            "the graph has " + list.size() + " errors; the first: " + list.get(0));
-      }
-      Manifest c = cilium ? CiliumRenderer.create().render(topology) : Manifest.of(List.of());
-      t = phase("render_cilium", t);
-      Manifest i = istio ? IstioRenderer.create().render(topology) : Manifest.of(List.of());
-      t = phase("render_istio", t);
-      ciliumManifest = cilium ? c : null;
-      istioManifest = istio ? i : null;
-      manifest = c.plus(i);
-      t = phase("merge", t);
-      // the manifest's own UTF-8 stream: one 64 KiB buffer, no Writer, no text held
-      CountingStream counter = new CountingStream(file);
-      manifest.writeYaml(counter);
-      counter.close();
-      bytes = counter.count;
-      phase("serialise", t);
-    }
-
-    private Meter.Reading phase(String name, Meter.Reading start) {
-      Meter.Reading now = Meter.read();
-      phases.put(name, now.minus(start));
-      return now;
-    }
-  }
-
-  /** Counts the bytes written, and passes them on when there is somewhere to write them. */
-  private static final class CountingStream extends OutputStream {
-    private final OutputStream target;
-    long count;
-
-    CountingStream(OutputStream target) {
-      this.target = target;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      count++;
-      if (target != null) {
-        target.write(b);
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      count += len;
-      if (target != null) {
-        target.write(b, off, len);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      // the caller owns the target
-      if (target != null) {
-        target.flush();
-      }
-    }
   }
 }

@@ -59,6 +59,30 @@ class ScaleTest {
   }
 
   @Test
+  void concurrentLayersWriteTheSameBytesAndAccountForBothThreads(@TempDir Path dir)
+      throws Exception {
+    Path one = dir.resolve("sequential.yaml");
+    Path two = dir.resolve("concurrent.yaml");
+    JsonNode seq =
+        JSON.readTree(run("--services", "300", "--seed", "5", "--out", one.toString()).out);
+    JsonNode conc =
+        JSON.readTree(
+            run("--services", "300", "--seed", "5", "--concurrent-layers", "--out", two.toString())
+                .out);
+    assertThat(Files.readAllBytes(two)).isEqualTo(Files.readAllBytes(one));
+    assertThat(seq.path("layers_concurrent").asBoolean()).isFalse();
+    assertThat(conc.path("layers_concurrent").asBoolean()).isTrue();
+    assertThat(conc.path("output_bytes").asLong()).isEqualTo(seq.path("output_bytes").asLong());
+    // each layer measured on its own thread; the stage's allocation includes the Cilium thread's
+    JsonNode alloc = conc.path("allocated_bytes");
+    assertThat(alloc.path("render_cilium").asLong()).isPositive();
+    assertThat(alloc.path("render_istio").asLong()).isPositive();
+    assertThat(alloc.path("render").asLong())
+        .isGreaterThanOrEqualTo(
+            alloc.path("render_cilium").asLong() + alloc.path("render_istio").asLong());
+  }
+
+  @Test
   void oneLayerRendersFewerDocuments() throws Exception {
     JsonNode all = JSON.readTree(run("--services", "100", "--seed", "3").out);
     JsonNode cilium =
