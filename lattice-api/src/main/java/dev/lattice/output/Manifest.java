@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -32,7 +30,6 @@ public final class Manifest {
 
   private final List<Resource> resources;
   private final List<RequiredLabel> requiredLabels;
-  private volatile Map<ResourceKey, Resource> index;
 
   private Manifest(Resource[] sorted, List<RequiredLabel> requiredLabels) {
     this.array = sorted;
@@ -75,15 +72,22 @@ public final class Manifest {
 
   /** The resource with {@code key}, if present. */
   public Optional<Resource> get(ResourceKey key) {
-    Map<ResourceKey, Resource> i = index;
-    if (i == null) {
-      i = new HashMap<>();
-      for (Resource r : resources) {
-        i.put(r.key(), r);
+    // a bisection of the sorted array: an index of every key cost a pass over the whole manifest
+    // for each manifest an incremental update makes
+    int lo = 0;
+    int hi = array.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = array[mid].key().compareTo(key);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return Optional.of(array[mid]);
       }
-      index = i;
     }
-    return Optional.ofNullable(i.get(key));
+    return Optional.empty();
   }
 
   /**

@@ -98,9 +98,11 @@ public final class Resource implements Comparable<Resource> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Resource
-        && ((Resource) o).key.equals(key)
-        && ((Resource) o).document.equals(document);
+    // identity first: an incremental render hands back the very parts it kept
+    return o == this
+        || (o instanceof Resource
+            && ((Resource) o).key.equals(key)
+            && ((Resource) o).document.equals(document));
   }
 
   @Override

@@ -92,6 +92,10 @@ final class Edits {
     Random random = new Random(seed * 31 + 7);
     CiliumRenderer c = CiliumRenderer.create();
     IstioRenderer i = IstioRenderer.create();
+    if (cilium != null) {
+      // a controller updates what its own renderer rendered: that render keeps the hubs' memos
+      cilium = c.render(topology);
+    }
     List<Service> all = new ArrayList<>(topology.services());
     // the edit timings below start warm: a controller has run the update path before
     List<Double> millis = new ArrayList<>();

@@ -43,6 +43,61 @@ class IncrementalRenderProperties {
 
   private static final IstioRenderer ISTIO = IstioRenderer.create();
 
+  /** Every service with two agreements or more is a hub: its policy is patched, not re-rendered. */
+  private static final CiliumRenderer HUB_WHOLE = hubs(dev.lattice.cilium.CiliumOptions.defaults());
+
+  private static final CiliumRenderer HUB_PARTS =
+      hubs(dev.lattice.cilium.CiliumOptions.builder().maxDocumentBytes(4096).build());
+
+  private static CiliumRenderer hubs(dev.lattice.cilium.CiliumOptions options) {
+    System.setProperty("lattice.cilium.hubThreshold", "2");
+    try {
+      return CiliumRenderer.create(options);
+    } finally {
+      System.clearProperty("lattice.cilium.hubThreshold");
+    }
+  }
+
+  /** How many hub policies were patched so far (package-private in lattice-cilium). */
+  private static long patches() {
+    try {
+      java.lang.reflect.Field f = CiliumRenderer.class.getDeclaredField("PATCHES");
+      f.setAccessible(true);
+      return ((java.util.concurrent.atomic.AtomicLong) f.get(null)).get();
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * The same with hub patching on every service with two agreements or more, wildcard callers (a
+   * scraper's declarations) three times as often: each patched policy must equal a full render, and
+   * the patch must actually run (a test that always fell back would prove nothing).
+   */
+  @Test
+  void hubPatchEqualsFullRender() {
+    long before = patches();
+    for (WaypointScope scope : WaypointScope.values()) {
+      Settings settings = Settings.builder().waypointScope(scope).build();
+      RandomGraphs.Options options = new RandomGraphs.Options();
+      options.maxServices = 12;
+      options.wildcardRate = 0.3;
+      PropertyRunner.forAll(
+          "hub patch = full render (" + scope + ")",
+          seed -> RandomGraphs.generate(seed, options),
+          graph ->
+              // the expected manifests come from another renderer: a full render replaces the
+              // memo, as a controller's renderer would not do between two updates
+              scope == WaypointScope.SERVICE
+                  ? check(graph, settings, options, HUB_PARTS, PARTS)
+                  : check(graph, settings, options, HUB_WHOLE, WHOLE));
+    }
+    long patched = patches() - before;
+    org.junit.jupiter.api.Assertions.assertTrue(
+        patched >= 200, "the hub patch ran only " + patched + " times");
+    System.out.println("hub patches: " + patched);
+  }
+
   @Test
   void updateEqualsFullRender() {
     for (WaypointScope scope : WaypointScope.values()) {
@@ -52,12 +107,19 @@ class IncrementalRenderProperties {
       PropertyRunner.forAll(
           "incremental render = full render (" + scope + ")",
           seed -> RandomGraphs.generate(seed, options),
-          graph -> check(graph, settings, options, scope == WaypointScope.SERVICE ? PARTS : WHOLE));
+          graph -> {
+            CiliumRenderer l4 = scope == WaypointScope.SERVICE ? PARTS : WHOLE;
+            return check(graph, settings, options, l4, l4);
+          });
     }
   }
 
   private static String check(
-      ServiceGraph graph, Settings settings, RandomGraphs.Options options, CiliumRenderer l4) {
+      ServiceGraph graph,
+      Settings settings,
+      RandomGraphs.Options options,
+      CiliumRenderer l4,
+      CiliumRenderer reference) {
     Topology current = graph.resolve(settings);
     if (current.hasErrors()) {
       return null; // the shrinker may make a graph that does not resolve: nothing to render
@@ -86,7 +148,7 @@ class IncrementalRenderProperties {
       if (u.topology().hasErrors()) {
         return where + ": the update reports errors that a full resolution does not";
       }
-      Manifest wantCilium = l4.render(full);
+      Manifest wantCilium = reference.render(full);
       Manifest wantIstio = ISTIO.render(full);
       ManifestUpdate c = l4.update(cilium, u);
       ManifestUpdate i = ISTIO.update(istio, u);

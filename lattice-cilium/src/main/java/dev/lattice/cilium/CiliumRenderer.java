@@ -15,8 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Renders the L4 layer of a topology as Cilium policies: a cluster-wide default deny, the ambient
@@ -46,7 +49,26 @@ import java.util.TreeSet;
  * shared (per-namespace) waypoint reaches, at L4, every service behind it.
  */
 public final class CiliumRenderer {
+  /**
+   * How many agreements (inbound plus outbound) make a service a hub, whose policy {@link #update}
+   * patches instead of rendering again. A system property so that tests reach the patch on small
+   * graphs; not an option: it changes the cost, never the output.
+   */
+  static final String HUB_THRESHOLD_PROPERTY = "lattice.cilium.hubThreshold";
+
+  /** How many hub policies {@link #update} patched (for tests: the patch must really run). */
+  static final AtomicLong PATCHES = new AtomicLong();
+
   private final CiliumOptions options;
+  private final int hubThreshold = Integer.getInteger(HUB_THRESHOLD_PROPERTY, 256);
+
+  /**
+   * The hubs' last renders, each valid for one topology and the very parts it produced; an update
+   * takes a memo out while it patches it, so two threads never share one (the loser renders in
+   * full). Rendering stays a pure function: a memo only saves work, and one that does not match is
+   * ignored.
+   */
+  private final Map<ServiceId, HubPolicy> hubs = new ConcurrentHashMap<>();
 
   private CiliumRenderer(CiliumOptions options) {
     this.options = options;
@@ -77,7 +99,13 @@ public final class CiliumRenderer {
     List<Resource> out = new ArrayList<>(ClusterPolicies.render(topology));
     Peers peers = new Peers();
     for (ServiceView view : topology.views()) {
-      out.addAll(ServicePolicy.render(topology, view, options, peers));
+      if (isHub(view)) {
+        HubPolicy h = HubPolicy.render(topology, view, options, peers);
+        hubs.put(view.id(), h);
+        out.addAll(h.resources());
+      } else {
+        out.addAll(ServicePolicy.render(topology, view, options, peers));
+      }
     }
     for (Waypoint w : topology.waypoints()) {
       out.addAll(WaypointPolicy.render(topology, w, options, peers));
@@ -187,7 +215,25 @@ public final class CiliumRenderer {
     List<Resource> fresh = new ArrayList<>(ClusterPolicies.render(next));
     Peers peers = new Peers();
     for (ServiceId id : services) {
-      next.view(id).ifPresent(v -> fresh.addAll(ServicePolicy.render(next, v, options, peers)));
+      Optional<ServiceView> v = next.view(id);
+      if (v.isEmpty()) {
+        hubs.remove(id);
+      } else if (isHub(v.get())) {
+        fresh.addAll(hub(previous, update, v.get(), peers));
+      } else {
+        hubs.remove(id);
+        fresh.addAll(ServicePolicy.render(next, v.get(), options, peers));
+      }
+    }
+    for (ServiceId id : hubs.keySet()) {
+      if (!services.contains(id)) {
+        // nothing it reads changed (servicesToRender), so its parts stay and it stays valid
+        HubPolicy h = hubs.remove(id);
+        if (h != null && h.isAt(before)) {
+          h.moveTo(next);
+          hubs.put(id, h);
+        }
+      }
     }
     for (Waypoint w : next.waypoints()) {
       if (waypointNamespaces.contains(w.namespace())) {
@@ -208,6 +254,24 @@ public final class CiliumRenderer {
               || oldWaypoints.getOrDefault(r.namespace(), Set.of()).contains(owner);
         },
         fresh);
+  }
+
+  private boolean isHub(ServiceView view) {
+    return view.inbound().size() + view.outbound().size() >= hubThreshold;
+  }
+
+  /** A hub's policy: its memo patched when it matches {@code previous}, else rendered in full. */
+  private List<Resource> hub(
+      Manifest previous, TopologyUpdate update, ServiceView view, Peers peers) {
+    HubPolicy h = hubs.remove(view.id());
+    int maxTouched = 64 + (view.inbound().size() + view.outbound().size()) / 8;
+    if (h != null && h.patch(previous, update, peers, maxTouched)) {
+      PATCHES.incrementAndGet();
+    } else {
+      h = HubPolicy.render(update.topology(), view, options, peers);
+    }
+    hubs.put(view.id(), h);
+    return h.resources();
   }
 
   @Override

@@ -29,7 +29,7 @@ final class ControlPlane {
   }
 
   /** Egress to istiod on 15012 and the lookup of its name. */
-  static void allow(Settings settings, RuleSet rules, DnsNames dns) {
+  static void allow(Settings settings, Rules rules, DnsNames dns) {
     rules.allowEgress(Peer.pods(settings.rootNamespace(), ISTIOD), L4Port.ISTIOD);
     dns.fqdn(istiodHost(settings));
   }

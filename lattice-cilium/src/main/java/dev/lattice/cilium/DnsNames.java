@@ -73,6 +73,22 @@ final class DnsNames {
     (name.indexOf('*') >= 0 ? patterns : names).add(name);
   }
 
+  /** Adds {@code base} and its search-path expansions to {@code out}. */
+  void expansions(String base, List<String> out) {
+    out.add(base);
+    for (String suffix : searchSuffixes) {
+      int length = base.length() + 1 + suffix.length();
+      if (length <= MAX_NAME) {
+        out.add(new StringBuilder(length).append(base).append('.').append(suffix).toString());
+      }
+    }
+  }
+
+  /** The exact bases ({@code patterns} false) or the wildcard ones, in arrival order, repeated. */
+  List<String> bases(boolean patterns) {
+    return patterns ? this.patterns : names;
+  }
+
   boolean isEmpty() {
     return names.isEmpty() && patterns.isEmpty();
   }
@@ -97,13 +113,7 @@ final class DnsNames {
   private List<String> expand(List<String> bases) {
     List<String> all = new ArrayList<>(bases.size() * (searchSuffixes.size() + 1));
     for (String b : bases) {
-      all.add(b);
-      for (String suffix : searchSuffixes) {
-        int length = b.length() + 1 + suffix.length();
-        if (length <= MAX_NAME) {
-          all.add(new StringBuilder(length).append(b).append('.').append(suffix).toString());
-        }
-      }
+      expansions(b, all);
     }
     all.sort(null);
     int kept = 0;

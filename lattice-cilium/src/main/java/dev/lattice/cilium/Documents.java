@@ -39,6 +39,48 @@ final class Documents {
       int maxBytes) {
     List<ObjectNode> ingress = rules.ingressElements();
     List<ObjectNode> egress = rules.egressElements(maxBytes / 2);
+    return split(
+        namespace,
+        name,
+        service,
+        podLabels,
+        ingress,
+        sizes(ingress),
+        egress,
+        sizes(egress),
+        maxBytes,
+        (index, in, eg) -> null);
+  }
+
+  /** The {@link #estimateBytes} of each element. */
+  static int[] sizes(List<ObjectNode> elements) {
+    int[] out = new int[elements.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = estimateBytes(elements.get(i));
+    }
+    return out;
+  }
+
+  /** A part already built from the same elements, or null. */
+  interface Reuse {
+    Resource part(int index, List<ObjectNode> ingress, List<ObjectNode> egress);
+  }
+
+  /**
+   * The parts of {@link #namespaced} from its elements and their estimated sizes; {@code reuse} may
+   * give back a part built before from the identical elements.
+   */
+  static List<Resource> split(
+      String namespace,
+      String name,
+      String service,
+      Map<String, String> podLabels,
+      List<ObjectNode> ingress,
+      int[] ingressSizes,
+      List<ObjectNode> egress,
+      int[] egressSizes,
+      int maxBytes,
+      Reuse reuse) {
     List<Resource> out = new ArrayList<>();
     if (ingress.isEmpty() && egress.isEmpty()) {
       return out;
@@ -51,7 +93,7 @@ final class Documents {
       List<ObjectNode> eg = new ArrayList<>();
       int bytes = 0;
       while (i < ingress.size()) {
-        int size = estimateBytes(ingress.get(i));
+        int size = ingressSizes[i];
         if (!(in.isEmpty() && eg.isEmpty()) && bytes + size > budget) {
           break;
         }
@@ -59,12 +101,17 @@ final class Documents {
         bytes += size;
       }
       while (i == ingress.size() && e < egress.size()) {
-        int size = estimateBytes(egress.get(e));
+        int size = egressSizes[e];
         if (!(in.isEmpty() && eg.isEmpty()) && bytes + size > budget) {
           break;
         }
         eg.add(egress.get(e++));
         bytes += size;
+      }
+      Resource same = reuse.part(out.size(), in, eg);
+      if (same != null) {
+        out.add(same);
+        continue;
       }
       String partName = out.isEmpty() ? name : name + "." + (out.size() + 1);
       ObjectNode doc = envelope(CNP, partName, service);

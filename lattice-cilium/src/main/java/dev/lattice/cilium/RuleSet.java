@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * order: one element per peer (so one kind of peer per element, R1), its ports sorted. Only allow
  * rules: no deny sections, no {@code fromRequires}/{@code toRequires} (C17), no HTTP rules (R2).
  */
-final class RuleSet {
+final class RuleSet implements Rules {
   /** The CRD's {@code maxItems} for {@code toPorts[].ports}. */
   private static final int MAX_PORTS = 40;
 
@@ -29,16 +29,19 @@ final class RuleSet {
   private Peer dnsServer;
   private DnsNames dnsNames;
 
-  void allowIngress(Peer from, L4Port port) {
+  @Override
+  public void allowIngress(Peer from, L4Port port) {
     ingress.computeIfAbsent(from, k -> new Ports()).ports.add(port);
   }
 
-  void allowEgress(Peer to, L4Port port) {
+  @Override
+  public void allowEgress(Peer to, L4Port port) {
     egress.computeIfAbsent(to, k -> new Ports()).ports.add(port);
   }
 
   /** Egress to {@code to} on every port and protocol (a rule without {@code toPorts}, C12). */
-  void allowEgressAllPorts(Peer to) {
+  @Override
+  public void allowEgressAllPorts(Peer to) {
     egress.computeIfAbsent(to, k -> new Ports()).all = true;
   }
 
@@ -87,6 +90,11 @@ final class RuleSet {
   }
 
   private ObjectNode dnsElement(ArrayNode names) {
+    return dnsElement(dnsServer, names);
+  }
+
+  /** The element allowing lookups of {@code names} at {@code dnsServer}. */
+  static ObjectNode dnsElement(Peer dnsServer, ArrayNode names) {
     ObjectNode dns = CompactNodeFactory.INSTANCE.objectNode();
     dnsServer.writeTo(dns, false);
     ObjectNode toPorts = dns.putArray("toPorts").addObject();
@@ -101,22 +109,28 @@ final class RuleSet {
   private static List<ObjectNode> elements(Map<Peer, Ports> rules, boolean ingress) {
     List<ObjectNode> out = new ArrayList<>(rules.size());
     for (Map.Entry<Peer, Ports> e : rules.entrySet()) {
-      ObjectNode element = CompactNodeFactory.INSTANCE.objectNode();
-      out.add(element);
-      e.getKey().writeTo(element, ingress);
       Ports p = e.getValue();
-      if (p.all) {
-        continue; // no toPorts: every port of that peer (C12)
-      }
-      ArrayNode toPorts = element.putArray("toPorts");
-      List<L4Port> list = new ArrayList<>(p.ports);
-      for (int i = 0; i < list.size(); i += MAX_PORTS) {
-        ArrayNode ports = toPorts.addObject().putArray("ports");
-        for (L4Port port : list.subList(i, Math.min(list.size(), i + MAX_PORTS))) {
-          ports.add(port.toJson());
-        }
-      }
+      out.add(element(e.getKey(), p.all, p.ports, ingress));
     }
     return out;
+  }
+
+  /** The element of one peer: on {@code ports} (sorted), or every port when {@code all}. */
+  static ObjectNode element(
+      Peer peer, boolean all, java.util.Collection<L4Port> ports, boolean ingress) {
+    ObjectNode element = CompactNodeFactory.INSTANCE.objectNode();
+    peer.writeTo(element, ingress);
+    if (all) {
+      return element; // no toPorts: every port of that peer (C12)
+    }
+    ArrayNode toPorts = element.putArray("toPorts");
+    List<L4Port> list = new ArrayList<>(ports);
+    for (int i = 0; i < list.size(); i += MAX_PORTS) {
+      ArrayNode json = toPorts.addObject().putArray("ports");
+      for (L4Port port : list.subList(i, Math.min(list.size(), i + MAX_PORTS))) {
+        json.add(port.toJson());
+      }
+    }
+    return element;
   }
 }

@@ -32,16 +32,8 @@ final class ServicePolicy {
     Settings settings = topology.settings();
     Service self = view.service();
     RuleSet rules = new RuleSet();
-    ingress(topology, view, rules, peers);
-    exposures(settings, self, rules);
-    DnsNames dns =
-        new DnsNames(self.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
-    egress(topology, view, rules, dns, peers);
-    externalEgress(view, rules, dns, peers);
-    if (self.isGateway() && self.isAmbient()) {
-      // an Istio gateway runs on istiod's configuration and certificates, as a waypoint does
-      ControlPlane.allow(settings, rules, dns);
-    }
+    DnsNames dns = dnsNames(topology, self, options);
+    contribute(topology, view, rules, dns, peers);
     rules.allowDns(kubeDns(settings), dns);
     // No rules, no policy: the CRD needs a rule section, and the cluster-wide default deny
     // already closes the service.
@@ -52,6 +44,31 @@ final class ServicePolicy {
         self.selector(),
         rules,
         options.maxDocumentBytes());
+  }
+
+  /** An empty name list for {@code self}'s pods. */
+  static DnsNames dnsNames(Topology topology, Service self, CiliumOptions options) {
+    return new DnsNames(
+        self.namespace(), topology.settings().clusterDomain(), options.nodeSearchDomains());
+  }
+
+  /** Every rule and name of the policy of {@code view}, but the DNS rule itself. */
+  static void contribute(
+      Topology topology, ServiceView view, Rules rules, DnsNames dns, Peers peers) {
+    Service self = view.service();
+    Optional<Waypoint> waypoint = view.waypoint();
+    for (Agreement a : view.inbound()) {
+      ingress(topology, self, waypoint, a, rules, peers);
+    }
+    exposures(topology.settings(), self, rules);
+    for (Agreement a : view.outbound()) {
+      egress(topology, self, a, rules, dns, peers);
+    }
+    externalEgress(view, rules, dns, peers);
+    if (self.isGateway() && self.isAmbient()) {
+      // an Istio gateway runs on istiod's configuration and certificates, as a waypoint does
+      ControlPlane.allow(topology.settings(), rules, dns);
+    }
   }
 
   /** Whether traffic from {@code from} to {@code to} on {@code port} travels as HBONE (M1-M3). */
@@ -66,11 +83,18 @@ final class ServicePolicy {
     return Peer.pods(settings.kubeDnsNamespace(), settings.kubeDnsSelector());
   }
 
-  /** Per agreement where it is the callee (peer traffic included): who arrives, on which port. */
-  private static void ingress(Topology topology, ServiceView view, RuleSet rules, Peers peers) {
-    Service self = view.service();
-    Optional<Waypoint> waypoint = view.waypoint();
-    for (Agreement a : view.inbound()) {
+  /**
+   * One agreement where {@code self} (behind {@code waypoint}) is the callee (peer traffic
+   * included): who arrives, on which port.
+   */
+  static void ingress(
+      Topology topology,
+      Service self,
+      Optional<Waypoint> waypoint,
+      Agreement a,
+      Rules rules,
+      Peers peers) {
+    {
       Service caller = peer(topology, a.caller());
       for (Port p : a.ports()) {
         if (!isHbone(caller, self, p)) {
@@ -92,7 +116,7 @@ final class ServicePolicy {
   /**
    * Traffic from outside the graph, on the exposed target ports: one peer kind per element (R1).
    */
-  private static void exposures(Settings settings, Service self, RuleSet rules) {
+  private static void exposures(Settings settings, Service self, Rules rules) {
     for (Port p : self.ports()) {
       for (Exposure x : p.exposedTo()) {
         rules.allowIngress(exposurePeer(settings, x), L4Port.target(p));
@@ -113,11 +137,10 @@ final class ServicePolicy {
     return Peer.cidr(((Exposure.Cidr) x).range());
   }
 
-  /** Per agreement where it is the caller: where its connections go, and the names it resolves. */
-  private static void egress(
-      Topology topology, ServiceView view, RuleSet rules, DnsNames dns, Peers peers) {
-    Service self = view.service();
-    for (Agreement a : view.outbound()) {
+  /** One agreement where {@code self} is the caller: where it connects, the names it resolves. */
+  static void egress(
+      Topology topology, Service self, Agreement a, Rules rules, DnsNames dns, Peers peers) {
+    {
       // the callee's service and waypoint only: two lookups, not a whole view per agreement
       Service callee = peer(topology, a.callee());
       dns.service(callee.id());
@@ -140,7 +163,7 @@ final class ServicePolicy {
   }
 
   /** DNS names, address ranges and entities outside the graph. */
-  private static void externalEgress(ServiceView view, RuleSet rules, DnsNames dns, Peers peers) {
+  private static void externalEgress(ServiceView view, Rules rules, DnsNames dns, Peers peers) {
     boolean meshRoute = false;
     for (Egress e : view.service().egress()) {
       Peer peer;

@@ -1,0 +1,444 @@
+package dev.lattice.cilium;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.graph.Agreement;
+import dev.lattice.graph.ServiceView;
+import dev.lattice.graph.Topology;
+import dev.lattice.graph.TopologyUpdate;
+import dev.lattice.graph.Waypoint;
+import dev.lattice.internal.CompactNodeFactory;
+import dev.lattice.model.Service;
+import dev.lattice.model.ServiceId;
+import dev.lattice.output.Manifest;
+import dev.lattice.output.Resource;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The policy of a service with many agreements (a hub: the metrics scraper that calls every
+ * service), kept with what it was made of so that a change of a few partners patches it instead of
+ * rendering it again: every (peer, port) and DNS name with how many agreements contribute it, each
+ * element's node and size, and the parts. A patch subtracts the old contributions of the agreements
+ * and partners the change touches (read from the old topology), adds their new ones (from the new
+ * topology), rebuilds only the elements whose ports changed, and splits again with the same greedy
+ * algorithm, so it gives exactly what {@link ServicePolicy#render} gives. Unchanged parts are the
+ * previous {@link Resource} objects, which the diff compares by identity.
+ *
+ * <p>Not thread-safe: {@link CiliumRenderer} hands each memo to one update at a time.
+ */
+final class HubPolicy implements Rules {
+  /** The contributions to one peer's element. */
+  private static final class Counted {
+    final TreeMap<L4Port, int[]> ports = new TreeMap<>();
+    int all;
+    ObjectNode element;
+    int size;
+  }
+
+  /** One part and the elements it was built from. */
+  private record Part(Resource resource, List<ObjectNode> ingress, List<ObjectNode> egress) {}
+
+  /** One {@code rules.dns} element and the entries it holds. */
+  private record DnsGroup(ObjectNode element, int size, List<ObjectNode> entries) {}
+
+  private final ServiceId id;
+  private final Service self;
+  private final CiliumOptions options;
+  private final Peer dnsServer;
+  private final TreeMap<Peer, Counted> ingress = new TreeMap<>();
+  private final TreeMap<Peer, Counted> egress = new TreeMap<>();
+  private final DnsIndex names = new DnsIndex("matchName");
+  private final DnsIndex patterns = new DnsIndex("matchPattern");
+  private List<DnsGroup> dnsGroups = List.of();
+  private List<Part> parts = List.of();
+  private WeakReference<Topology> at;
+  private int sign = 1;
+
+  private HubPolicy(Topology topology, Service self, CiliumOptions options) {
+    this.id = self.id();
+    this.self = self;
+    this.options = options;
+    this.dnsServer = ServicePolicy.kubeDns(topology.settings());
+    this.at = new WeakReference<>(topology);
+  }
+
+  /** The policy of {@code view}, rendered in full, kept for patching. */
+  static HubPolicy render(Topology topology, ServiceView view, CiliumOptions options, Peers peers) {
+    HubPolicy h = new HubPolicy(topology, view.service(), options);
+    DnsNames dns = ServicePolicy.dnsNames(topology, view.service(), options);
+    ServicePolicy.contribute(topology, view, h, dns, peers);
+    h.names.build(expand(dns, false));
+    h.patterns.build(expand(dns, true));
+    h.assemble();
+    return h;
+  }
+
+  /** Its parts, as {@link ServicePolicy#render} gives them. */
+  List<Resource> resources() {
+    List<Resource> out = new ArrayList<>(parts.size());
+    parts.forEach(p -> out.add(p.resource()));
+    return out;
+  }
+
+  /** Whether it was rendered for {@code topology}. */
+  boolean isAt(Topology topology) {
+    return at.get() == topology;
+  }
+
+  /** Marks it as the render for {@code topology} too (nothing it reads changed). */
+  void moveTo(Topology topology) {
+    at = new WeakReference<>(topology);
+  }
+
+  /**
+   * Patches it from {@code update.previous()} to {@code update.topology()}; false (and then it is
+   * unusable) when the change is one it does not reason about or {@code previous} does not hold its
+   * parts: the caller renders in full.
+   */
+  boolean patch(Manifest previous, TopologyUpdate update, Peers peers, int maxTouched) {
+    Topology before = update.previous();
+    Topology next = update.topology();
+    if (!isAt(before) || before.settings() != next.settings() || !holds(previous)) {
+      return false;
+    }
+    Optional<ServiceView> vb = before.view(id);
+    Optional<ServiceView> vn = next.view(id);
+    if (vb.isEmpty()
+        || vn.isEmpty()
+        || vb.get().service() != self
+        || vn.get().service() != self
+        || !sameWaypoint(vb.get().waypoint(), vn.get().waypoint())
+        || !sameWaypoint(vb.get().egressWaypoint(), vn.get().egressWaypoint())
+        || !sameWaypoints(before.waypoints(), next.waypoints())) {
+      return false;
+    }
+    Set<ServiceId> touched = new HashSet<>(update.changedServices());
+    touched.addAll(update.removedServices());
+    // a partner's waypoint can move without the partner changing (the waypoint fronts a service
+    // only while some agreement needs it); only affected services can move
+    if (update.affectedServices().size() > maxTouched) {
+      return false;
+    }
+    for (ServiceId a : update.affectedServices()) {
+      if (!touched.contains(a) && !sameWaypoint(before.waypoint(a), next.waypoint(a))) {
+        touched.add(a);
+      }
+    }
+    List<Agreement> outOld = new ArrayList<>();
+    List<Agreement> outNew = new ArrayList<>();
+    List<Agreement> inOld = new ArrayList<>();
+    List<Agreement> inNew = new ArrayList<>();
+    delta(vb.get().outbound(), vn.get().outbound(), touched, true, outOld, outNew);
+    delta(vb.get().inbound(), vn.get().inbound(), touched, false, inOld, inNew);
+    if (outOld.size() + outNew.size() + inOld.size() + inNew.size() > maxTouched) {
+      return false;
+    }
+    try {
+      // additions first: a contribution that moves keeps its entry and element
+      apply(next, vn.get(), inNew, outNew, 1, peers);
+      apply(before, vb.get(), inOld, outOld, -1, peers);
+    } catch (IllegalStateException inconsistent) {
+      return false;
+    }
+    assemble();
+    at = new WeakReference<>(next);
+    return true;
+  }
+
+  /** Whether {@code manifest} holds exactly its parts, the very objects. */
+  private boolean holds(Manifest manifest) {
+    for (Part p : parts) {
+      if (manifest.get(p.resource().key()).orElse(null) != p.resource()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The agreements whose contribution may differ: those only in {@code was} (to subtract), only in
+   * {@code now} (to add), and both ways those with a touched partner.
+   */
+  private static void delta(
+      List<Agreement> was,
+      List<Agreement> now,
+      Set<ServiceId> touched,
+      boolean outbound,
+      List<Agreement> subtract,
+      List<Agreement> add) {
+    if (was == now && touched.isEmpty()) {
+      return;
+    }
+    // the lists keep their order: a change is one window between an identical prefix and suffix
+    int head = 0;
+    int limit = Math.min(was.size(), now.size());
+    while (head < limit && was.get(head) == now.get(head)) {
+      head++;
+    }
+    int tail = 0;
+    while (tail < limit - head
+        && was.get(was.size() - 1 - tail) == now.get(now.size() - 1 - tail)) {
+      tail++;
+    }
+    if (was.size() - head - tail <= 64 && now.size() - head - tail <= 64) {
+      subtract.addAll(was.subList(head, was.size() - tail));
+      add.addAll(now.subList(head, now.size() - tail));
+      if (!touched.isEmpty()) {
+        for (List<Agreement> same :
+            List.of(now.subList(0, head), now.subList(now.size() - tail, now.size()))) {
+          for (Agreement a : same) {
+            if (touched.contains(outbound ? a.callee() : a.caller())) {
+              subtract.add(a);
+              add.add(a);
+            }
+          }
+        }
+      }
+      return;
+    }
+    subtract.clear();
+    add.clear();
+    Map<Agreement, Boolean> in = new IdentityHashMap<>(was.size() * 2);
+    was.forEach(a -> in.put(a, Boolean.TRUE));
+    for (Agreement b : now) {
+      if (in.remove(b) == null) {
+        add.add(b);
+      } else if (touched.contains(outbound ? b.callee() : b.caller())) {
+        subtract.add(b);
+        add.add(b);
+      }
+    }
+    subtract.addAll(in.keySet());
+  }
+
+  private void apply(
+      Topology t,
+      ServiceView view,
+      List<Agreement> in,
+      List<Agreement> out,
+      int sign,
+      Peers peers) {
+    this.sign = sign;
+    try {
+      Optional<Waypoint> waypoint = view.waypoint();
+      for (Agreement a : in) {
+        ServicePolicy.ingress(t, self, waypoint, a, this, peers);
+      }
+      DnsNames dns = ServicePolicy.dnsNames(t, self, options);
+      for (Agreement a : out) {
+        ServicePolicy.egress(t, self, a, this, dns, peers);
+      }
+      for (String n : expand(dns, false)) {
+        names.add(n, sign);
+      }
+      for (String n : expand(dns, true)) {
+        patterns.add(n, sign);
+      }
+    } finally {
+      this.sign = 1;
+    }
+  }
+
+  private static List<String> expand(DnsNames dns, boolean patterns) {
+    List<String> out = new ArrayList<>();
+    for (String base : dns.bases(patterns)) {
+      dns.expansions(base, out);
+    }
+    return out;
+  }
+
+  @Override
+  public void allowIngress(Peer from, L4Port port) {
+    count(ingress, from, port);
+  }
+
+  @Override
+  public void allowEgress(Peer to, L4Port port) {
+    count(egress, to, port);
+  }
+
+  @Override
+  public void allowEgressAllPorts(Peer to) {
+    Counted c = egress.computeIfAbsent(to, k -> new Counted());
+    c.all += sign;
+    if (c.all < 0) {
+      throw new IllegalStateException("no contribution to remove: " + to);
+    }
+    if (c.all == 0 || c.all == sign) {
+      c.element = null; // crossed zero
+    }
+    prune(egress, to, c);
+  }
+
+  private void count(TreeMap<Peer, Counted> rules, Peer peer, L4Port port) {
+    Counted c = rules.get(peer);
+    if (c == null) {
+      if (sign < 0) {
+        throw new IllegalStateException("no contribution to remove: " + peer);
+      }
+      c = new Counted();
+      rules.put(peer, c);
+    }
+    int[] n = c.ports.get(port);
+    if (n == null) {
+      if (sign < 0) {
+        throw new IllegalStateException("no contribution to remove: " + peer + " " + port);
+      }
+      c.ports.put(port, new int[] {1});
+      c.element = null;
+      return;
+    }
+    n[0] += sign;
+    if (n[0] == 0) {
+      c.ports.remove(port);
+      c.element = null;
+      prune(rules, peer, c);
+    }
+  }
+
+  private static void prune(TreeMap<Peer, Counted> rules, Peer peer, Counted c) {
+    if (c.ports.isEmpty() && c.all == 0) {
+      rules.remove(peer);
+    }
+  }
+
+  /** Builds the elements that changed and splits them into parts, reusing the unchanged ones. */
+  private void assemble() {
+    List<ObjectNode> in = new ArrayList<>(ingress.size());
+    int[] inSizes = elements(ingress, true, in, 0);
+    List<DnsGroup> groups = dnsGroups();
+    List<ObjectNode> eg = new ArrayList<>(groups.size() + egress.size());
+    groups.forEach(g -> eg.add(g.element()));
+    int[] egSizes = elements(egress, false, eg, groups.size());
+    for (int i = 0; i < groups.size(); i++) {
+      egSizes[i] = groups.get(i).size();
+    }
+    List<Part> old = parts;
+    List<Part> made = new ArrayList<>();
+    List<Resource> resources =
+        Documents.split(
+            self.namespace(),
+            self.name(),
+            self.name(),
+            self.selector(),
+            in,
+            inSizes,
+            eg,
+            egSizes,
+            options.maxDocumentBytes(),
+            (index, pin, peg) -> {
+              Part p = index < old.size() ? old.get(index) : null;
+              Resource same =
+                  p != null && identical(p.ingress(), pin) && identical(p.egress(), peg)
+                      ? p.resource()
+                      : null;
+              made.add(new Part(null, pin, peg));
+              return same;
+            });
+    List<Part> now = new ArrayList<>(resources.size());
+    for (int i = 0; i < resources.size(); i++) {
+      now.add(new Part(resources.get(i), made.get(i).ingress(), made.get(i).egress()));
+    }
+    parts = now;
+    dnsGroups = groups;
+  }
+
+  /** Appends the element of each peer to {@code out}; their sizes, after {@code offset} slots. */
+  private static int[] elements(
+      TreeMap<Peer, Counted> rules, boolean ingress, List<ObjectNode> out, int offset) {
+    int[] sizes = new int[offset + rules.size()];
+    int i = offset;
+    for (Map.Entry<Peer, Counted> e : rules.entrySet()) {
+      Counted c = e.getValue();
+      if (c.element == null) {
+        c.element = RuleSet.element(e.getKey(), c.all > 0, c.ports.keySet(), ingress);
+        c.size = Documents.estimateBytes(c.element);
+      }
+      out.add(c.element);
+      sizes[i++] = c.size;
+    }
+    return sizes;
+  }
+
+  /** The {@code rules.dns} elements, as {@link RuleSet#egressElements} groups them. */
+  private List<DnsGroup> dnsGroups() {
+    List<DnsGroup> out = new ArrayList<>();
+    if (names.entries().isEmpty() && patterns.entries().isEmpty()) {
+      return out;
+    }
+    Map<ObjectNode, DnsGroup> byFirst = new IdentityHashMap<>();
+    dnsGroups.forEach(g -> byFirst.put(g.entries().get(0), g));
+    int max = options.maxDocumentBytes() / 2;
+    List<ObjectNode> group = new ArrayList<>();
+    int bytes = 0;
+    for (DnsIndex index : List.of(names, patterns)) {
+      for (DnsIndex.Entry e : index.entries()) {
+        if (!group.isEmpty() && bytes + e.size > max) {
+          out.add(group(group, byFirst));
+          group = new ArrayList<>();
+          bytes = 0;
+        }
+        group.add(e.node);
+        bytes += e.size;
+      }
+    }
+    out.add(group(group, byFirst));
+    return out;
+  }
+
+  private DnsGroup group(List<ObjectNode> entries, Map<ObjectNode, DnsGroup> byFirst) {
+    DnsGroup was = byFirst.get(entries.get(0));
+    if (was != null && identical(was.entries(), entries)) {
+      return was;
+    }
+    ArrayNode json = CompactNodeFactory.INSTANCE.arrayNode(entries.size());
+    entries.forEach(json::add);
+    ObjectNode element = RuleSet.dnsElement(dnsServer, json);
+    return new DnsGroup(element, Documents.estimateBytes(element), entries);
+  }
+
+  private static boolean identical(List<ObjectNode> a, List<ObjectNode> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameWaypoint(Optional<Waypoint> a, Optional<Waypoint> b) {
+    return a.isEmpty() ? b.isEmpty() : b.isPresent() && same(a.get(), b.get());
+  }
+
+  private static boolean same(Waypoint a, Waypoint b) {
+    return a.namespace().equals(b.namespace())
+        && a.name().equals(b.name())
+        && a.getClass() == b.getClass();
+  }
+
+  private static boolean sameWaypoints(List<Waypoint> a, List<Waypoint> b) {
+    if (a == b) {
+      return true;
+    }
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!same(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
