@@ -1,5 +1,16 @@
 package dev.lattice.verify.diff;
 
+import static dev.lattice.verify.diff.ChangedDocs.index;
+import static dev.lattice.verify.diff.ChangedDocs.kindOf;
+import static dev.lattice.verify.diff.ChangedDocs.matchesAddresses;
+import static dev.lattice.verify.diff.WorldEntries.bound;
+import static dev.lattice.verify.diff.WorldEntries.key;
+import static dev.lattice.verify.diff.WorldEntries.outside;
+import static dev.lattice.verify.diff.WorldEntries.peer;
+import static dev.lattice.verify.diff.WorldEntries.service;
+import static dev.lattice.verify.diff.WorldEntries.serviceEntries;
+import static dev.lattice.verify.diff.WorldEntries.waypoints;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.model.ServiceId;
 import dev.lattice.verify.Destination;
@@ -10,14 +21,12 @@ import dev.lattice.verify.istio.IstioEvaluator;
 import dev.lattice.verify.world.KubeService;
 import dev.lattice.verify.world.MeshServiceEntry;
 import dev.lattice.verify.world.Peer;
-import dev.lattice.verify.world.WaypointBinding;
 import dev.lattice.verify.world.WaypointProxy;
 import dev.lattice.verify.world.World;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -127,7 +136,8 @@ final class Affected {
       return true;
     }
     try {
-      if (!peer(target(before, d), true).equals(peer(target(after, d), true))) {
+      if (!peer(WorldEntries.target(before, d), true)
+          .equals(peer(WorldEntries.target(after, d), true))) {
         return true;
       }
     } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
@@ -180,23 +190,22 @@ final class Affected {
       }
       JsonNode any = vb.isEmpty() ? va.get(0) : vb.get(0);
       switch (kindOf(any)) {
-        case CILIUM:
+        case CILIUM -> {
           ciliumB.addAll(vb);
           ciliumA.addAll(va);
-          break;
-        case ISTIO:
+        }
+        case ISTIO -> {
           istioB.addAll(vb);
           istioA.addAll(va);
-          break;
-        case SERVICE_ENTRY:
-          allTargets = true; // and the worlds' entries are compared below
-          break;
-        case WORLD:
-          break; // waypoint Gateways (and Gateways the world ignores): the worlds are compared
-        // below
-        default:
+        }
+        case SERVICE_ENTRY -> allTargets = true; // and the worlds' entries are compared below
+        case WORLD -> {
+          // waypoint Gateways (and Gateways the world ignores): the worlds are compared below
+        }
+        default -> {
           // a kind the diff does not place, or one whose reach it does not narrow (fail closed)
           return everything("a changed " + k);
+        }
       }
     }
     boolean addresses = matchesAddresses(b) || matchesAddresses(a);
@@ -359,235 +368,5 @@ final class Affected {
         }
       }
     }
-  }
-
-  /**
-   * The waypoints traffic to {@code s} may pass: the Service's (M2 (a)), the one an ingress gateway
-   * uses (R5), and its pods' own for pod-addressed traffic (M2 (b)).
-   */
-  private static List<WaypointProxy> bound(World w, KubeService s) {
-    List<WaypointProxy> out = new ArrayList<>(2);
-    for (WaypointBinding b : bindings(w, s)) {
-      b.waypoint().filter(wp -> !out.contains(wp)).ifPresent(out::add);
-    }
-    return out;
-  }
-
-  /** The bindings of {@link #bound}, each of which may name a waypoint or none. */
-  private static List<WaypointBinding> bindings(World w, KubeService s) {
-    return List.of(
-        w.serviceWaypoint(s),
-        w.gatewayWaypoint(s),
-        w.workloadWaypoint(s.pod()),
-        w.workloadWaypoint(s.replica()));
-  }
-
-  // ------------------------------------------------------------------ entries
-
-  /** What the evaluators read of a peer; its address always for outside peers, else on demand. */
-  private static List<Object> peer(Peer p, boolean address) {
-    List<Object> out = new ArrayList<>();
-    out.add(p.kind());
-    out.add(p.name());
-    out.add(p.namespace());
-    out.add(p.labels());
-    out.add(p.identity());
-    out.add(p.serviceAccount());
-    out.add(p.containerPorts().toString());
-    out.add(p.isCaptured());
-    out.add(p.isHboneCapable());
-    out.add(p.principal());
-    out.add(p.service());
-    out.add(address || !p.isPod() ? p.ip() : "");
-    return out;
-  }
-
-  /** A service's world entry: its declared model, its Service, its pods, its waypoint bindings. */
-  private static List<Object> service(World w, KubeService s, boolean addresses) {
-    List<Object> out = new ArrayList<>();
-    out.add(s.service());
-    out.add(s.labels());
-    out.add(
-        s.ports().stream()
-            .map(p -> p.name() + " " + p.port() + ">" + p.targetPort() + "/" + p.protocol())
-            .toList());
-    out.add(s.hostname(w.settings().clusterDomain()));
-    out.add(addresses ? s.clusterIp() : "");
-    out.add(peer(s.pod(), addresses));
-    out.add(peer(s.replica(), addresses));
-    for (WaypointBinding b : bindings(w, s)) {
-      out.add(b.waypoint().map(Affected::key).orElse("-"));
-    }
-    return out;
-  }
-
-  private static Map<String, List<Object>> waypoints(World w, boolean addresses) {
-    Map<String, List<Object>> out = new LinkedHashMap<>();
-    for (WaypointProxy wp : w.waypoints()) {
-      out.put(
-          key(wp),
-          List.of(wp.waypointFor(), wp.servesServices(), wp.origin(), peer(wp.pod(), addresses)));
-    }
-    return out;
-  }
-
-  private static Map<String, List<Object>> serviceEntries(World w) {
-    Map<String, List<Object>> out = new LinkedHashMap<>();
-    for (MeshServiceEntry e : w.serviceEntries()) {
-      List<Object> entry =
-          List.of(
-              e.hosts(),
-              e.ports().toString(),
-              e.labels(),
-              e.exportTo(),
-              w.serviceEntryWaypoint(e).waypoint().map(Affected::key).orElse("-"));
-      // two entries of one name: both count
-      out.merge(key(e), entry, (x, y) -> List.of(x, y));
-    }
-    return out;
-  }
-
-  private static String key(WaypointProxy wp) {
-    return wp.namespace() + "/" + wp.name();
-  }
-
-  private static String key(MeshServiceEntry e) {
-    return e.namespace() + "/" + e.name();
-  }
-
-  private static Peer outside(World w, Source s) {
-    switch (s.kind()) {
-      case WORLD:
-        return w.internet();
-      case KUBE_APISERVER:
-        return w.kubeApiserver();
-      case REMOTE_NODE:
-        return w.remoteNode();
-      case HOST:
-        return w.host();
-      case PROBE:
-        return w.probeSource();
-      case ADDRESS:
-        return w.peerAt(s.address().orElseThrow());
-      default:
-        throw new IllegalArgumentException("not an outside source: " + s);
-    }
-  }
-
-  private static Peer target(World w, Destination d) {
-    if (d instanceof Destination.Fqdn f) {
-      return w.externalHost(f.name());
-    } else if (d instanceof Destination.Cidr c) {
-      return w.addressIn(c.range());
-    } else if (d instanceof Destination.Address a) {
-      return w.peerAt(a.ip());
-    } else if (d instanceof Destination.Entity e) {
-      switch (e.name()) {
-        case "world":
-          return w.internet();
-        case "kube-apiserver":
-          return w.kubeApiserver();
-        case "host":
-          return w.host();
-        default:
-          return w.remoteNode();
-      }
-    }
-    throw new IllegalArgumentException("not an outside destination: " + d);
-  }
-
-  // ------------------------------------------------------------------ documents
-
-  private enum DocKind {
-    CILIUM,
-    ISTIO,
-    WORLD,
-    SERVICE_ENTRY,
-    OTHER
-  }
-
-  private static DocKind kindOf(JsonNode d) {
-    String api = d.path("apiVersion").asText("");
-    String kind = d.path("kind").asText("");
-    // narrowed: namespaced Cilium policies and AuthorizationPolicies, by what they select or
-    // attach to; Gateways and ServiceEntries through the worlds. Cluster-wide Cilium policies and
-    // PeerAuthentications are OTHER: a change of one judges everything.
-    if (api.startsWith("cilium.io/") && kind.equals("CiliumNetworkPolicy")) {
-      return DocKind.CILIUM;
-    }
-    if (api.startsWith("security.istio.io/") && kind.equals("AuthorizationPolicy")) {
-      return DocKind.ISTIO;
-    }
-    if (api.startsWith("gateway.networking.k8s.io/") && kind.equals("Gateway")) {
-      return DocKind.WORLD;
-    }
-    if (api.startsWith("networking.istio.io/") && kind.equals("ServiceEntry")) {
-      return DocKind.SERVICE_ENTRY;
-    }
-    return DocKind.OTHER;
-  }
-
-  /** A side's documents by (list, apiVersion, kind, namespace, name); a name may repeat. */
-  private static Map<String, List<JsonNode>> index(Verifier v) {
-    Map<String, List<JsonNode>> out = new LinkedHashMap<>();
-    add(out, "cilium", v.ciliumDocuments());
-    add(out, "istio", v.istioDocuments());
-    return out;
-  }
-
-  private static void add(Map<String, List<JsonNode>> out, String list, List<JsonNode> docs) {
-    for (JsonNode d : docs) {
-      JsonNode md = d.path("metadata");
-      String k =
-          d.path("kind").asText("")
-              + " "
-              + md.path("namespace").asText("")
-              + "/"
-              + md.path("name").asText("")
-              + " ("
-              + d.path("apiVersion").asText("")
-              + ", "
-              + list
-              + ")";
-      out.computeIfAbsent(k, x -> new ArrayList<>(1)).add(d);
-    }
-  }
-
-  /**
-   * Whether some AuthorizationPolicy matches addresses ({@code ipBlocks}, {@code remoteIpBlocks}
-   * and their negations, or the {@code source.ip}, {@code remote.ip}, {@code destination.ip} keys),
-   * which makes pod and ClusterIP addresses part of what the Istio evaluator reads.
-   */
-  private static boolean matchesAddresses(Verifier v) {
-    for (List<JsonNode> docs : List.of(v.ciliumDocuments(), v.istioDocuments())) {
-      for (JsonNode d : docs) {
-        if (d.path("kind").asText("").equals("AuthorizationPolicy") && mentionsAddresses(d)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean mentionsAddresses(JsonNode n) {
-    if (n.isTextual()) {
-      String t = n.asText();
-      return t.equals("source.ip") || t.equals("remote.ip") || t.equals("destination.ip");
-    }
-    if (n.isObject()) {
-      for (Map.Entry<String, JsonNode> e : n.properties()) {
-        if (e.getKey().toLowerCase(Locale.ROOT).endsWith("ipblocks")
-            || mentionsAddresses(e.getValue())) {
-          return true;
-        }
-      }
-      return false;
-    }
-    for (JsonNode c : n) {
-      if (mentionsAddresses(c)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

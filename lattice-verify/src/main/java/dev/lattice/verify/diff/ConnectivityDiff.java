@@ -1,8 +1,6 @@
 package dev.lattice.verify.diff;
 
 import dev.lattice.graph.Agreement;
-import dev.lattice.graph.Topology;
-import dev.lattice.model.Egress;
 import dev.lattice.model.Exposure;
 import dev.lattice.model.HttpRule;
 import dev.lattice.model.IpPrefix;
@@ -10,12 +8,10 @@ import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
-import dev.lattice.verify.Destination;
-import dev.lattice.verify.Query;
 import dev.lattice.verify.Source;
 import dev.lattice.verify.Verdict;
 import dev.lattice.verify.Verifier;
-import dev.lattice.verify.world.KubeService;
+import dev.lattice.verify.diff.Side.PortKey;
 import dev.lattice.verify.world.Peer;
 import dev.lattice.verify.world.World;
 import java.util.ArrayList;
@@ -24,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -66,7 +61,6 @@ public final class ConnectivityDiff {
   static final String OTHER_METHOD = "TRACE";
 
   static final String OTHER_PATH = "/__lattice/not-granted";
-  private static final List<Integer> OTHER_PORTS = List.of(443, 8443, 9443, 10443, 11443);
 
   private final List<Change> changes;
 
@@ -105,10 +99,10 @@ public final class ConnectivityDiff {
     Side b = new Side(before);
     Side a = new Side(after);
     List<Change> out = new ArrayList<>();
-    Map<ServiceId, Map<PortKey, Port>> ports = ports(b, a);
+    Map<ServiceId, Map<PortKey, Port>> ports = Side.ports(b, a);
     services(b, a, ports, affected, out);
     exposures(b, a, ports, affected, out);
-    egress(b, a, affected, out);
+    EgressProbes.egress(b, a, affected, out);
     return new ConnectivityDiff(out);
   }
 
@@ -149,73 +143,6 @@ public final class ConnectivityDiff {
         + " closed, "
         + changed().size()
         + " changed)";
-  }
-
-  // ------------------------------------------------------------------ one side
-
-  /** One rendering: its verifier, world and topology; null verdicts are absent connections. */
-  private static final class Side {
-    final Verifier verifier;
-    final World world;
-    final Topology topology;
-
-    Side(Verifier v) {
-      this.verifier = v;
-      this.world = v.world();
-      this.topology = v.world().topology();
-    }
-
-    boolean has(ServiceId id) {
-      return world.service(id).isPresent();
-    }
-
-    boolean hasPort(ServiceId id, PortKey k) {
-      Optional<KubeService> s = world.service(id);
-      return s.isPresent() && s.get().port(k.port, k.protocol).isPresent();
-    }
-
-    /** The verdict on {@code from} calling {@code to} on a Service port; null when absent. */
-    Verdict call(Source from, ServiceId to, PortKey k, String method, String path) {
-      if (from.kind() == Source.Kind.SERVICE && !has(from.serviceId().orElseThrow())) {
-        return null;
-      }
-      if (!hasPort(to, k)) {
-        return null;
-      }
-      Query q = Query.from(from).to(Destination.service(to, k.port)).protocol(k.protocol);
-      return verifier.check(method == null ? q : q.request(method, path));
-    }
-
-    /** The verdict on {@code from} calling out of the graph; null when {@code from} is absent. */
-    Verdict egress(ServiceId from, Destination to, Protocol protocol) {
-      if (!has(from)) {
-        return null;
-      }
-      return verifier.check(Query.from(Source.service(from)).to(to).protocol(protocol));
-    }
-  }
-
-  /** A Service port as queries name it: number and protocol. */
-  private record PortKey(int port, Protocol protocol) implements Comparable<PortKey> {
-    @Override
-    public int compareTo(PortKey o) {
-      int c = Integer.compare(port, o.port);
-      return c != 0 ? c : protocol.compareTo(o.protocol);
-    }
-  }
-
-  /** Every service of either side with the Service ports of either side (the newer's wins). */
-  private static Map<ServiceId, Map<PortKey, Port>> ports(Side b, Side a) {
-    Map<ServiceId, Map<PortKey, Port>> out = new TreeMap<>();
-    for (Side s : List.of(b, a)) {
-      for (Service svc : s.topology.services()) {
-        Map<PortKey, Port> m = out.computeIfAbsent(svc.id(), k -> new TreeMap<>());
-        for (Port p : svc.ports()) {
-          m.put(new PortKey(p.port(), p.protocol()), p);
-        }
-      }
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------ service to service
@@ -264,7 +191,7 @@ public final class ConnectivityDiff {
         Port p = e.getValue();
         Verdict vb = b.call(src, to, k, null, null);
         Verdict va = a.call(src, to, k, null, null);
-        add(
+        Changes.add(
             out,
             Change.Kind.SERVICE,
             from.toString(),
@@ -276,13 +203,13 @@ public final class ConnectivityDiff {
             () -> Declared.call(b.topology, from, to),
             () -> Declared.call(a.topology, from, to));
         boolean bothAllow = vb != null && va != null && vb.allowed() && va.allowed();
-        if (rules == null || !bothAllow || k.protocol != Protocol.TCP) {
+        if (rules == null || !bothAllow || k.protocol() != Protocol.TCP) {
           continue;
         }
         for (Map.Entry<List<String>, String> probe : probes(rules).entrySet()) {
           String method = probe.getKey().get(0);
           String path = probe.getKey().get(1);
-          add(
+          Changes.add(
               out,
               Change.Kind.REQUEST,
               from.toString(),
@@ -394,7 +321,7 @@ public final class ConnectivityDiff {
         }
         for (Map.Entry<PortKey, Port> e : callee.getValue().entrySet()) {
           PortKey k = e.getKey();
-          add(
+          Changes.add(
               out,
               Change.Kind.EXPOSURE,
               o.label,
@@ -403,8 +330,8 @@ public final class ConnectivityDiff {
               null,
               b.call(o.source, to, k, null, null),
               a.call(o.source, to, k, null, null),
-              () -> Declared.exposure(b.topology, to, k.port, o.kind, o.address),
-              () -> Declared.exposure(a.topology, to, k.port, o.kind, o.address));
+              () -> Declared.exposure(b.topology, to, k.port(), o.kind, o.address),
+              () -> Declared.exposure(a.topology, to, k.port(), o.kind, o.address));
         }
       }
     }
@@ -428,158 +355,5 @@ public final class ConnectivityDiff {
       }
     }
     return r.addressAt(1);
-  }
-
-  // ------------------------------------------------------------------ egress
-
-  /** An egress target as queries name it. */
-  private record Target(Egress.Target target, Protocol protocol) implements Comparable<Target> {
-    /** Names before ranges before entities, as the report lists them. */
-    private static final List<String> KEYS = List.of("fqdn", "cidr", "entity");
-
-    @Override
-    public int compareTo(Target o) {
-      int c = Integer.compare(KEYS.indexOf(target.key()), KEYS.indexOf(o.target.key()));
-      c = c != 0 ? c : target.value().compareTo(o.target.value());
-      return c != 0 ? c : protocol.compareTo(o.protocol);
-    }
-
-    String label() {
-      return target.key() + " " + target.value();
-    }
-
-    Destination destination(int port) {
-      String v = target.value();
-      if (target instanceof Egress.Fqdn) {
-        // a wildcard stands for one name it matches (one more label, C13)
-        return Destination.fqdn(v.startsWith("*.") ? "bucket" + v.substring(1) : v, port);
-      }
-      return target instanceof Egress.Cidr
-          ? Destination.cidr(v, port)
-          : Destination.entity(v, port);
-    }
-  }
-
-  private static void egress(Side b, Side a, Affected affected, List<Change> out) {
-    Map<Target, TreeSet<Integer>> targets = new TreeMap<>();
-    Map<Target, Boolean> anyPort = new TreeMap<>();
-    Set<ServiceId> callers = new TreeSet<>();
-    for (Side s : List.of(b, a)) {
-      for (Service svc : s.topology.services()) {
-        callers.add(svc.id());
-        for (Egress e : svc.egress()) {
-          Target t = new Target(e.target(), e.protocol());
-          targets.computeIfAbsent(t, k -> new TreeSet<>()).addAll(e.ports());
-          if (e.ports().isEmpty()) {
-            anyPort.put(t, true);
-          }
-        }
-      }
-    }
-    for (Map.Entry<Target, TreeSet<Integer>> e : targets.entrySet()) {
-      Target t = e.getKey();
-      TreeSet<Integer> probePorts = new TreeSet<>(e.getValue());
-      if (anyPort.getOrDefault(t, false)) {
-        OTHER_PORTS.stream()
-            .filter(p -> !e.getValue().contains(p))
-            .findFirst()
-            .ifPresent(probePorts::add);
-      }
-      if (probePorts.isEmpty()) {
-        continue;
-      }
-      boolean all = affected.target(t.destination(probePorts.first()));
-      for (ServiceId from : callers) {
-        if (!all && !affected.caller(from)) {
-          continue;
-        }
-        for (int port : probePorts) {
-          Destination d = t.destination(port);
-          add(
-              out,
-              Change.Kind.EGRESS,
-              from.toString(),
-              t.label(),
-              port,
-              t.protocol,
-              b.egress(from, d, t.protocol),
-              a.egress(from, d, t.protocol),
-              () -> Declared.egress(b.topology, from, t.target),
-              () -> Declared.egress(a.topology, from, t.target));
-        }
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ changes
-
-  private static void add(
-      List<Change> out,
-      Change.Kind kind,
-      String from,
-      String to,
-      Port port,
-      String[] request,
-      Verdict before,
-      Verdict after,
-      java.util.function.Supplier<List<Declared>> declaredBefore,
-      java.util.function.Supplier<List<Declared>> declaredAfter) {
-    Change c =
-        new Change(
-            kind,
-            from,
-            to,
-            port.port(),
-            port.targetPort(),
-            port.name(),
-            port.protocol(),
-            request == null ? null : request[0],
-            request == null ? null : request[1],
-            request == null ? null : request[2],
-            before,
-            after,
-            List.of(),
-            List.of());
-    if (c.isChange()) {
-      out.add(withDeclarations(c, declaredBefore.get(), declaredAfter.get()));
-    }
-  }
-
-  private static void add(
-      List<Change> out,
-      Change.Kind kind,
-      String from,
-      String to,
-      int port,
-      Protocol protocol,
-      Verdict before,
-      Verdict after,
-      java.util.function.Supplier<List<Declared>> declaredBefore,
-      java.util.function.Supplier<List<Declared>> declaredAfter) {
-    Change c =
-        new Change(
-            kind, from, to, port, null, null, protocol, null, null, null, before, after, List.of(),
-            List.of());
-    if (c.isChange()) {
-      out.add(withDeclarations(c, declaredBefore.get(), declaredAfter.get()));
-    }
-  }
-
-  private static Change withDeclarations(Change c, List<Declared> before, List<Declared> after) {
-    return new Change(
-        c.kind(),
-        c.from(),
-        c.to(),
-        c.port(),
-        c.targetPort().isPresent() ? c.targetPort().getAsInt() : null,
-        c.portName().orElse(null),
-        c.protocol(),
-        c.method().orElse(null),
-        c.path().orElse(null),
-        c.requestRule().orElse(null),
-        c.before().orElse(null),
-        c.after().orElse(null),
-        before,
-        after);
   }
 }

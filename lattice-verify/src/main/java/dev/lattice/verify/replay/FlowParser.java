@@ -1,5 +1,15 @@
 package dev.lattice.verify.replay;
 
+import static dev.lattice.verify.replay.JsonReads.bool;
+import static dev.lattice.verify.replay.JsonReads.enumeration;
+import static dev.lattice.verify.replay.JsonReads.expect;
+import static dev.lattice.verify.replay.JsonReads.firstLine;
+import static dev.lattice.verify.replay.JsonReads.number;
+import static dev.lattice.verify.replay.JsonReads.port;
+import static dev.lattice.verify.replay.JsonReads.problem;
+import static dev.lattice.verify.replay.JsonReads.strings;
+import static dev.lattice.verify.replay.JsonReads.text;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -130,111 +140,6 @@ final class FlowParser {
     } catch (IOException e) {
       throw new Problem(0, "cannot read the line: " + e.getMessage());
     }
-  }
-
-  private static String firstLine(String s) {
-    String t = s == null ? "" : s;
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
-  }
-
-  private static Problem problem(JsonParser p, String message) {
-    return new Problem(p.currentLocation().getColumnNr(), message);
-  }
-
-  private static void expect(JsonParser p, JsonToken want, String path) throws Problem {
-    if (p.currentToken() != want) {
-      throw problem(
-          p,
-          path
-              + " must be "
-              + (want == JsonToken.START_OBJECT ? "an object" : "a list")
-              + ", got "
-              + describe(p.currentToken()));
-    }
-  }
-
-  private static String describe(JsonToken t) {
-    if (t == null) {
-      return "nothing";
-    }
-    switch (t) {
-      case START_OBJECT:
-        return "an object";
-      case START_ARRAY:
-        return "a list";
-      case VALUE_STRING:
-        return "a string";
-      case VALUE_NUMBER_INT:
-      case VALUE_NUMBER_FLOAT:
-        return "a number";
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return "a boolean";
-      case VALUE_NULL:
-        return "null";
-      default:
-        return t.toString();
-    }
-  }
-
-  private static String text(JsonParser p, String path) throws Problem, IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NULL) {
-      return "";
-    }
-    if (t != JsonToken.VALUE_STRING) {
-      throw problem(p, path + " must be a string, got " + describe(t));
-    }
-    return p.getText();
-  }
-
-  private static long number(JsonParser p, String path) throws Problem, IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NULL) {
-      return 0;
-    }
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      return p.getLongValue();
-    }
-    // protojson writes 64-bit integers as strings
-    if (t == JsonToken.VALUE_STRING) {
-      try {
-        return Long.parseLong(p.getText());
-      } catch (NumberFormatException e) {
-        throw problem(p, path + " must be a number, got \"" + p.getText() + "\"");
-      }
-    }
-    throw problem(p, path + " must be a number, got " + describe(t));
-  }
-
-  private static int port(JsonParser p, String path) throws Problem, IOException {
-    long n = number(p, path);
-    if (n < 0 || n > 65535) {
-      throw problem(p, path + " must be a port 0..65535, got " + n);
-    }
-    return (int) n;
-  }
-
-  private static boolean bool(JsonParser p, String path) throws Problem, IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
-      return t == JsonToken.VALUE_TRUE;
-    }
-    if (t == JsonToken.VALUE_NULL) {
-      return false;
-    }
-    throw problem(p, path + " must be true or false, got " + describe(t));
-  }
-
-  /** An enum written as its name or its number. */
-  private static String enumeration(JsonParser p, String path, List<String> names)
-      throws Problem, IOException {
-    if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-      int n = p.getIntValue();
-      return n >= 0 && n < names.size() ? names.get(n) : String.valueOf(n);
-    }
-    return text(p, path);
   }
 
   private void flowField(JsonParser p, String name, String path, Flow flow)
@@ -450,21 +355,6 @@ final class FlowParser {
         default:
           p.skipChildren();
       }
-    }
-  }
-
-  private static void strings(JsonParser p, String path, List<String> out)
-      throws Problem, IOException {
-    if (p.currentToken() == JsonToken.VALUE_NULL) {
-      return;
-    }
-    expect(p, JsonToken.START_ARRAY, path);
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.VALUE_STRING) {
-        throw problem(p, path + " must be a list of strings, got " + describe(t) + " in it");
-      }
-      out.add(p.getText());
     }
   }
 
