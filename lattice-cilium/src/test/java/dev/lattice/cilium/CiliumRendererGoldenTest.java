@@ -1,6 +1,7 @@
 package dev.lattice.cilium;
 
 import dev.lattice.graph.Topology;
+import dev.lattice.testkit.Golden;
 import org.junit.jupiter.api.Test;
 
 /**

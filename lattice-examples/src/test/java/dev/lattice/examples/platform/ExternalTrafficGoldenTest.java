@@ -14,6 +14,7 @@ import dev.lattice.output.Manifest;
 import dev.lattice.output.RequiredLabel;
 import dev.lattice.output.Resource;
 import dev.lattice.spec.Specs;
+import dev.lattice.testkit.Golden;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ class ExternalTrafficGoldenTest {
   void everyDocumentPassesItsCrd(String name) {
     Topology t = topology(name);
     List<JsonNode> docs = documents(cilium(t).plus(istio(t)));
-    assertThat(Golden.violations(name, docs)).isEmpty();
+    assertThat(Documents.violations(name, docs)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

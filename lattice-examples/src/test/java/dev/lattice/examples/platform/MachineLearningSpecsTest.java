@@ -90,7 +90,7 @@ class MachineLearningSpecsTest {
   @Test
   void everyRenderedDocumentPassesItsCrd() {
     assertThat(documents).isNotEmpty();
-    assertThat(Golden.violations(SPECS.toString(), documents)).isEmpty();
+    assertThat(Documents.violations(SPECS.toString(), documents)).isEmpty();
   }
 
   @Test

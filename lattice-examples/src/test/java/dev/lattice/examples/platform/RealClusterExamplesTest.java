@@ -88,7 +88,7 @@ class RealClusterExamplesTest {
   @MethodSource("examples")
   void rendersDocumentsThatPassTheirCrds(Example e) {
     Manifest m = render(topology(e.dir(), e.settings()));
-    assertThat(Golden.violations(e.dir(), documents(m))).isEmpty();
+    assertThat(Documents.violations(e.dir(), documents(m))).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

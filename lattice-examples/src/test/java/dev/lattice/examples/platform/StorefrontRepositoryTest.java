@@ -11,6 +11,7 @@ import dev.lattice.model.Settings;
 import dev.lattice.model.WaypointScope;
 import dev.lattice.output.Manifest;
 import dev.lattice.spec.Specs;
+import dev.lattice.testkit.Golden;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,7 +78,7 @@ class StorefrontRepositoryTest {
     documents = new ArrayList<>();
     for (Map.Entry<String, String> f : tree(GOLDEN).entrySet()) {
       if (!f.getKey().equals(".lattice-files")) {
-        documents.addAll(Golden.documents(f.getValue()));
+        documents.addAll(Documents.documents(f.getValue()));
       }
     }
   }
@@ -116,7 +117,7 @@ class StorefrontRepositoryTest {
   @Test
   void everyCheckedInDocumentPassesItsCrd() {
     assertThat(documents).hasSizeGreaterThan(40);
-    assertThat(Golden.violations(GOLDEN.toString(), documents)).isEmpty();
+    assertThat(Documents.violations(GOLDEN.toString(), documents)).isEmpty();
   }
 
   @Test
@@ -181,7 +182,7 @@ class StorefrontRepositoryTest {
     Manifest m = CiliumRenderer.create().render(t).plus(IstioRenderer.create().render(t));
     List<JsonNode> docs = new ArrayList<>();
     m.resources().forEach(r -> docs.add(r.document()));
-    assertThat(Golden.violations(settings.toString(), docs)).isEmpty();
+    assertThat(Documents.violations(settings.toString(), docs)).isEmpty();
     Judge judge = new Judge(t, docs, m.requiredLabels()).serviceToService().outsideSources();
     assertThat(judge.verifier.findings()).isEmpty();
     assertThat(judge.problems()).isEmpty();

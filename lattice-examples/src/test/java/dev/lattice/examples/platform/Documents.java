@@ -1,7 +1,5 @@
 package dev.lattice.examples.platform;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lattice.crd.CrdConformance;
@@ -16,36 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Golden files, compared whole; {@code -Dlattice.golden.update=true} rewrites them instead (then
- * review the diff by hand). Also reads YAML streams and checks documents against the upstream CRDs.
+ * YAML streams as trees, and their check against the upstream CRDs. Golden files are compared by
+ * the test kit's {@link dev.lattice.testkit.Golden}.
  */
-final class Golden {
-  /** Whether to rewrite the golden files rather than compare. */
-  static final boolean UPDATE = Boolean.getBoolean("lattice.golden.update");
-
-  private Golden() {}
-
-  /** Asserts that {@code file} holds {@code actual}, or rewrites it in update mode. */
-  static void assertMatches(Path file, String actual) {
-    try {
-      if (UPDATE) {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, actual, StandardCharsets.UTF_8);
-        return;
-      }
-      assertThat(file)
-          .as("golden file %s is missing; create it with -Dlattice.golden.update=true", file)
-          .exists();
-      assertThat(actual)
-          .as(
-              "%s differs; if the change is intended, run with -Dlattice.golden.update=true and"
-                  + " review the diff",
-              file)
-          .isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+final class Documents {
+  private Documents() {}
 
   /** The documents of a YAML stream, as trees. */
   static List<JsonNode> documents(String yaml) {
