@@ -8,6 +8,7 @@ import dev.lattice.graph.Waypoint;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.output.Resource;
+import dev.lattice.testkit.Corpus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,42 +47,34 @@ class CiliumPolicyStructureTest {
   @TestFactory
   Stream<DynamicTest> everyCase() {
     List<DynamicTest> tests = new ArrayList<>();
-    for (Map.Entry<String, Topology> c : Cases.all().entrySet()) {
-      Topology t = c.getValue();
+    for (String c : Corpus.cases()) {
+      Topology t = Corpus.topology(c);
       List<Resource> resources = CiliumRenderer.create().render(t).resources();
       tests.add(
-          test(
-              c.getKey(),
-              "no element mixes peer kinds",
-              () -> eachElement(resources, this::onePeerKind)));
+          test(c, "no element mixes peer kinds", () -> eachElement(resources, this::onePeerKind)));
       tests.add(
           test(
-              c.getKey(),
+              c,
               "namespace explicit in every peer selector",
               () -> eachElement(resources, this::namespacedPeers)));
       tests.add(
-          test(
-              c.getKey(),
-              "no namespace key in a CNP subject",
-              () -> subjectsWithoutNamespace(resources)));
+          test(c, "no namespace key in a CNP subject", () -> subjectsWithoutNamespace(resources)));
       tests.add(
           test(
-              c.getKey(),
+              c,
               "no port-53 rule to kube-dns without rules.dns",
               () -> eachElement(resources, e -> dnsAlwaysFiltered(t, e))));
       tests.add(
           test(
-              c.getKey(),
+              c,
               "HBONE only between ambient pairs, only TCP",
               () -> hboneOnlyBetweenAmbientPairs(t, resources)));
       tests.add(
           test(
-              c.getKey(),
-              "only allow rules, no L7, no requirements",
-              () -> onlyPlainAllowRules(resources)));
+              c, "only allow rules, no L7, no requirements", () -> onlyPlainAllowRules(resources)));
       tests.add(
           test(
-              c.getKey(),
+              c,
               "ports are well-formed and at most 40 per list",
               () -> eachElement(resources, this::wellFormedPorts)));
     }

@@ -17,9 +17,9 @@ import dev.lattice.model.Settings;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceKey;
+import dev.lattice.testkit.Corpus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +50,9 @@ class CiliumRendererTest {
   @Test
   void rejectsUnknownService() {
     assertThatThrownBy(
-            () -> cilium.renderService(Cases.oneAgreement(), ServiceId.of("shop", "nope")))
+            () ->
+                cilium.renderService(
+                    Corpus.topology("one-agreement"), ServiceId.of("shop", "nope")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("shop/nope");
   }
@@ -59,22 +61,22 @@ class CiliumRendererTest {
 
   @Test
   void partialRendersAreExactlyTheWholeRender() {
-    for (Map.Entry<String, Topology> c : Cases.all().entrySet()) {
-      Topology t = c.getValue();
+    for (String c : Corpus.cases()) {
+      Topology t = Corpus.topology(c);
       Manifest whole = cilium.render(t);
       List<Resource> parts = new ArrayList<>(cilium.renderClusterwide(t));
       for (Service s : t.services()) {
         List<Resource> one = cilium.renderService(t, s.id());
         ResourceKey key = ResourceKey.of("cilium.io", Documents.CNP, s.namespace(), s.name());
         assertThat(one)
-            .as("%s: %s", c.getKey(), s.id())
+            .as("%s: %s", c, s.id())
             .isEqualTo(whole.get(key).map(List::of).orElse(List.of()));
         parts.addAll(one);
       }
       for (Waypoint w : t.waypoints()) {
         parts.addAll(cilium.renderWaypoint(t, w));
       }
-      assertThat(Manifest.of(parts).toYaml()).as(c.getKey()).isEqualTo(whole.toYaml());
+      assertThat(Manifest.of(parts).toYaml()).as(c).isEqualTo(whole.toYaml());
     }
   }
 
@@ -104,8 +106,8 @@ class CiliumRendererTest {
 
   @Test
   void sameGraphGivesIdenticalBytes() {
-    String first = cilium.render(Cases.kitchenSink()).toYaml();
-    String second = cilium.render(Cases.kitchenSink()).toYaml();
+    String first = cilium.render(Corpus.topology("kitchen-sink")).toYaml();
+    String second = cilium.render(Corpus.topology("kitchen-sink")).toYaml();
     assertThat(second).isEqualTo(first);
   }
 
@@ -143,7 +145,7 @@ class CiliumRendererTest {
 
   @Test
   void concurrentRendersGiveIdenticalBytes() throws Exception {
-    Topology t = Cases.kitchenSink();
+    Topology t = Corpus.topology("kitchen-sink");
     String expected = cilium.render(t).toYaml();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -163,15 +165,17 @@ class CiliumRendererTest {
 
   @Test
   void serviceWithNothingToResolveHasNoDnsRule() {
-    Resource api = cilium.renderService(Cases.oneAgreement(), ServiceId.of("shop", "api")).get(0);
+    Resource api =
+        cilium.renderService(Corpus.topology("one-agreement"), ServiceId.of("shop", "api")).get(0);
     assertThat(api.document().path("spec").has("egress")).isFalse();
   }
 
   @Test
   void serviceWithoutRulesHasNoPolicy() {
-    assertThat(cilium.renderService(Cases.noAgreements(), ServiceId.of("shop", "lonely")))
+    assertThat(
+            cilium.renderService(Corpus.topology("no-agreements"), ServiceId.of("shop", "lonely")))
         .isEmpty();
-    assertThat(cilium.render(Cases.noAgreements()).resources())
+    assertThat(cilium.render(Corpus.topology("no-agreements")).resources())
         .extracting(Resource::name)
         .containsExactly(ClusterPolicies.AMBIENT_PROBES, ClusterPolicies.DEFAULT_DENY);
   }
@@ -304,7 +308,7 @@ class CiliumRendererTest {
 
   @Test
   void aGatewayReachesIstiodExactlyAsAWaypointDoes() {
-    Topology t = Cases.gatewayAndScraper();
+    Topology t = Corpus.topology("gateway-and-scraper");
     JsonNode gateway = cnp(t, "istio-ingress", "gateway");
     JsonNode waypoint = cnp(t, "shop", "waypoint");
     for (JsonNode proxy : List.of(gateway, waypoint)) {
@@ -336,7 +340,7 @@ class CiliumRendererTest {
 
   @Test
   void aGatewayCallsAServiceBehindAWaypointThroughIt() {
-    Topology t = Cases.gatewayAndScraper();
+    Topology t = Corpus.topology("gateway-and-scraper");
     JsonNode gateway = cnp(t, "istio-ingress", "gateway");
     assertThat(egressTo(gateway, Peer.GATEWAY_NAME_LABEL, "waypoint")).hasSize(1);
     assertThat(egressTo(gateway, "app.kubernetes.io/name", "web")).isEmpty();
@@ -345,7 +349,7 @@ class CiliumRendererTest {
 
   @Test
   void aPodIpCallerGoesToThePodsPastTheWaypoint() {
-    Topology t = Cases.gatewayAndScraper();
+    Topology t = Corpus.topology("gateway-and-scraper");
     JsonNode prometheus = cnp(t, "monitoring", "prometheus");
     JsonNode web = cnp(t, "shop", "web");
     JsonNode waypoint = cnp(t, "shop", "waypoint");

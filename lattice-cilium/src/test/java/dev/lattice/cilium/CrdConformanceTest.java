@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lattice.crd.CrdConformance;
 import dev.lattice.crd.testing.UpstreamCrds;
+import dev.lattice.testkit.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class CrdConformanceTest {
   }
 
   static Stream<Path> goldenFiles() throws IOException {
-    try (Stream<Path> s = Files.walk(Path.of("src/test/resources/golden"))) {
+    try (Stream<Path> s = Files.walk(Corpus.ROOT)) {
       List<Path> files =
           s.filter(p -> p.getFileName().toString().equals("cilium.yaml")).sorted().toList();
       assertThat(files).as("the golden files").hasSizeGreaterThan(5);

@@ -9,6 +9,7 @@ import dev.lattice.output.Labels;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.RequiredLabel;
 import dev.lattice.output.Resource;
+import dev.lattice.testkit.Corpus;
 import dev.lattice.testkit.Golden;
 import java.io.IOException;
 import java.util.List;
@@ -17,23 +18,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each case of {@link GoldenCases}: its whole rendering equals its golden file, keeps every
- * structural invariant, and is the union of the shared resources and each service's own.
+ * Each case of the golden corpus ({@link Corpus}, {@code golden/<case>/} at the repository root):
+ * its {@code input.yaml}, rendered, equals its {@code istio.yaml}, keeps every structural
+ * invariant, and is the union of the shared resources and each service's own.
  */
 class IstioGoldenTest {
   private static final IstioRenderer RENDERER = IstioRenderer.create();
 
   static Stream<String> cases() {
-    return GoldenCases.ALL.keySet().stream();
+    return Corpus.cases().stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void rendersTheGoldenFile(String name) throws IOException {
-    Topology topology = GoldenCases.ALL.get(name).get();
+    Topology topology = Corpus.topology(name);
     Manifest manifest = RENDERER.render(topology);
     Structure.check(topology, manifest);
-    Golden.assertMatches(name, "istio.yaml", text(manifest));
+    Golden.assertMatches(Corpus.file(name, Corpus.ISTIO), text(manifest));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -41,7 +43,7 @@ class IstioGoldenTest {
   void buildsEachCaseWithoutWarnings(String name) {
     // a one-sided or mistyped declaration would silently drop the edge the case is about; the one
     // warning a case may have is the shared service account port-sets is about
-    assertThat(GoldenCases.ALL.get(name).get().diagnostics())
+    assertThat(Corpus.topology(name).diagnostics())
         .filteredOn(d -> d.severity() != Severity.INFO)
         .extracting(d -> d.code().id() + " " + d.path())
         .containsExactlyElementsOf(
@@ -53,7 +55,7 @@ class IstioGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void rendersEachServiceAsTheResourcesLabelledWithIt(String name) {
-    Topology topology = GoldenCases.ALL.get(name).get();
+    Topology topology = Corpus.topology(name);
     Manifest manifest = RENDERER.render(topology);
     for (ServiceView view : topology.views()) {
       List<Resource> labelled =

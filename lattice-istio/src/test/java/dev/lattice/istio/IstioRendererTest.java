@@ -14,13 +14,13 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.Resource;
+import dev.lattice.testkit.Corpus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class IstioRendererTest {
@@ -43,14 +43,16 @@ class IstioRendererTest {
   @Test
   void rejectsRenderingAServiceThatIsNotInTheTopology() {
     assertThatThrownBy(
-            () -> RENDERER.renderService(GoldenCases.oneAgreement(), ServiceId.of("shop", "nope")))
+            () ->
+                RENDERER.renderService(
+                    Corpus.topology("one-agreement"), ServiceId.of("shop", "nope")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("shop/nope");
   }
 
   @Test
   void rendersTheMeshWideDefaultsInTheRootNamespace() {
-    Manifest m = RENDERER.render(GoldenCases.customTrustDomain());
+    Manifest m = RENDERER.render(Corpus.topology("custom-trust-domain"));
     assertThat(m.resources())
         .filteredOn(r -> r.namespace().equals("mesh-root"))
         .extracting(Resource::toString)
@@ -69,7 +71,7 @@ class IstioRendererTest {
     JsonNode httpRule =
         json("{\"to\":[{\"operation\":{\"ports\":[\"80\"],\"methods\":[\"GET\"]}}]}");
     assertThat(Structure.httpAttributes(httpRule)).containsExactly("methods");
-    Manifest m = RENDERER.render(GoldenCases.httpRules(Settings.defaults()));
+    Manifest m = RENDERER.render(Corpus.topology("http-rules-waypoint"));
     for (Resource r : m.resources()) {
       if (r.document().path("spec").has("selector")) {
         r.document()
@@ -82,7 +84,7 @@ class IstioRendererTest {
 
   @Test
   void neverPutsUdpPortsInIstioPortLists() {
-    Topology t = GoldenCases.udpPorts();
+    Topology t = Corpus.topology("udp-ports");
     List<Resource> dns = RENDERER.renderService(t, ServiceId.of("infra", "dns"));
     // 53 is also a TCP port; 8125 is UDP only, and PERMISSIVE, yet needs no PeerAuthentication
     assertThat(dns)
@@ -93,11 +95,11 @@ class IstioRendererTest {
 
   @Test
   void admitsPlaintextOnlyOnPortsANonMeshCallerOrAnExposureUses() {
-    assertThat(RENDERER.render(GoldenCases.permissivePort()).toYaml())
+    assertThat(RENDERER.render(Corpus.topology("permissive-port")).toYaml())
         .doesNotContain("notPrincipals");
     JsonNode api =
         doc(
-            RENDERER.render(GoldenCases.nonMeshCaller()),
+            RENDERER.render(Corpus.topology("non-mesh-caller")),
             "AuthorizationPolicy",
             "shop",
             "api-ztunnel");
@@ -110,7 +112,7 @@ class IstioRendererTest {
 
   @Test
   void rendersNothingForAServiceOutsideTheMesh() {
-    Topology t = GoldenCases.nonMeshService();
+    Topology t = Corpus.topology("non-mesh-service");
     assertThat(RENDERER.renderService(t, ServiceId.of("shop", "legacy"))).isEmpty();
     assertThat(RENDERER.render(t).resources()).allMatch(r -> r.namespace().equals("istio-system"));
   }
@@ -119,7 +121,9 @@ class IstioRendererTest {
   void keepsTheRequiredLabelButNoGatewayWhenGatewaysAreNotEmitted() {
     Manifest m =
         RENDERER.render(
-            GoldenCases.httpRules(Settings.builder().emitWaypointGateways(false).build()));
+            Corpus.graph("http-rules-waypoint")
+                .resolve(Settings.builder().emitWaypointGateways(false).build())
+                .orThrow());
     assertThat(m.resources()).noneMatch(r -> r.kind().equals("Gateway"));
     assertThat(m.requiredLabels())
         .extracting(l -> l.kubectl())
@@ -163,15 +167,16 @@ class IstioRendererTest {
 
   @Test
   void rendersTheSameBytesForTheSameGraph() {
-    for (Supplier<Topology> c : GoldenCases.ALL.values()) {
-      assertThat(RENDERER.render(c.get()).toYaml()).isEqualTo(RENDERER.render(c.get()).toYaml());
-      assertThat(RENDERER.render(c.get()).toJson()).isEqualTo(RENDERER.render(c.get()).toJson());
+    for (String c : Corpus.cases()) {
+      Topology t = Corpus.topology(c);
+      assertThat(RENDERER.render(t).toYaml()).isEqualTo(RENDERER.render(t).toYaml());
+      assertThat(RENDERER.render(t).toJson()).isEqualTo(RENDERER.render(t).toJson());
     }
   }
 
   @Test
   void rendersTheSameBytesFromFourThreads() throws Exception {
-    List<Topology> topologies = GoldenCases.ALL.values().stream().map(Supplier::get).toList();
+    List<Topology> topologies = Corpus.cases().stream().map(Corpus::topology).toList();
     List<String> expected = topologies.stream().map(t -> RENDERER.render(t).toYaml()).toList();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -206,12 +211,17 @@ class IstioRendererTest {
 
   @Test
   void aGatewayCallingAServiceBehindAWaypointNeedsTheIngressLabelThere() {
-    assertThat(labels(GoldenCases.gatewayAndScraper()))
+    assertThat(labels(Corpus.topology("gateway-and-scraper-two-backends")))
         .containsExactly(
             "shop/web istio.io/ingress-use-waypoint=true",
             "shop/web istio.io/use-waypoint=waypoint");
     // and the command prints it with the way to apply it
-    assertThat(RENDERER.render(GoldenCases.gatewayAndScraper()).requiredLabels().get(0).kubectl())
+    assertThat(
+            RENDERER
+                .render(Corpus.topology("gateway-and-scraper-two-backends"))
+                .requiredLabels()
+                .get(0)
+                .kubectl())
         .isEqualTo("kubectl label service -n shop web istio.io/ingress-use-waypoint=true");
   }
 
@@ -267,7 +277,7 @@ class IstioRendererTest {
 
   @Test
   void aPodIpCallerIsAdmittedAtTheZtunnelNotTheWaypoint() {
-    Manifest m = RENDERER.render(GoldenCases.gatewayAndScraper());
+    Manifest m = RENDERER.render(Corpus.topology("gateway-and-scraper-two-backends"));
     String prometheus = "cluster.local/ns/monitoring/sa/prometheus";
     assertThat(doc(m, "AuthorizationPolicy", "shop", "web-ztunnel").toString())
         .contains(prometheus);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 
 /**
  * The one golden-file comparer of every module: a golden file holds the whole expected text and is
- * compared byte for byte (as UTF-8).
+ * compared byte for byte (as UTF-8). The renderers' cases live in {@link Corpus}.
  *
  * <p>Update mode: {@code -Dgolden.update=true} (or the older spelling {@code
  * -Dlattice.golden.update=true}) rewrites every golden file a test reaches instead of comparing;
@@ -21,15 +21,7 @@ public final class Golden {
   public static final boolean UPDATE =
       Boolean.getBoolean("golden.update") || Boolean.getBoolean("lattice.golden.update");
 
-  /** The golden root of the module under test; Maven runs tests in the module's directory. */
-  public static final Path MODULE_ROOT = Path.of("src", "test", "resources", "golden");
-
   private Golden() {}
-
-  /** The file {@code layer} (e.g. {@code cilium.yaml}) of case {@code caseName} in this module. */
-  public static Path file(String caseName, String layer) {
-    return MODULE_ROOT.resolve(caseName).resolve(layer);
-  }
 
   /** Asserts that {@code file} holds exactly {@code actual}, or rewrites it in update mode. */
   public static void assertMatches(Path file, String actual) {
@@ -52,10 +44,5 @@ public final class Golden {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** {@link #assertMatches(Path, String)} on {@link #file(String, String)}. */
-  public static void assertMatches(String caseName, String layer, String actual) {
-    assertMatches(file(caseName, layer), actual);
   }
 }

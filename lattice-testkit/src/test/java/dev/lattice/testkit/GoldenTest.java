@@ -38,10 +38,4 @@ class GoldenTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("missing");
   }
-
-  @Test
-  void caseFileIsUnderTheModuleGoldenRoot() {
-    org.assertj.core.api.Assertions.assertThat(Golden.file("c", "istio.yaml"))
-        .isEqualTo(Path.of("src", "test", "resources", "golden", "c", "istio.yaml"));
-  }
 }

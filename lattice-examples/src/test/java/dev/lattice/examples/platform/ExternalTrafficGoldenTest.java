@@ -11,11 +11,8 @@ import dev.lattice.istio.IstioRenderer;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Manifest;
-import dev.lattice.output.RequiredLabel;
 import dev.lattice.output.Resource;
-import dev.lattice.spec.Specs;
-import dev.lattice.testkit.Golden;
-import java.nio.file.Path;
+import dev.lattice.testkit.Corpus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,24 +22,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Traffic from outside the graph (DESIGN §3 exposures, §6, §7), as YAML a user writes and the whole
- * output of both renderers: {@code src/test/resources/golden/<case>/{input.yaml, cilium.yaml,
- * istio.yaml}}, regenerated with {@code -Dlattice.golden.update=true}. Every document passes its
- * CRD, the evaluators agree that exactly the declared sources get in, and each case's defining
- * rules are asserted by name below, so a reviewer of a golden diff knows what must not change.
+ * Traffic from outside the graph (DESIGN §3 exposures, §6, §7): four cases of the golden corpus
+ * ({@link Corpus}, {@code golden/<case>/} at the repository root), whose files lattice-cilium's and
+ * lattice-istio's golden tests compare. Here every document passes its CRD, the evaluators agree
+ * that exactly the declared sources get in, and each case's defining rules are asserted by name
+ * below, so a reviewer of a golden diff knows what must not change.
  */
 class ExternalTrafficGoldenTest {
-  private static final Path ROOT = Path.of("src", "test", "resources", "golden");
-
   static Stream<String> cases() {
     return Stream.of("load-balancer", "cidr-exposure", "webhook", "ingress-gateway");
   }
 
   private static Topology topology(String name, Settings settings) {
-    return Specs.load(ROOT.resolve(name).resolve("input.yaml"))
-        .orThrow()
-        .resolve(settings)
-        .orThrow();
+    return Corpus.graph(name).resolve(settings).orThrow();
   }
 
   private static Topology topology(String name) {
@@ -55,23 +47,6 @@ class ExternalTrafficGoldenTest {
 
   private static Manifest istio(Topology t) {
     return IstioRenderer.create().render(t);
-  }
-
-  /** A layer as text: the required labels as comments (what the command prints), then YAML. */
-  private static String text(Manifest m) {
-    StringBuilder sb = new StringBuilder();
-    for (RequiredLabel l : m.requiredLabels()) {
-      sb.append("# ").append(l).append('\n');
-    }
-    return sb.append(m.toYaml()).toString();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void rendersTheGoldenFiles(String name) {
-    Topology t = topology(name);
-    Golden.assertMatches(ROOT.resolve(name).resolve("cilium.yaml"), text(cilium(t)));
-    Golden.assertMatches(ROOT.resolve(name).resolve("istio.yaml"), text(istio(t)));
   }
 
   @ParameterizedTest(name = "{0}")
