@@ -3,13 +3,13 @@ package dev.lattice.cilium;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.internal.CompactNodeFactory;
+import dev.lattice.internal.YamlSizes;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The envelope of the documents this module writes: kind, name, namespace, labels (DESIGN §8). */
 final class Documents {
@@ -118,7 +118,8 @@ final class Documents {
       ((ObjectNode) doc.get("metadata")).put("namespace", namespace);
       ObjectNode spec = doc.putObject("spec");
       ObjectNode matchLabels = spec.putObject("endpointSelector").putObject("matchLabels");
-      new TreeMap<>(podLabels).forEach(matchLabels::put);
+      // Resource.of freezes the document, which sorts every object's fields: no sorted copy here
+      podLabels.forEach(matchLabels::put);
       if (!in.isEmpty()) {
         spec.putArray("ingress").addAll(in);
       }
@@ -141,21 +142,7 @@ final class Documents {
    * punctuation and indentation around them. An estimate for splitting, not a measure.
    */
   static int estimateBytes(JsonNode node) {
-    if (node.isObject()) {
-      int total = 2;
-      for (Map.Entry<String, JsonNode> f : node.properties()) {
-        total += f.getKey().length() + 12 + estimateBytes(f.getValue());
-      }
-      return total;
-    }
-    if (node.isArray()) {
-      int total = 2;
-      for (JsonNode item : node) {
-        total += 12 + estimateBytes(item);
-      }
-      return total;
-    }
-    return node.asText().length() + 2;
+    return YamlSizes.estimate(node);
   }
 
   /** A CiliumClusterwideNetworkPolicy {@code name} with an empty spec for the caller to fill. */
