@@ -1,5 +1,6 @@
 package dev.lattice.graph;
 
+import dev.lattice.internal.Threads;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -61,15 +62,10 @@ final class Parallel {
       // the worker stops at its next block
       next.set(n);
     }
-    join(worker);
+    Threads.joinUninterruptibly(worker);
     // join() orders the worker's writes (its results, its failure) before these reads
     Throwable thrown = mine != null ? mine : failure[0];
-    if (thrown instanceof RuntimeException e) {
-      throw e;
-    }
-    if (thrown instanceof Error e) {
-      throw e;
-    }
+    Threads.rethrow(thrown);
     return out;
   }
 
@@ -86,21 +82,6 @@ final class Parallel {
       for (int i = from, to = Math.min(n, from + block); i < to; i++) {
         out[i] = f.apply(items.get(i));
       }
-    }
-  }
-
-  private static void join(Thread worker) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        worker.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.output;
 
+import dev.lattice.internal.Threads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -107,12 +108,7 @@ final class ParallelYaml {
       if (p == END) {
         return;
       }
-      if (p.failure() instanceof RuntimeException e) {
-        throw e;
-      }
-      if (p.failure() instanceof Error e) {
-        throw e;
-      }
+      Threads.rethrow(p.failure());
       try {
         out.write(p.bytes(), 0, p.length());
       } catch (IOException e) {
