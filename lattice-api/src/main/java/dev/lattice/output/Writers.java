@@ -331,8 +331,15 @@ final class Writers {
 
   private static boolean isReserved(String s) {
     // every reserved word is short: skip the comparison (and any lower-casing) for the rest
-    if (s.length() > 5) {
+    if (s.length() > 5 || s.isEmpty()) {
       return false;
+    }
+    // and starts with one of y, n, o, t, f in either case: most short names skip the loop
+    switch (s.charAt(0) | 0x20) {
+      case 'y', 'n', 'o', 't', 'f' -> {}
+      default -> {
+        return false;
+      }
     }
     for (String r : RESERVED) {
       if (r.equalsIgnoreCase(s)) {
