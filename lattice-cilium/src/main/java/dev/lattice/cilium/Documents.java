@@ -10,6 +10,7 @@ import dev.lattice.output.ResourceNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The envelope of the documents this module writes: kind, name, namespace, labels (DESIGN §8). */
 final class Documents {
@@ -118,8 +119,7 @@ final class Documents {
       ((ObjectNode) doc.get("metadata")).put("namespace", namespace);
       ObjectNode spec = doc.putObject("spec");
       ObjectNode matchLabels = spec.putObject("endpointSelector").putObject("matchLabels");
-      // Resource.of freezes the document, which sorts every object's fields: no sorted copy here
-      podLabels.forEach(matchLabels::put);
+      new TreeMap<>(podLabels).forEach(matchLabels::put);
       if (!in.isEmpty()) {
         spec.putArray("ingress").addAll(in);
       }
