@@ -235,14 +235,14 @@ final class Writers {
   /**
    * Writes {@code s} plain when that is unambiguous, otherwise double-quoted. One pass: the chars
    * are copied into the buffer while they are checked (a table look-up each, as {@link
-   * #isPlainSafe} decides), and {@code pos} moves past them only when the whole string is plain;
-   * otherwise the quoted form overwrites them. Checking first and copying after read every char
-   * twice, and were two fifths of the serialise phase at 50,000 services (JFR).
+   * PlainScalars#isPlainSafe} decides), and {@code pos} moves past them only when the whole string
+   * is plain; otherwise the quoted form overwrites them. Checking first and copying after read
+   * every char twice, and were two fifths of the serialise phase at 50,000 services (JFR).
    */
   private void scalar(String s) {
     int n = s.length();
     if (n == 0 || n > CAPACITY - SLACK) {
-      if (isPlainSafe(s)) {
+      if (PlainScalars.isPlainSafe(s)) {
         ascii(s);
       } else {
         quoted(s);
@@ -255,98 +255,25 @@ final class Writers {
     byte[] b = buf;
     int p = pos;
     char c = s.charAt(0);
-    if (c >= 0x80 || (CLASS[c] & FIRST) == 0) {
+    if (!PlainScalars.mayStart(c)) {
       quoted(s);
       return;
     }
     b[p] = (byte) c;
     for (int i = 1; i < n; i++) {
       c = s.charAt(i);
-      if (c >= 0x80 || (CLASS[c] & REST) == 0) {
+      if (!PlainScalars.mayContinue(c)) {
         quoted(s);
         return;
       }
       b[p + i] = (byte) c;
     }
     // a colon may not end a plain scalar; short words may be YAML 1.1 booleans or null
-    if (c == ':' || isReserved(s)) {
+    if (c == ':' || PlainScalars.isReserved(s)) {
       quoted(s);
       return;
     }
     pos = p + n;
-  }
-
-  /** {@link #CLASS} bit: the char may start a plain scalar. */
-  private static final byte FIRST = 1;
-
-  /** {@link #CLASS} bit: the char may follow the first of a plain scalar (':' not last). */
-  private static final byte REST = 2;
-
-  /** For each ASCII char, whether it may start ({@link #FIRST}) or continue ({@link #REST}). */
-  private static final byte[] CLASS = new byte[0x80];
-
-  static {
-    for (char c = 0; c < 0x80; c++) {
-      boolean letter = isAsciiLetter(c);
-      boolean first = letter || c == '_' || c == '/';
-      boolean rest = first || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == ':';
-      CLASS[c] = (byte) ((first ? FIRST : 0) | (rest ? REST : 0));
-    }
-  }
-
-  static boolean isPlainSafe(String s) {
-    int n = s.length();
-    if (n == 0) {
-      return false;
-    }
-    char first = s.charAt(0);
-    if (!(isAsciiLetter(first) || first == '_' || first == '/')) {
-      return false;
-    }
-    for (int i = 1; i < n; i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          isAsciiLetter(c)
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_'
-              || c == '.'
-              || c == '/'
-              || (c == ':' && i < n - 1);
-      if (!ok) {
-        return false;
-      }
-    }
-    return !isReserved(s);
-  }
-
-  private static boolean isAsciiLetter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  }
-
-  /** Words YAML 1.1 reads as booleans or null. */
-  private static final String[] RESERVED = {
-    "y", "n", "yes", "no", "on", "off", "true", "false", "null"
-  };
-
-  private static boolean isReserved(String s) {
-    // every reserved word is short: skip the comparison (and any lower-casing) for the rest
-    if (s.length() > 5 || s.isEmpty()) {
-      return false;
-    }
-    // and starts with one of y, n, o, t, f in either case: most short names skip the loop
-    switch (s.charAt(0) | 0x20) {
-      case 'y', 'n', 'o', 't', 'f' -> {}
-      default -> {
-        return false;
-      }
-    }
-    for (String r : RESERVED) {
-      if (r.equalsIgnoreCase(s)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** {@code s} in double quotes, escaped the same way for YAML and JSON. */

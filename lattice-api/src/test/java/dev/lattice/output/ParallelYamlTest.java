@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The YAML stream written on two threads is the one written on one ({@link Manifest#toYaml()},
  * which goes through an {@link Appendable} and so never uses a second thread), and the one-pass
- * plain-scalar check agrees with {@link Writers#isPlainSafe}.
+ * plain-scalar check agrees with {@link PlainScalars#isPlainSafe}.
  */
 class ParallelYamlTest {
   private static final String ALPHABET = "aZ09-_./:\" \\\té日\u0001\u2028#y";
@@ -148,7 +148,7 @@ class ParallelYamlTest {
       StringBuilder out = new StringBuilder();
       Writers.yamlDocument(d, out);
       boolean plain = out.toString().equals("---\nk: " + s + "\n");
-      assertThat(plain).as("%s (seed %d)", s, seed).isEqualTo(Writers.isPlainSafe(s));
+      assertThat(plain).as("%s (seed %d)", s, seed).isEqualTo(PlainScalars.isPlainSafe(s));
     }
   }
 }
