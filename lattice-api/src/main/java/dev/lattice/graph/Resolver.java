@@ -44,7 +44,11 @@ final class Resolver {
   /** Errors among the diagnostics of nodes, pair results and namespaces (not the graph's own). */
   private int errors;
 
-  private Resolver(State base) {
+  /** From how many items the independent steps run on two threads ({@link Parallel}). */
+  private final int parallelFrom;
+
+  private Resolver(State base, int parallelFrom) {
+    this.parallelFrom = parallelFrom;
     this.settings = base.settings;
     this.ix = new Indexes(base);
     this.callers = new CallerResults(ix);
@@ -105,7 +109,20 @@ final class Resolver {
       Collection<Service> upserts,
       Collection<ServiceId> removals,
       List<Diagnostic> graphDiagnostics) {
-    Resolver r = new Resolver(base);
+    return update(base, upserts, removals, graphDiagnostics, Parallel.MIN_ITEMS);
+  }
+
+  /**
+   * {@link #update(State, Collection, Collection, List)} with its independent steps on two threads
+   * from {@code parallelFrom} items on: the same result for any value (the tests compare).
+   */
+  static Update update(
+      State base,
+      Collection<Service> upserts,
+      Collection<ServiceId> removals,
+      List<Diagnostic> graphDiagnostics,
+      int parallelFrom) {
+    Resolver r = new Resolver(base, parallelFrom);
     return r.apply(upserts, removals, graphDiagnostics);
   }
 
@@ -142,7 +159,11 @@ final class Resolver {
       ix.inbound.remove(x);
       idsChanged = true;
     }
-    for (Service s : upserts) {
+    // a node is a function of its service and the settings alone: built on two threads when many
+    List<Service> upserted = List.copyOf(upserts);
+    Object[] built = Parallel.map(upserted, s -> new Node(s, settings), parallelFrom);
+    for (int u = 0; u < built.length; u++) {
+      Service s = upserted.get(u);
       Node old = ix.nodes.get(s.id());
       removed.remove(s.id());
       changed.add(s.id());
@@ -155,7 +176,7 @@ final class Resolver {
         ix.mutableNames(s.namespace()).add(s.name());
         affected.addAll(ix.unknownInto.getOrDefault(s.namespace(), Set.of()));
       }
-      Node node = new Node(s, settings);
+      Node node = (Node) built[u];
       errors += State.errors(node.diagnostics);
       ix.nodes.put(node.id, node);
       ix.index(node);
@@ -173,10 +194,22 @@ final class Resolver {
     // only its pairs with these
     Set<ServiceId> dirty = new HashSet<>(changed);
     dirty.addAll(removed);
-    for (ServiceId a : affected) {
+    // each service's pair results read the nodes and the reverse indexes, never another's results
+    // (nor what this loop writes): computed first, on two threads when many, then applied in order
+    List<ServiceId> order = new ArrayList<>(affected);
+    Object[] computed =
+        Parallel.map(
+            order,
+            a ->
+                callers.compute(
+                    ix.nodes.get(a),
+                    changed.contains(a) ? null : ix.results.getOrDefault(a, State.Results.NONE),
+                    dirty),
+            parallelFrom);
+    for (int k = 0; k < computed.length; k++) {
+      ServiceId a = order.get(k);
       State.Results before = ix.results.getOrDefault(a, State.Results.NONE);
-      State.Results after =
-          callers.compute(ix.nodes.get(a), changed.contains(a) ? null : before, dirty);
+      State.Results after = (State.Results) computed[k];
       boolean sameAgreements =
           before.asCaller == after.asCaller || before.asCaller.equals(after.asCaller);
       if (sameAgreements && before != State.Results.NONE && before.asCaller != after.asCaller) {

@@ -228,7 +228,8 @@ public final class CompactNodeFactory extends JsonNodeFactory {
 
     /**
      * The linear array itself: key, value, key, value, ... for the first {@link #size()} fields.
-     * Only for reading, and only once frozen (it never changes then).
+     * Only for reading: once frozen (it never changes then), or on the thread that builds the
+     * object ({@link YamlSizes}).
      */
     Object[] pairs() {
       return slots;

@@ -1,6 +1,7 @@
 package dev.lattice.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lattice.internal.Threads;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -128,31 +129,11 @@ public final class Manifest {
     } catch (RuntimeException | Error e) {
       secondFailure = e;
     }
-    joinUninterruptibly(worker);
+    Threads.joinUninterruptibly(worker);
     // join() orders the worker's writes before these reads
     Throwable thrown = failure[0] != null ? failure[0] : secondFailure;
-    if (thrown instanceof RuntimeException e) {
-      throw e;
-    }
-    if (thrown instanceof Error e) {
-      throw e;
-    }
+    Threads.rethrow(thrown);
     return result[0].plus(b);
-  }
-
-  private static void joinUninterruptibly(Thread worker) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        worker.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /**

@@ -128,11 +128,11 @@ class ManifestTest {
 
   @Test
   void plainScalarsStayPlain() {
-    assertThat(Writers.isPlainSafe("app.kubernetes.io/name")).isTrue();
-    assertThat(Writers.isPlainSafe("k8s:io.kubernetes.pod.namespace")).isTrue();
-    assertThat(Writers.isPlainSafe("cluster.local/ns/shop/sa/web")).isTrue();
-    assertThat(Writers.isPlainSafe("8080")).isFalse();
-    assertThat(Writers.isPlainSafe("on")).isFalse();
+    assertThat(PlainScalars.isPlainSafe("app.kubernetes.io/name")).isTrue();
+    assertThat(PlainScalars.isPlainSafe("k8s:io.kubernetes.pod.namespace")).isTrue();
+    assertThat(PlainScalars.isPlainSafe("cluster.local/ns/shop/sa/web")).isTrue();
+    assertThat(PlainScalars.isPlainSafe("8080")).isFalse();
+    assertThat(PlainScalars.isPlainSafe("on")).isFalse();
   }
 
   @Test

@@ -94,11 +94,18 @@ public final class Scale implements Callable<Integer> {
   String layer;
 
   @Option(
-      names = "--concurrent-layers",
+      names = "--sequential-layers",
       arity = "0",
       description =
-          "render Cilium on a second thread while Istio renders on this one, through"
-              + " Manifest.both (default: one after the other, as lattice render does)")
+          "render Cilium, then Istio, on this thread (default: Cilium on a second thread while"
+              + " Istio renders on this one, through Manifest.both, as lattice render does)")
+  boolean sequentialLayers;
+
+  @Option(
+      names = "--concurrent-layers",
+      arity = "0",
+      hidden = true,
+      description = "the default; kept so that older command lines still run")
   boolean concurrentLayers;
 
   @Option(
@@ -205,6 +212,9 @@ public final class Scale implements Callable<Integer> {
     if (!List.of("cilium", "istio", "all").contains(layer)) {
       throw new UsageException("--layer must be cilium, istio or all, got \"" + layer + "\"");
     }
+    if (sequentialLayers && concurrentLayers) {
+      throw new UsageException("give either --sequential-layers or --concurrent-layers, not both");
+    }
     if (warmup < 0 || edits < 0) {
       throw new UsageException("--warmup and --edits need whole numbers of at least 0");
     }
@@ -271,12 +281,12 @@ public final class Scale implements Callable<Integer> {
     boolean cilium = !layer.equals("istio");
     boolean istio = !layer.equals("cilium");
     for (int i = 0; i < warmup; i++) {
-      Pipeline p = new Pipeline(graph, cilium, istio, concurrentLayers);
+      Pipeline p = new Pipeline(graph, cilium, istio, !sequentialLayers);
       p.run(null);
     }
     System.gc();
     Meter.resetPeaks();
-    Pipeline p = new Pipeline(graph, cilium, istio, concurrentLayers);
+    Pipeline p = new Pipeline(graph, cilium, istio, !sequentialLayers);
     if (out != null) {
       try (OutputStream file = Files.newOutputStream(out)) {
         p.run(file);

@@ -64,11 +64,12 @@ class ScaleTest {
     Path one = dir.resolve("sequential.yaml");
     Path two = dir.resolve("concurrent.yaml");
     JsonNode seq =
-        JSON.readTree(run("--services", "300", "--seed", "5", "--out", one.toString()).out);
-    JsonNode conc =
         JSON.readTree(
-            run("--services", "300", "--seed", "5", "--concurrent-layers", "--out", two.toString())
+            run("--services", "300", "--seed", "5", "--sequential-layers", "--out", one.toString())
                 .out);
+    // concurrent is the default, as in lattice render
+    JsonNode conc =
+        JSON.readTree(run("--services", "300", "--seed", "5", "--out", two.toString()).out);
     assertThat(Files.readAllBytes(two)).isEqualTo(Files.readAllBytes(one));
     assertThat(seq.path("layers_concurrent").asBoolean()).isFalse();
     assertThat(conc.path("layers_concurrent").asBoolean()).isTrue();

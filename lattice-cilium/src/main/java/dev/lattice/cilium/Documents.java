@@ -3,6 +3,7 @@ package dev.lattice.cilium;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.internal.CompactNodeFactory;
+import dev.lattice.internal.YamlSizes;
 import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
@@ -141,21 +142,7 @@ final class Documents {
    * punctuation and indentation around them. An estimate for splitting, not a measure.
    */
   static int estimateBytes(JsonNode node) {
-    if (node.isObject()) {
-      int total = 2;
-      for (Map.Entry<String, JsonNode> f : node.properties()) {
-        total += f.getKey().length() + 12 + estimateBytes(f.getValue());
-      }
-      return total;
-    }
-    if (node.isArray()) {
-      int total = 2;
-      for (JsonNode item : node) {
-        total += 12 + estimateBytes(item);
-      }
-      return total;
-    }
-    return node.asText().length() + 2;
+    return YamlSizes.estimate(node);
   }
 
   /** A CiliumClusterwideNetworkPolicy {@code name} with an empty spec for the caller to fill. */

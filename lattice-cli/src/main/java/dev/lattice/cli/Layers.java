@@ -36,14 +36,29 @@ final class Layers {
     return PolicyMapEstimate.of(topology, cilium).diagnostics();
   }
 
-  static Manifest render(Topology topology, String layer) {
+  /**
+   * The rendered {@code layer} ({@code cilium}, {@code istio} or {@code all}): the manifest to
+   * write, and the Cilium layer alone (for the capacity estimate; {@code null} without it).
+   */
+  record Rendered(Manifest manifest, Manifest cilium) {}
+
+  /**
+   * Renders {@code layer}. Both layers render at once through {@link Manifest#both}: Cilium on a
+   * second thread while Istio renders on this one (the renderers are pure functions of the
+   * topology), joined into the same manifest, in the same order, as one after the other.
+   */
+  static Rendered render(Topology topology, String layer) {
     switch (layer) {
       case "cilium":
-        return cilium(topology);
+        Manifest c = cilium(topology);
+        return new Rendered(c, c);
       case "istio":
-        return istio(topology);
+        return new Rendered(istio(topology), null);
       default:
-        return cilium(topology).plus(istio(topology));
+        Manifest[] first = new Manifest[1];
+        // both() joins the second thread before it returns: first[0] is set and visible here
+        Manifest all = Manifest.both(() -> first[0] = cilium(topology), () -> istio(topology));
+        return new Rendered(all, first[0]);
     }
   }
 }

@@ -74,11 +74,9 @@ final class RenderCommand extends SpecCommand {
         return Main.SPEC_ERRORS;
       }
       progress.phase("rendering " + topology.services().size() + " services");
-      Manifest cilium = layer.equals("istio") ? null : Layers.cilium(topology);
-      Manifest manifest =
-          cilium == null
-              ? Layers.istio(topology)
-              : layer.equals("cilium") ? cilium : cilium.plus(Layers.istio(topology));
+      Layers.Rendered rendered = Layers.render(topology, layer);
+      Manifest cilium = rendered.cilium();
+      Manifest manifest = rendered.manifest();
       progress.clear();
       if (cilium != null) {
         for (Diagnostic d : Layers.capacity(topology, cilium)) {

@@ -3,6 +3,7 @@ package dev.lattice.istio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lattice.internal.YamlSizes;
 import dev.lattice.model.HttpRule;
 import dev.lattice.output.Resource;
 import java.util.ArrayList;
@@ -117,19 +118,7 @@ final class AllowRules {
 
   /** About how many bytes {@code node} takes in the canonical YAML; an estimate for splitting. */
   private static int estimateBytes(JsonNode node) {
-    int total = 2;
-    if (node.isContainerNode()) {
-      for (JsonNode child : node) {
-        total += 12 + estimateBytes(child);
-      }
-      if (node.isObject()) {
-        for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-          total += it.next().length();
-        }
-      }
-      return total;
-    }
-    return total + node.asText().length();
+    return YamlSizes.estimate(node);
   }
 
   private List<ObjectNode> rules() {
