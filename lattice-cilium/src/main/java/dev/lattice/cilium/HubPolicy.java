@@ -1,19 +1,18 @@
 package dev.lattice.cilium;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
 import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.graph.Waypoint;
-import dev.lattice.internal.CompactNodeFactory;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.Resource;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -46,18 +45,12 @@ final class HubPolicy implements Rules {
   /** One part and the elements it was built from. */
   private record Part(Resource resource, List<ObjectNode> ingress, List<ObjectNode> egress) {}
 
-  /** One {@code rules.dns} element and the entries it holds. */
-  private record DnsGroup(ObjectNode element, int size, List<ObjectNode> entries) {}
-
   private final ServiceId id;
   private final Service self;
   private final CiliumOptions options;
-  private final Peer dnsServer;
   private final TreeMap<Peer, Counted> ingress = new TreeMap<>();
   private final TreeMap<Peer, Counted> egress = new TreeMap<>();
-  private final DnsIndex names = new DnsIndex("matchName");
-  private final DnsIndex patterns = new DnsIndex("matchPattern");
-  private List<DnsGroup> dnsGroups = List.of();
+  private final DnsIndex dns;
   private List<Part> parts = List.of();
   private WeakReference<Topology> at;
   private int sign = 1;
@@ -66,7 +59,8 @@ final class HubPolicy implements Rules {
     this.id = self.id();
     this.self = self;
     this.options = options;
-    this.dnsServer = ServicePolicy.kubeDns(topology.settings());
+    this.dns =
+        new DnsIndex(ServicePolicy.kubeDns(topology.settings()), options.maxDocumentBytes() / 2);
     this.at = new WeakReference<>(topology);
   }
 
@@ -75,8 +69,7 @@ final class HubPolicy implements Rules {
     HubPolicy h = new HubPolicy(topology, view.service(), options);
     DnsNames dns = ServicePolicy.dnsNames(topology, view.service(), options);
     ServicePolicy.contribute(topology, view, h, dns, peers);
-    h.names.build(expand(dns, false));
-    h.patterns.build(expand(dns, true));
+    h.dns.build(expand(dns, false), expand(dns, true));
     h.assemble();
     return h;
   }
@@ -136,9 +129,15 @@ final class HubPolicy implements Rules {
     List<Agreement> outNew = new ArrayList<>();
     List<Agreement> inOld = new ArrayList<>();
     List<Agreement> inNew = new ArrayList<>();
-    delta(vb.get().outbound(), vn.get().outbound(), touched, true, outOld, outNew);
-    delta(vb.get().inbound(), vn.get().inbound(), touched, false, inOld, inNew);
-    if (outOld.size() + outNew.size() + inOld.size() + inNew.size() > maxTouched) {
+    if (!delta(vb.get().outbound(), vn.get().outbound(), touched, true, outOld, outNew, maxTouched)
+        || !delta(
+            vb.get().inbound(),
+            vn.get().inbound(),
+            touched,
+            false,
+            inOld,
+            inNew,
+            maxTouched - outOld.size() - outNew.size())) {
       return false;
     }
     try {
@@ -165,58 +164,92 @@ final class HubPolicy implements Rules {
 
   /**
    * The agreements whose contribution may differ: those only in {@code was} (to subtract), only in
-   * {@code now} (to add), and both ways those with a touched partner.
+   * {@code now} (to add), and both ways those with a touched partner; false when they are more than
+   * {@code max}. Both lists are sorted by partner (the callee of an outbound agreement, the caller
+   * of an inbound one: {@link ServiceView}) and share the objects of unchanged agreements, so one
+   * walk comparing references finds what differs (a change may move agreements in more than one
+   * place), and a touched partner's agreements are found by bisection, not by hashing the 50,000
+   * partners of a scraper.
    */
-  private static void delta(
+  private static boolean delta(
       List<Agreement> was,
       List<Agreement> now,
       Set<ServiceId> touched,
       boolean outbound,
       List<Agreement> subtract,
-      List<Agreement> add) {
-    if (was == now && touched.isEmpty()) {
-      return;
-    }
-    // the lists keep their order: a change is one window between an identical prefix and suffix
-    int head = 0;
-    int limit = Math.min(was.size(), now.size());
-    while (head < limit && was.get(head) == now.get(head)) {
-      head++;
-    }
-    int tail = 0;
-    while (tail < limit - head
-        && was.get(was.size() - 1 - tail) == now.get(now.size() - 1 - tail)) {
-      tail++;
-    }
-    if (was.size() - head - tail <= 64 && now.size() - head - tail <= 64) {
-      subtract.addAll(was.subList(head, was.size() - tail));
-      add.addAll(now.subList(head, now.size() - tail));
-      if (!touched.isEmpty()) {
-        for (List<Agreement> same :
-            List.of(now.subList(0, head), now.subList(now.size() - tail, now.size()))) {
-          for (Agreement a : same) {
-            if (touched.contains(outbound ? a.callee() : a.caller())) {
-              subtract.add(a);
-              add.add(a);
-            }
-          }
+      List<Agreement> add,
+      int max) {
+    int from = add.size();
+    if (was != now) {
+      int i = 0;
+      int j = 0;
+      while (i < was.size() || j < now.size()) {
+        Agreement a = i < was.size() ? was.get(i) : null;
+        Agreement b = j < now.size() ? now.get(j) : null;
+        if (a == b) {
+          i++;
+          j++;
+          continue;
+        }
+        int c =
+            a == null ? 1 : b == null ? -1 : partner(a, outbound).compareTo(partner(b, outbound));
+        if (c < 0) {
+          subtract.add(a);
+          i++;
+        } else if (c > 0) {
+          add.add(b);
+          j++;
+        } else {
+          // another agreement with the same partner: one out, the other in (any pairing of what
+          // is not the same object in both subtracts and adds each exactly once)
+          subtract.add(a);
+          add.add(b);
+          i++;
+          j++;
+        }
+        if (subtract.size() + add.size() > max) {
+          return false;
         }
       }
-      return;
     }
-    subtract.clear();
-    add.clear();
-    Map<Agreement, Boolean> in = new IdentityHashMap<>(was.size() * 2);
-    was.forEach(a -> in.put(a, Boolean.TRUE));
-    for (Agreement b : now) {
-      if (in.remove(b) == null) {
-        add.add(b);
-      } else if (touched.contains(outbound ? b.callee() : b.caller())) {
-        subtract.add(b);
-        add.add(b);
+    if (touched.isEmpty()) {
+      return true;
+    }
+    Set<Agreement> moved = Collections.newSetFromMap(new IdentityHashMap<>());
+    moved.addAll(add.subList(from, add.size()));
+    for (ServiceId t : touched) {
+      // the same object in both lists: it counts out and in again
+      for (int i = first(now, t, outbound);
+          i < now.size() && partner(now.get(i), outbound).equals(t);
+          i++) {
+        if (!moved.contains(now.get(i))) {
+          subtract.add(now.get(i));
+          add.add(now.get(i));
+        }
       }
     }
-    subtract.addAll(in.keySet());
+    return subtract.size() + add.size() <= max;
+  }
+
+  private static ServiceId partner(Agreement a, boolean outbound) {
+    return outbound ? a.callee() : a.caller();
+  }
+
+  /**
+   * The index of the first agreement of {@code list} (sorted by partner) with partner {@code t}.
+   */
+  private static int first(List<Agreement> list, ServiceId t, boolean outbound) {
+    int lo = 0;
+    int hi = list.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (partner(list.get(mid), outbound).compareTo(t) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private void apply(
@@ -237,10 +270,10 @@ final class HubPolicy implements Rules {
         ServicePolicy.egress(t, self, a, this, dns, peers);
       }
       for (String n : expand(dns, false)) {
-        names.add(n, sign);
+        this.dns.add(false, n, sign);
       }
       for (String n : expand(dns, true)) {
-        patterns.add(n, sign);
+        this.dns.add(true, n, sign);
       }
     } finally {
       this.sign = 1;
@@ -314,12 +347,12 @@ final class HubPolicy implements Rules {
   private void assemble() {
     List<ObjectNode> in = new ArrayList<>(ingress.size());
     int[] inSizes = elements(ingress, true, in, 0);
-    List<DnsGroup> groups = dnsGroups();
+    List<DnsIndex.Group> groups = dns.regroup();
     List<ObjectNode> eg = new ArrayList<>(groups.size() + egress.size());
-    groups.forEach(g -> eg.add(g.element()));
+    groups.forEach(g -> eg.add(g.element));
     int[] egSizes = elements(egress, false, eg, groups.size());
     for (int i = 0; i < groups.size(); i++) {
-      egSizes[i] = groups.get(i).size();
+      egSizes[i] = groups.get(i).size;
     }
     List<Part> old = parts;
     List<Part> made = new ArrayList<>();
@@ -348,7 +381,6 @@ final class HubPolicy implements Rules {
       now.add(new Part(resources.get(i), made.get(i).ingress(), made.get(i).egress()));
     }
     parts = now;
-    dnsGroups = groups;
   }
 
   /** Appends the element of each peer to {@code out}; their sizes, after {@code offset} slots. */
@@ -366,43 +398,6 @@ final class HubPolicy implements Rules {
       sizes[i++] = c.size;
     }
     return sizes;
-  }
-
-  /** The {@code rules.dns} elements, as {@link RuleSet#egressElements} groups them. */
-  private List<DnsGroup> dnsGroups() {
-    List<DnsGroup> out = new ArrayList<>();
-    if (names.entries().isEmpty() && patterns.entries().isEmpty()) {
-      return out;
-    }
-    Map<ObjectNode, DnsGroup> byFirst = new IdentityHashMap<>();
-    dnsGroups.forEach(g -> byFirst.put(g.entries().get(0), g));
-    int max = options.maxDocumentBytes() / 2;
-    List<ObjectNode> group = new ArrayList<>();
-    int bytes = 0;
-    for (DnsIndex index : List.of(names, patterns)) {
-      for (DnsIndex.Entry e : index.entries()) {
-        if (!group.isEmpty() && bytes + e.size > max) {
-          out.add(group(group, byFirst));
-          group = new ArrayList<>();
-          bytes = 0;
-        }
-        group.add(e.node);
-        bytes += e.size;
-      }
-    }
-    out.add(group(group, byFirst));
-    return out;
-  }
-
-  private DnsGroup group(List<ObjectNode> entries, Map<ObjectNode, DnsGroup> byFirst) {
-    DnsGroup was = byFirst.get(entries.get(0));
-    if (was != null && identical(was.entries(), entries)) {
-      return was;
-    }
-    ArrayNode json = CompactNodeFactory.INSTANCE.arrayNode(entries.size());
-    entries.forEach(json::add);
-    ObjectNode element = RuleSet.dnsElement(dnsServer, json);
-    return new DnsGroup(element, Documents.estimateBytes(element), entries);
   }
 
   private static boolean identical(List<ObjectNode> a, List<ObjectNode> b) {
