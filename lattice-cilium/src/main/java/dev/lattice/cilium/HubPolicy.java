@@ -12,14 +12,13 @@ import dev.lattice.output.Manifest;
 import dev.lattice.output.Resource;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The policy of a service with many agreements (a hub: the metrics scraper that calls every
@@ -34,22 +33,17 @@ import java.util.TreeMap;
  * <p>Not thread-safe: {@link CiliumRenderer} hands each memo to one update at a time.
  */
 final class HubPolicy implements Rules {
-  /** The contributions to one peer's element. */
-  private static final class Counted {
-    final TreeMap<L4Port, int[]> ports = new TreeMap<>();
-    int all;
-    ObjectNode element;
-    int size;
-  }
-
-  /** One part and the elements it was built from. */
-  private record Part(Resource resource, List<ObjectNode> ingress, List<ObjectNode> egress) {}
+  /**
+   * One part: its elements in order (ingress ones, then egress ones) and their bytes; {@code
+   * ingress} of them are ingress elements.
+   */
+  private record Part(Resource resource, ObjectNode[] elements, int ingress, int bytes) {}
 
   private final ServiceId id;
   private final Service self;
   private final CiliumOptions options;
-  private final TreeMap<Peer, Counted> ingress = new TreeMap<>();
-  private final TreeMap<Peer, Counted> egress = new TreeMap<>();
+  private final CountedRules ingress = new CountedRules(true);
+  private final CountedRules egress = new CountedRules(false);
   private final DnsIndex dns;
   private List<Part> parts = List.of();
   private WeakReference<Topology> at;
@@ -290,126 +284,104 @@ final class HubPolicy implements Rules {
 
   @Override
   public void allowIngress(Peer from, L4Port port) {
-    count(ingress, from, port);
+    ingress.count(from, port, sign);
   }
 
   @Override
   public void allowEgress(Peer to, L4Port port) {
-    count(egress, to, port);
+    egress.count(to, port, sign);
   }
 
   @Override
   public void allowEgressAllPorts(Peer to) {
-    Counted c = egress.computeIfAbsent(to, k -> new Counted());
-    c.all += sign;
-    if (c.all < 0) {
-      throw new IllegalStateException("no contribution to remove: " + to);
-    }
-    if (c.all == 0 || c.all == sign) {
-      c.element = null; // crossed zero
-    }
-    prune(egress, to, c);
+    egress.countAll(to, sign);
   }
 
-  private void count(TreeMap<Peer, Counted> rules, Peer peer, L4Port port) {
-    Counted c = rules.get(peer);
-    if (c == null) {
-      if (sign < 0) {
-        throw new IllegalStateException("no contribution to remove: " + peer);
-      }
-      c = new Counted();
-      rules.put(peer, c);
-    }
-    int[] n = c.ports.get(port);
-    if (n == null) {
-      if (sign < 0) {
-        throw new IllegalStateException("no contribution to remove: " + peer + " " + port);
-      }
-      c.ports.put(port, new int[] {1});
-      c.element = null;
-      return;
-    }
-    n[0] += sign;
-    if (n[0] == 0) {
-      c.ports.remove(port);
-      c.element = null;
-      prune(rules, peer, c);
-    }
-  }
-
-  private static void prune(TreeMap<Peer, Counted> rules, Peer peer, Counted c) {
-    if (c.ports.isEmpty() && c.all == 0) {
-      rules.remove(peer);
-    }
-  }
-
-  /** Builds the elements that changed and splits them into parts, reusing the unchanged ones. */
+  /**
+   * Builds the elements that changed and splits them into parts as {@link Documents#split} does
+   * (greedy, in order: ingress elements, the DNS ones, the other egress ones), keeping each part
+   * whose elements are the very same objects as before and whose end the greedy split still meets:
+   * a patch builds only the parts its change reaches.
+   */
   private void assemble() {
-    List<ObjectNode> in = new ArrayList<>(ingress.size());
-    int[] inSizes = elements(ingress, true, in, 0);
+    ingress.build();
+    egress.build();
     List<DnsIndex.Group> groups = dns.regroup();
-    List<ObjectNode> eg = new ArrayList<>(groups.size() + egress.size());
-    groups.forEach(g -> eg.add(g.element));
-    int[] egSizes = elements(egress, false, eg, groups.size());
-    for (int i = 0; i < groups.size(); i++) {
-      egSizes[i] = groups.get(i).size;
-    }
-    List<Part> old = parts;
-    List<Part> made = new ArrayList<>();
-    List<Resource> resources =
-        Documents.split(
-            self.namespace(),
-            self.name(),
-            self.name(),
-            self.selector(),
-            in,
-            inSizes,
-            eg,
-            egSizes,
-            options.maxDocumentBytes(),
-            (index, pin, peg) -> {
-              Part p = index < old.size() ? old.get(index) : null;
-              Resource same =
-                  p != null && identical(p.ingress(), pin) && identical(p.egress(), peg)
-                      ? p.resource()
-                      : null;
-              made.add(new Part(null, pin, peg));
-              return same;
-            });
-    List<Part> now = new ArrayList<>(resources.size());
-    for (int i = 0; i < resources.size(); i++) {
-      now.add(new Part(resources.get(i), made.get(i).ingress(), made.get(i).egress()));
+    int nIn = ingress.size();
+    int nDns = groups.size();
+    int total = nIn + nDns + egress.size();
+    int budget = Documents.partBudget(options.maxDocumentBytes());
+    List<Part> now = new ArrayList<>(parts.size() + 1);
+    int i = 0;
+    while (i < total) {
+      Part was = now.size() < parts.size() ? parts.get(now.size()) : null;
+      if (was != null && same(was, i, total, budget, groups)) {
+        now.add(was);
+        i += was.elements().length;
+        continue;
+      }
+      int bytes = 0;
+      int j = i;
+      while (j < total && (j == i || bytes + bytes(j, groups) <= budget)) {
+        bytes += bytes(j, groups);
+        j++;
+      }
+      ObjectNode[] elements = new ObjectNode[j - i];
+      for (int k = i; k < j; k++) {
+        elements[k - i] = element(k, groups);
+      }
+      int in = Math.max(0, Math.min(j, nIn) - i);
+      Resource r =
+          Documents.part(
+              self.namespace(),
+              self.name(),
+              self.name(),
+              self.selector(),
+              now.size(),
+              Arrays.asList(elements).subList(0, in),
+              Arrays.asList(elements).subList(in, elements.length));
+      now.add(new Part(r, elements, in, bytes));
+      i = j;
     }
     parts = now;
   }
 
-  /** Appends the element of each peer to {@code out}; their sizes, after {@code offset} slots. */
-  private static int[] elements(
-      TreeMap<Peer, Counted> rules, boolean ingress, List<ObjectNode> out, int offset) {
-    int[] sizes = new int[offset + rules.size()];
-    int i = offset;
-    for (Map.Entry<Peer, Counted> e : rules.entrySet()) {
-      Counted c = e.getValue();
-      if (c.element == null) {
-        c.element = RuleSet.element(e.getKey(), c.all > 0, c.ports.keySet(), ingress);
-        c.size = Documents.estimateBytes(c.element);
-      }
-      out.add(c.element);
-      sizes[i++] = c.size;
-    }
-    return sizes;
-  }
-
-  private static boolean identical(List<ObjectNode> a, List<ObjectNode> b) {
-    if (a.size() != b.size()) {
+  /**
+   * Whether {@code was}, at its index, is what the split makes from element {@code from}: the same
+   * element objects (so the same sizes), and the element after them, if any, still does not fit.
+   */
+  private boolean same(Part was, int from, int total, int budget, List<DnsIndex.Group> groups) {
+    ObjectNode[] elements = was.elements();
+    int end = from + elements.length;
+    if (end > total
+        || Math.min(end, ingress.size()) - Math.min(from, ingress.size()) != was.ingress()) {
       return false;
     }
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
+    for (int k = 0; k < elements.length; k++) {
+      if (element(from + k, groups) != elements[k]) {
         return false;
       }
     }
-    return true;
+    return end == total || was.bytes() + bytes(end, groups) > budget;
+  }
+
+  /** Element {@code k} of the order the parts take them in. */
+  private ObjectNode element(int k, List<DnsIndex.Group> groups) {
+    int nIn = ingress.size();
+    if (k < nIn) {
+      return ingress.element(k);
+    }
+    k -= nIn;
+    return k < groups.size() ? groups.get(k).element : egress.element(k - groups.size());
+  }
+
+  private int bytes(int k, List<DnsIndex.Group> groups) {
+    int nIn = ingress.size();
+    if (k < nIn) {
+      return ingress.bytes(k);
+    }
+    k -= nIn;
+    return k < groups.size() ? groups.get(k).size : egress.bytes(k - groups.size());
   }
 
   private static boolean sameWaypoint(Optional<Waypoint> a, Optional<Waypoint> b) {
