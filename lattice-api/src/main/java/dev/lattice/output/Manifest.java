@@ -251,15 +251,46 @@ public final class Manifest {
     }
     copy(cursor, this.resources.size(), out, o);
 
-    List<RequiredLabel> keptLabels = new ArrayList<>(requiredLabels.size() + labels.size());
-    for (RequiredLabel l : requiredLabels) {
-      if (!ownedLabels.test(l)) {
-        keptLabels.add(l);
-      }
-    }
-    keptLabels.addAll(labels);
-    Manifest next = new Manifest(out, List.copyOf(new TreeSet<>(keptLabels)));
+    Manifest next = new Manifest(out, spliceLabels(ownedLabels, labels));
     return new ManifestUpdate(this, next, ManifestDiff.ofReplaced(before, after));
+  }
+
+  /**
+   * The labels that stay, merged with {@code labels}: what a {@code TreeSet} of both, the kept ones
+   * first, gives (on a tie the first one stays), without sorting the kept ones again. A controller
+   * at 50,000 services keeps tens of thousands of labels per update.
+   */
+  private List<RequiredLabel> spliceLabels(
+      Predicate<? super RequiredLabel> ownedLabels, Collection<RequiredLabel> labels) {
+    List<RequiredLabel> added = new ArrayList<>(labels);
+    added.sort(null); // stable: the first of equal ones leads
+    List<RequiredLabel> out = new ArrayList<>(requiredLabels.size() + added.size());
+    int a = 0;
+    for (RequiredLabel l : requiredLabels) {
+      if (ownedLabels.test(l)) {
+        continue;
+      }
+      while (a < added.size() && added.get(a).compareTo(l) < 0) {
+        append(out, added.get(a++));
+      }
+      while (a < added.size() && added.get(a).compareTo(l) == 0) {
+        a++; // the kept one came first
+      }
+      append(out, l);
+    }
+    while (a < added.size()) {
+      append(out, added.get(a++));
+    }
+    return out.size() == requiredLabels.size() && out.equals(requiredLabels)
+        ? requiredLabels
+        : Collections.unmodifiableList(out);
+  }
+
+  /** Appends {@code l} unless it ties with the last one ({@code requiredLabels} has no ties). */
+  private static void append(List<RequiredLabel> out, RequiredLabel l) {
+    if (out.isEmpty() || out.get(out.size() - 1).compareTo(l) != 0) {
+      out.add(l);
+    }
   }
 
   /**
