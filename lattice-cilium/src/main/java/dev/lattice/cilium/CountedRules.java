@@ -45,16 +45,7 @@ final class CountedRules {
    * @throws IllegalStateException when that would remove a contribution it does not have
    */
   void count(Peer peer, L4Port port, int sign) {
-    int at = find(peer);
-    Counted c = at >= 0 ? sorted.get(at) : null;
-    if (c == null) {
-      if (sign < 0) {
-        throw new IllegalStateException("no contribution to remove: " + peer);
-      }
-      c = new Counted(peer);
-      sorted.add(-at - 1, c);
-      at = -at - 1;
-    }
+    Counted c = entry(peer, sign);
     int[] n = c.ports.get(port);
     if (n == null) {
       if (sign < 0) {
@@ -68,7 +59,7 @@ final class CountedRules {
     if (n[0] == 0) {
       c.ports.remove(port);
       changed(c);
-      prune(at, c);
+      prune(c);
     }
   }
 
@@ -78,16 +69,7 @@ final class CountedRules {
    * @throws IllegalStateException when that would remove a contribution it does not have
    */
   void countAll(Peer peer, int sign) {
-    int at = find(peer);
-    Counted c = at >= 0 ? sorted.get(at) : null;
-    if (c == null) {
-      if (sign < 0) {
-        throw new IllegalStateException("no contribution to remove: " + peer);
-      }
-      c = new Counted(peer);
-      sorted.add(-at - 1, c);
-      at = -at - 1;
-    }
+    Counted c = entry(peer, sign);
     c.all += sign;
     if (c.all < 0) {
       throw new IllegalStateException("no contribution to remove: " + peer);
@@ -95,7 +77,21 @@ final class CountedRules {
     if (c.all == 0 || c.all == sign) {
       changed(c); // crossed zero
     }
-    prune(at, c);
+    prune(c);
+  }
+
+  /** The entry of {@code peer}; a new one (in its place) for an addition. */
+  private Counted entry(Peer peer, int sign) {
+    int at = find(peer);
+    if (at >= 0) {
+      return sorted.get(at);
+    }
+    if (sign < 0) {
+      throw new IllegalStateException("no contribution to remove: " + peer);
+    }
+    Counted c = new Counted(peer);
+    sorted.add(-at - 1, c);
+    return c;
   }
 
   private void changed(Counted c) {
@@ -106,9 +102,9 @@ final class CountedRules {
     }
   }
 
-  private void prune(int at, Counted c) {
+  private void prune(Counted c) {
     if (c.ports.isEmpty() && c.all == 0) {
-      sorted.remove(at);
+      sorted.remove(find(c.peer));
     }
   }
 

@@ -22,7 +22,7 @@ class DnsIndexProperties {
   @Test
   void patchedGroupsEqualGroupsFromScratch() {
     long reused = 0;
-    for (long seed : seeds()) {
+    for (long seed : PropertySeeds.list(200)) {
       try {
         reused += check(seed);
       } catch (AssertionError | RuntimeException e) {
@@ -107,20 +107,6 @@ class DnsIndexProperties {
   private static List<ObjectNode> elements(List<DnsIndex.Group> groups) {
     List<ObjectNode> out = new ArrayList<>();
     groups.forEach(g -> out.add(g.element));
-    return out;
-  }
-
-  private static List<Long> seeds() {
-    String replay = System.getProperty("lattice.seed", "");
-    if (!replay.isBlank()) {
-      return List.of(Long.parseLong(replay.trim()));
-    }
-    String t = System.getProperty("lattice.tries", "");
-    int tries = t.isBlank() ? 200 : Integer.parseInt(t.trim());
-    List<Long> out = new ArrayList<>();
-    for (long s = 1; s <= tries; s++) {
-      out.add(s * 0x9E3779B97F4A7C15L);
-    }
     return out;
   }
 }

@@ -41,11 +41,12 @@ class HubPatchProperties {
   @Test
   void patchedScraperEqualsFullRender() {
     long before = CiliumRenderer.PATCHES.get();
-    for (long seed : seeds()) {
+    for (long seed : PropertySeeds.list(25)) {
       String problem = check(seed);
       assertThat(problem).as("seed %d (replay with -Dlattice.seed=%d)", seed, seed).isNull();
     }
-    assertThat(CiliumRenderer.PATCHES.get() - before).isGreaterThan(seeds().size() * 10L);
+    assertThat(CiliumRenderer.PATCHES.get() - before)
+        .isGreaterThan(PropertySeeds.list(25).size() * 10L);
   }
 
   private static String check(long seed) {
@@ -95,19 +96,5 @@ class HubPatchProperties {
       b.dependsOn("ops/scraper").ports("metrics").inbound();
     }
     return b.build();
-  }
-
-  private static List<Long> seeds() {
-    String replay = System.getProperty("lattice.seed", "");
-    if (!replay.isBlank()) {
-      return List.of(Long.parseLong(replay.trim()));
-    }
-    String t = System.getProperty("lattice.tries", "");
-    int tries = t.isBlank() ? 25 : Integer.parseInt(t.trim());
-    List<Long> out = new ArrayList<>();
-    for (long s = 1; s <= tries; s++) {
-      out.add(s * 0x9E3779B97F4A7C15L);
-    }
-    return out;
   }
 }
