@@ -262,12 +262,17 @@ public final class Manifest {
    */
   private List<RequiredLabel> spliceLabels(
       Predicate<? super RequiredLabel> ownedLabels, Collection<RequiredLabel> labels) {
+    if (labels.isEmpty() && requiredLabels.stream().noneMatch(ownedLabels)) {
+      return requiredLabels; // a layer without labels, or a change that touches none
+    }
     List<RequiredLabel> added = new ArrayList<>(labels);
     added.sort(null); // stable: the first of equal ones leads
     List<RequiredLabel> out = new ArrayList<>(requiredLabels.size() + added.size());
+    boolean dropped = false;
     int a = 0;
     for (RequiredLabel l : requiredLabels) {
       if (ownedLabels.test(l)) {
+        dropped = true;
         continue;
       }
       while (a < added.size() && added.get(a).compareTo(l) < 0) {
@@ -276,17 +281,15 @@ public final class Manifest {
       while (a < added.size() && added.get(a).compareTo(l) == 0) {
         a++; // the kept one came first
       }
-      append(out, l);
+      out.add(l); // after every added one before it, and unique among the kept ones
     }
     while (a < added.size()) {
       append(out, added.get(a++));
     }
-    return out.size() == requiredLabels.size() && out.equals(requiredLabels)
-        ? requiredLabels
-        : Collections.unmodifiableList(out);
+    return dropped || !added.isEmpty() ? Collections.unmodifiableList(out) : requiredLabels;
   }
 
-  /** Appends {@code l} unless it ties with the last one ({@code requiredLabels} has no ties). */
+  /** Appends an added label unless it ties with the last one (a kept one never does). */
   private static void append(List<RequiredLabel> out, RequiredLabel l) {
     if (out.isEmpty() || out.get(out.size() - 1).compareTo(l) != 0) {
       out.add(l);

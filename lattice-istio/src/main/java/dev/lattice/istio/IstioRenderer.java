@@ -166,6 +166,7 @@ public final class IstioRenderer {
     Set<String> namespaces = new TreeSet<>(shared);
     services.forEach(id -> namespaces.add(id.namespace()));
     Set<ServiceId> owned = new HashSet<>(services);
+    Set<String> ownedNamespaces = new HashSet<>(namespaces);
 
     List<Resource> fresh = new ArrayList<>();
     List<RequiredLabel> labels = new ArrayList<>();
@@ -205,7 +206,7 @@ public final class IstioRenderer {
         fresh,
         // every required label of the manifest is asked: its namespace first (a string lookup)
         l ->
-            namespaces.contains(l.namespace())
+            ownedNamespaces.contains(l.namespace())
                 && owned.contains(ServiceId.of(l.namespace(), l.name())),
         labels);
   }
