@@ -212,7 +212,7 @@ public final class CiliumRenderer {
     services.forEach(id -> namespaces.add(id.namespace()));
     namespaces.add("");
 
-    List<Resource> fresh = new ArrayList<>(ClusterPolicies.render(next));
+    List<Resource> fresh = new ArrayList<>(ClusterPolicies.update(previous, update));
     Peers peers = new Peers();
     for (ServiceId id : services) {
       Optional<ServiceView> v = next.view(id);
