@@ -232,15 +232,49 @@ public final class Manifest {
     }
     copy(cursor, this.resources.size(), out, o);
 
-    List<RequiredLabel> keptLabels = new ArrayList<>(requiredLabels.size() + labels.size());
-    for (RequiredLabel l : requiredLabels) {
-      if (!ownedLabels.test(l)) {
-        keptLabels.add(l);
-      }
-    }
-    keptLabels.addAll(labels);
-    Manifest next = new Manifest(out, List.copyOf(new TreeSet<>(keptLabels)));
+    Manifest next = new Manifest(out, spliceLabels(ownedLabels, labels));
     return new ManifestUpdate(this, next, ManifestDiff.ofReplaced(before, after));
+  }
+
+  /**
+   * The labels that stay, merged with {@code labels}: what a {@code TreeSet} of both, the kept ones
+   * first, gives (on a tie the first one stays), without sorting the kept ones again. A controller
+   * at 50,000 services keeps tens of thousands of labels per update.
+   */
+  private List<RequiredLabel> spliceLabels(
+      Predicate<? super RequiredLabel> ownedLabels, Collection<RequiredLabel> labels) {
+    if (labels.isEmpty() && requiredLabels.stream().noneMatch(ownedLabels)) {
+      return requiredLabels; // a layer without labels, or a change that touches none
+    }
+    List<RequiredLabel> added = new ArrayList<>(labels);
+    added.sort(null); // stable: the first of equal ones leads
+    List<RequiredLabel> out = new ArrayList<>(requiredLabels.size() + added.size());
+    boolean dropped = false;
+    int a = 0;
+    for (RequiredLabel l : requiredLabels) {
+      if (ownedLabels.test(l)) {
+        dropped = true;
+        continue;
+      }
+      while (a < added.size() && added.get(a).compareTo(l) < 0) {
+        append(out, added.get(a++));
+      }
+      while (a < added.size() && added.get(a).compareTo(l) == 0) {
+        a++; // the kept one came first
+      }
+      out.add(l); // after every added one before it, and unique among the kept ones
+    }
+    while (a < added.size()) {
+      append(out, added.get(a++));
+    }
+    return dropped || !added.isEmpty() ? Collections.unmodifiableList(out) : requiredLabels;
+  }
+
+  /** Appends an added label unless it ties with the last one (a kept one never does). */
+  private static void append(List<RequiredLabel> out, RequiredLabel l) {
+    if (out.isEmpty() || out.get(out.size() - 1).compareTo(l) != 0) {
+      out.add(l);
+    }
   }
 
   /**

@@ -76,6 +76,45 @@ class ManifestReplaceTest {
     assertThat(u.previous()).isSameAs(before);
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+  void splicesLabelsLikeATreeSetOfTheKeptThenTheNewOnes(long seed) {
+    Random random = new Random(seed);
+    List<RequiredLabel> labels = new ArrayList<>();
+    for (int i = random.nextInt(30); i > 0; i--) {
+      labels.add(randomLabel(random));
+    }
+    Manifest before = Manifest.of(List.of(), labels);
+    List<RequiredLabel> added = new ArrayList<>();
+    for (int i = random.nextInt(8); i > 0; i--) {
+      // ties with kept labels and with each other, by another value: the first one stays
+      added.add(randomLabel(random));
+    }
+    String owned = NAMESPACES.get(random.nextInt(4));
+    List<RequiredLabel> all = new ArrayList<>();
+    before.requiredLabels().stream().filter(l -> !l.namespace().equals(owned)).forEach(all::add);
+    all.addAll(added);
+
+    ManifestUpdate u =
+        before.replace(Set.of(), r -> false, List.of(), l -> l.namespace().equals(owned), added);
+
+    List<RequiredLabel> want = List.copyOf(new TreeSet<>(all));
+    assertThat(u.manifest().requiredLabels()).isEqualTo(want);
+    assertThat(u.manifest().requiredLabels())
+        .extracting(RequiredLabel::value)
+        .isEqualTo(want.stream().map(RequiredLabel::value).toList());
+  }
+
+  private static RequiredLabel randomLabel(Random random) {
+    return RequiredLabel.of(
+        "Service",
+        NAMESPACES.get(1 + random.nextInt(3)),
+        "s" + random.nextInt(4),
+        "k" + random.nextInt(2),
+        "v" + random.nextInt(3),
+        "test");
+  }
+
   @Test
   void refusesAReplacementThatCollidesWithAResourceThatStays() {
     Resource kept = Resource.of(doc("Policy", "a", "x", "v0"));

@@ -212,7 +212,7 @@ public final class CiliumRenderer {
     services.forEach(id -> namespaces.add(id.namespace()));
     namespaces.add("");
 
-    List<Resource> fresh = new ArrayList<>(ClusterPolicies.render(next));
+    List<Resource> fresh = new ArrayList<>(ClusterPolicies.update(previous, update));
     Peers peers = new Peers();
     for (ServiceId id : services) {
       Optional<ServiceView> v = next.view(id);
@@ -240,6 +240,7 @@ public final class CiliumRenderer {
         fresh.addAll(WaypointPolicy.render(next, w, options, peers));
       }
     }
+    Set<ServiceId> owned = new HashSet<>(services); // asked of every resource of the namespaces
     return previous.replace(
         namespaces,
         r -> {
@@ -250,7 +251,7 @@ public final class CiliumRenderer {
             return true;
           }
           String owner = Documents.owner(r.name());
-          return services.contains(ServiceId.of(r.namespace(), owner))
+          return owned.contains(ServiceId.of(r.namespace(), owner))
               || oldWaypoints.getOrDefault(r.namespace(), Set.of()).contains(owner);
         },
         fresh);

@@ -3,11 +3,16 @@ package dev.lattice.cilium;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.graph.Topology;
+import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.model.Service;
 import dev.lattice.model.Settings;
+import dev.lattice.output.Manifest;
 import dev.lattice.output.Resource;
+import dev.lattice.output.ResourceKey;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** The two cluster-wide policies: default deny, and the ambient kubelet-probe exception. */
@@ -25,23 +30,66 @@ final class ClusterPolicies {
    * exception; sorted as a manifest sorts them.
    */
   static List<Resource> render(Topology topology) {
-    Settings settings = topology.settings();
-    List<Resource> out = new ArrayList<>(2);
-    out.add(defaultDeny(settings));
     TreeSet<String> ambient = new TreeSet<>();
-    // per namespace, up to its first ambient service: a controller re-renders these two policies
-    // on every change, so they must not cost a scan of the cluster
-    for (String ns : topology.namespaces()) {
-      if (settings.systemNamespaces().contains(ns)) {
-        continue;
-      }
-      for (Service s : topology.services(ns)) {
-        if (s.isAmbient()) {
-          ambient.add(ns);
-          break;
-        }
+    if (!topology.settings().ambientProbeSources().isEmpty()) {
+      for (String ns : topology.namespaces()) {
+        addIfAmbient(topology, ns, ambient);
       }
     }
+    return policies(topology.settings(), ambient);
+  }
+
+  /**
+   * {@link #render} of {@code update.topology()}, given {@code previous}, the render of {@code
+   * update.previous()}: a namespace holds an ambient service or not by its own services' mesh mode,
+   * so only the namespaces of changed and removed services are read again, the others are those of
+   * the previous probe policy. A controller renders these policies on every change, and reading the
+   * namespaces without ambient services cost a scan of most of the cluster.
+   */
+  static List<Resource> update(Manifest previous, TopologyUpdate update) {
+    Topology next = update.topology();
+    Settings settings = next.settings();
+    if (settings != update.previous().settings() || settings.ambientProbeSources().isEmpty()) {
+      return render(next);
+    }
+    TreeSet<String> ambient = new TreeSet<>();
+    previous
+        .get(ResourceKey.of(Documents.GROUP, Documents.CCNP, "", AMBIENT_PROBES))
+        .ifPresent(
+            r ->
+                r.document()
+                    .path("spec")
+                    .path("endpointSelector")
+                    .path("matchExpressions")
+                    .path(0)
+                    .path("values")
+                    .forEach(v -> ambient.add(v.asText())));
+    Set<String> touched = new HashSet<>();
+    update.changedServices().forEach(id -> touched.add(id.namespace()));
+    update.removedServices().forEach(id -> touched.add(id.namespace()));
+    ambient.removeAll(touched);
+    for (String ns : touched) {
+      addIfAmbient(next, ns, ambient);
+    }
+    return policies(settings, ambient);
+  }
+
+  /** Adds {@code ns} when it is not a system namespace and some service of it is ambient. */
+  private static void addIfAmbient(Topology topology, String ns, Set<String> ambient) {
+    if (topology.settings().systemNamespaces().contains(ns)) {
+      return;
+    }
+    for (Service s : topology.services(ns)) {
+      if (s.isAmbient()) {
+        ambient.add(ns);
+        return;
+      }
+    }
+  }
+
+  private static List<Resource> policies(Settings settings, TreeSet<String> ambient) {
+    List<Resource> out = new ArrayList<>(2);
+    out.add(defaultDeny(settings));
     if (!ambient.isEmpty() && !settings.ambientProbeSources().isEmpty()) {
       out.add(ambientProbes(ambient, settings));
     }

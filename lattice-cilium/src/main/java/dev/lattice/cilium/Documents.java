@@ -49,8 +49,7 @@ final class Documents {
         sizes(ingress),
         egress,
         sizes(egress),
-        maxBytes,
-        (index, in, eg) -> null);
+        maxBytes);
   }
 
   /** The {@link #estimateBytes} of each element. */
@@ -62,15 +61,7 @@ final class Documents {
     return out;
   }
 
-  /** A part already built from the same elements, or null. */
-  interface Reuse {
-    Resource part(int index, List<ObjectNode> ingress, List<ObjectNode> egress);
-  }
-
-  /**
-   * The parts of {@link #namespaced} from its elements and their estimated sizes; {@code reuse} may
-   * give back a part built before from the identical elements.
-   */
+  /** The parts of {@link #namespaced} from its elements and their estimated sizes. */
   static List<Resource> split(
       String namespace,
       String name,
@@ -80,13 +71,12 @@ final class Documents {
       int[] ingressSizes,
       List<ObjectNode> egress,
       int[] egressSizes,
-      int maxBytes,
-      Reuse reuse) {
+      int maxBytes) {
     List<Resource> out = new ArrayList<>();
     if (ingress.isEmpty() && egress.isEmpty()) {
       return out;
     }
-    int budget = maxBytes - 400; // the envelope
+    int budget = partBudget(maxBytes);
     int i = 0;
     int e = 0;
     while (i < ingress.size() || e < egress.size()) {
@@ -109,26 +99,43 @@ final class Documents {
         eg.add(egress.get(e++));
         bytes += size;
       }
-      Resource same = reuse.part(out.size(), in, eg);
-      if (same != null) {
-        out.add(same);
-        continue;
-      }
-      String partName = out.isEmpty() ? name : name + "." + (out.size() + 1);
-      ObjectNode doc = envelope(CNP, partName, service);
-      ((ObjectNode) doc.get("metadata")).put("namespace", namespace);
-      ObjectNode spec = doc.putObject("spec");
-      ObjectNode matchLabels = spec.putObject("endpointSelector").putObject("matchLabels");
-      new TreeMap<>(podLabels).forEach(matchLabels::put);
-      if (!in.isEmpty()) {
-        spec.putArray("ingress").addAll(in);
-      }
-      if (!eg.isEmpty()) {
-        spec.putArray("egress").addAll(eg);
-      }
-      out.add(Resource.of(doc));
+      out.add(part(namespace, name, service, podLabels, out.size(), in, eg));
     }
     return out;
+  }
+
+  /**
+   * How many bytes of rule elements one part of at most {@code maxBytes} takes: less the envelope.
+   */
+  static int partBudget(int maxBytes) {
+    return maxBytes - 400;
+  }
+
+  /**
+   * Part {@code index} (from 0) of {@link #namespaced}: {@code name}, then {@code name.2}, ...,
+   * with the rule elements {@code ingress} and {@code egress}.
+   */
+  static Resource part(
+      String namespace,
+      String name,
+      String service,
+      Map<String, String> podLabels,
+      int index,
+      List<ObjectNode> ingress,
+      List<ObjectNode> egress) {
+    String partName = index == 0 ? name : name + "." + (index + 1);
+    ObjectNode doc = envelope(CNP, partName, service);
+    ((ObjectNode) doc.get("metadata")).put("namespace", namespace);
+    ObjectNode spec = doc.putObject("spec");
+    ObjectNode matchLabels = spec.putObject("endpointSelector").putObject("matchLabels");
+    new TreeMap<>(podLabels).forEach(matchLabels::put);
+    if (!ingress.isEmpty()) {
+      spec.putArray("ingress").addAll(ingress);
+    }
+    if (!egress.isEmpty()) {
+      spec.putArray("egress").addAll(egress);
+    }
+    return Resource.of(doc);
   }
 
   /** The name of the service or waypoint a policy (or a part of one, {@code name.N}) belongs to. */

@@ -1,26 +1,24 @@
 package dev.lattice.cilium;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.graph.Agreement;
 import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
 import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.graph.Waypoint;
-import dev.lattice.internal.CompactNodeFactory;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.Resource;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The policy of a service with many agreements (a hub: the metrics scraper that calls every
@@ -35,29 +33,18 @@ import java.util.TreeMap;
  * <p>Not thread-safe: {@link CiliumRenderer} hands each memo to one update at a time.
  */
 final class HubPolicy implements Rules {
-  /** The contributions to one peer's element. */
-  private static final class Counted {
-    final TreeMap<L4Port, int[]> ports = new TreeMap<>();
-    int all;
-    ObjectNode element;
-    int size;
-  }
-
-  /** One part and the elements it was built from. */
-  private record Part(Resource resource, List<ObjectNode> ingress, List<ObjectNode> egress) {}
-
-  /** One {@code rules.dns} element and the entries it holds. */
-  private record DnsGroup(ObjectNode element, int size, List<ObjectNode> entries) {}
+  /**
+   * One part: its elements in order (ingress ones, then egress ones) and their bytes; {@code
+   * ingress} of them are ingress elements.
+   */
+  private record Part(Resource resource, ObjectNode[] elements, int ingress, int bytes) {}
 
   private final ServiceId id;
   private final Service self;
   private final CiliumOptions options;
-  private final Peer dnsServer;
-  private final TreeMap<Peer, Counted> ingress = new TreeMap<>();
-  private final TreeMap<Peer, Counted> egress = new TreeMap<>();
-  private final DnsIndex names = new DnsIndex("matchName");
-  private final DnsIndex patterns = new DnsIndex("matchPattern");
-  private List<DnsGroup> dnsGroups = List.of();
+  private final CountedRules ingress = new CountedRules(true);
+  private final CountedRules egress = new CountedRules(false);
+  private final DnsIndex dns;
   private List<Part> parts = List.of();
   private WeakReference<Topology> at;
   private int sign = 1;
@@ -66,7 +53,8 @@ final class HubPolicy implements Rules {
     this.id = self.id();
     this.self = self;
     this.options = options;
-    this.dnsServer = ServicePolicy.kubeDns(topology.settings());
+    this.dns =
+        new DnsIndex(ServicePolicy.kubeDns(topology.settings()), options.maxDocumentBytes() / 2);
     this.at = new WeakReference<>(topology);
   }
 
@@ -75,8 +63,7 @@ final class HubPolicy implements Rules {
     HubPolicy h = new HubPolicy(topology, view.service(), options);
     DnsNames dns = ServicePolicy.dnsNames(topology, view.service(), options);
     ServicePolicy.contribute(topology, view, h, dns, peers);
-    h.names.build(expand(dns, false));
-    h.patterns.build(expand(dns, true));
+    h.dns.build(expand(dns, false), expand(dns, true));
     h.assemble();
     return h;
   }
@@ -136,9 +123,15 @@ final class HubPolicy implements Rules {
     List<Agreement> outNew = new ArrayList<>();
     List<Agreement> inOld = new ArrayList<>();
     List<Agreement> inNew = new ArrayList<>();
-    delta(vb.get().outbound(), vn.get().outbound(), touched, true, outOld, outNew);
-    delta(vb.get().inbound(), vn.get().inbound(), touched, false, inOld, inNew);
-    if (outOld.size() + outNew.size() + inOld.size() + inNew.size() > maxTouched) {
+    if (!delta(vb.get().outbound(), vn.get().outbound(), touched, true, outOld, outNew, maxTouched)
+        || !delta(
+            vb.get().inbound(),
+            vn.get().inbound(),
+            touched,
+            false,
+            inOld,
+            inNew,
+            maxTouched - outOld.size() - outNew.size())) {
       return false;
     }
     try {
@@ -165,58 +158,92 @@ final class HubPolicy implements Rules {
 
   /**
    * The agreements whose contribution may differ: those only in {@code was} (to subtract), only in
-   * {@code now} (to add), and both ways those with a touched partner.
+   * {@code now} (to add), and both ways those with a touched partner; false when they are more than
+   * {@code max}. Both lists are sorted by partner (the callee of an outbound agreement, the caller
+   * of an inbound one: {@link ServiceView}) and share the objects of unchanged agreements, so one
+   * walk comparing references finds what differs (a change may move agreements in more than one
+   * place), and a touched partner's agreements are found by bisection, not by hashing the 50,000
+   * partners of a scraper.
    */
-  private static void delta(
+  private static boolean delta(
       List<Agreement> was,
       List<Agreement> now,
       Set<ServiceId> touched,
       boolean outbound,
       List<Agreement> subtract,
-      List<Agreement> add) {
-    if (was == now && touched.isEmpty()) {
-      return;
-    }
-    // the lists keep their order: a change is one window between an identical prefix and suffix
-    int head = 0;
-    int limit = Math.min(was.size(), now.size());
-    while (head < limit && was.get(head) == now.get(head)) {
-      head++;
-    }
-    int tail = 0;
-    while (tail < limit - head
-        && was.get(was.size() - 1 - tail) == now.get(now.size() - 1 - tail)) {
-      tail++;
-    }
-    if (was.size() - head - tail <= 64 && now.size() - head - tail <= 64) {
-      subtract.addAll(was.subList(head, was.size() - tail));
-      add.addAll(now.subList(head, now.size() - tail));
-      if (!touched.isEmpty()) {
-        for (List<Agreement> same :
-            List.of(now.subList(0, head), now.subList(now.size() - tail, now.size()))) {
-          for (Agreement a : same) {
-            if (touched.contains(outbound ? a.callee() : a.caller())) {
-              subtract.add(a);
-              add.add(a);
-            }
-          }
+      List<Agreement> add,
+      int max) {
+    int from = add.size();
+    if (was != now) {
+      int i = 0;
+      int j = 0;
+      while (i < was.size() || j < now.size()) {
+        Agreement a = i < was.size() ? was.get(i) : null;
+        Agreement b = j < now.size() ? now.get(j) : null;
+        if (a == b) {
+          i++;
+          j++;
+          continue;
+        }
+        int c =
+            a == null ? 1 : b == null ? -1 : partner(a, outbound).compareTo(partner(b, outbound));
+        if (c < 0) {
+          subtract.add(a);
+          i++;
+        } else if (c > 0) {
+          add.add(b);
+          j++;
+        } else {
+          // another agreement with the same partner: one out, the other in (any pairing of what
+          // is not the same object in both subtracts and adds each exactly once)
+          subtract.add(a);
+          add.add(b);
+          i++;
+          j++;
+        }
+        if (subtract.size() + add.size() > max) {
+          return false;
         }
       }
-      return;
     }
-    subtract.clear();
-    add.clear();
-    Map<Agreement, Boolean> in = new IdentityHashMap<>(was.size() * 2);
-    was.forEach(a -> in.put(a, Boolean.TRUE));
-    for (Agreement b : now) {
-      if (in.remove(b) == null) {
-        add.add(b);
-      } else if (touched.contains(outbound ? b.callee() : b.caller())) {
-        subtract.add(b);
-        add.add(b);
+    if (touched.isEmpty()) {
+      return true;
+    }
+    Set<Agreement> moved = Collections.newSetFromMap(new IdentityHashMap<>());
+    moved.addAll(add.subList(from, add.size()));
+    for (ServiceId t : touched) {
+      // the same object in both lists: it counts out and in again
+      for (int i = first(now, t, outbound);
+          i < now.size() && partner(now.get(i), outbound).equals(t);
+          i++) {
+        if (!moved.contains(now.get(i))) {
+          subtract.add(now.get(i));
+          add.add(now.get(i));
+        }
       }
     }
-    subtract.addAll(in.keySet());
+    return subtract.size() + add.size() <= max;
+  }
+
+  private static ServiceId partner(Agreement a, boolean outbound) {
+    return outbound ? a.callee() : a.caller();
+  }
+
+  /**
+   * The index of the first agreement of {@code list} (sorted by partner) with partner {@code t}.
+   */
+  private static int first(List<Agreement> list, ServiceId t, boolean outbound) {
+    int lo = 0;
+    int hi = list.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (partner(list.get(mid), outbound).compareTo(t) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private void apply(
@@ -237,10 +264,10 @@ final class HubPolicy implements Rules {
         ServicePolicy.egress(t, self, a, this, dns, peers);
       }
       for (String n : expand(dns, false)) {
-        names.add(n, sign);
+        this.dns.add(false, n, sign);
       }
       for (String n : expand(dns, true)) {
-        patterns.add(n, sign);
+        this.dns.add(true, n, sign);
       }
     } finally {
       this.sign = 1;
@@ -257,164 +284,104 @@ final class HubPolicy implements Rules {
 
   @Override
   public void allowIngress(Peer from, L4Port port) {
-    count(ingress, from, port);
+    ingress.count(from, port, sign);
   }
 
   @Override
   public void allowEgress(Peer to, L4Port port) {
-    count(egress, to, port);
+    egress.count(to, port, sign);
   }
 
   @Override
   public void allowEgressAllPorts(Peer to) {
-    Counted c = egress.computeIfAbsent(to, k -> new Counted());
-    c.all += sign;
-    if (c.all < 0) {
-      throw new IllegalStateException("no contribution to remove: " + to);
-    }
-    if (c.all == 0 || c.all == sign) {
-      c.element = null; // crossed zero
-    }
-    prune(egress, to, c);
+    egress.countAll(to, sign);
   }
 
-  private void count(TreeMap<Peer, Counted> rules, Peer peer, L4Port port) {
-    Counted c = rules.get(peer);
-    if (c == null) {
-      if (sign < 0) {
-        throw new IllegalStateException("no contribution to remove: " + peer);
-      }
-      c = new Counted();
-      rules.put(peer, c);
-    }
-    int[] n = c.ports.get(port);
-    if (n == null) {
-      if (sign < 0) {
-        throw new IllegalStateException("no contribution to remove: " + peer + " " + port);
-      }
-      c.ports.put(port, new int[] {1});
-      c.element = null;
-      return;
-    }
-    n[0] += sign;
-    if (n[0] == 0) {
-      c.ports.remove(port);
-      c.element = null;
-      prune(rules, peer, c);
-    }
-  }
-
-  private static void prune(TreeMap<Peer, Counted> rules, Peer peer, Counted c) {
-    if (c.ports.isEmpty() && c.all == 0) {
-      rules.remove(peer);
-    }
-  }
-
-  /** Builds the elements that changed and splits them into parts, reusing the unchanged ones. */
+  /**
+   * Builds the elements that changed and splits them into parts as {@link Documents#split} does
+   * (greedy, in order: ingress elements, the DNS ones, the other egress ones), keeping each part
+   * whose elements are the very same objects as before and whose end the greedy split still meets:
+   * a patch builds only the parts its change reaches.
+   */
   private void assemble() {
-    List<ObjectNode> in = new ArrayList<>(ingress.size());
-    int[] inSizes = elements(ingress, true, in, 0);
-    List<DnsGroup> groups = dnsGroups();
-    List<ObjectNode> eg = new ArrayList<>(groups.size() + egress.size());
-    groups.forEach(g -> eg.add(g.element()));
-    int[] egSizes = elements(egress, false, eg, groups.size());
-    for (int i = 0; i < groups.size(); i++) {
-      egSizes[i] = groups.get(i).size();
-    }
-    List<Part> old = parts;
-    List<Part> made = new ArrayList<>();
-    List<Resource> resources =
-        Documents.split(
-            self.namespace(),
-            self.name(),
-            self.name(),
-            self.selector(),
-            in,
-            inSizes,
-            eg,
-            egSizes,
-            options.maxDocumentBytes(),
-            (index, pin, peg) -> {
-              Part p = index < old.size() ? old.get(index) : null;
-              Resource same =
-                  p != null && identical(p.ingress(), pin) && identical(p.egress(), peg)
-                      ? p.resource()
-                      : null;
-              made.add(new Part(null, pin, peg));
-              return same;
-            });
-    List<Part> now = new ArrayList<>(resources.size());
-    for (int i = 0; i < resources.size(); i++) {
-      now.add(new Part(resources.get(i), made.get(i).ingress(), made.get(i).egress()));
+    ingress.build();
+    egress.build();
+    List<DnsIndex.Group> groups = dns.regroup();
+    int nIn = ingress.size();
+    int nDns = groups.size();
+    int total = nIn + nDns + egress.size();
+    int budget = Documents.partBudget(options.maxDocumentBytes());
+    List<Part> now = new ArrayList<>(parts.size() + 1);
+    int i = 0;
+    while (i < total) {
+      Part was = now.size() < parts.size() ? parts.get(now.size()) : null;
+      if (was != null && same(was, i, total, budget, groups)) {
+        now.add(was);
+        i += was.elements().length;
+        continue;
+      }
+      int bytes = 0;
+      int j = i;
+      while (j < total && (j == i || bytes + bytes(j, groups) <= budget)) {
+        bytes += bytes(j, groups);
+        j++;
+      }
+      ObjectNode[] elements = new ObjectNode[j - i];
+      for (int k = i; k < j; k++) {
+        elements[k - i] = element(k, groups);
+      }
+      int in = Math.max(0, Math.min(j, nIn) - i);
+      Resource r =
+          Documents.part(
+              self.namespace(),
+              self.name(),
+              self.name(),
+              self.selector(),
+              now.size(),
+              Arrays.asList(elements).subList(0, in),
+              Arrays.asList(elements).subList(in, elements.length));
+      now.add(new Part(r, elements, in, bytes));
+      i = j;
     }
     parts = now;
-    dnsGroups = groups;
   }
 
-  /** Appends the element of each peer to {@code out}; their sizes, after {@code offset} slots. */
-  private static int[] elements(
-      TreeMap<Peer, Counted> rules, boolean ingress, List<ObjectNode> out, int offset) {
-    int[] sizes = new int[offset + rules.size()];
-    int i = offset;
-    for (Map.Entry<Peer, Counted> e : rules.entrySet()) {
-      Counted c = e.getValue();
-      if (c.element == null) {
-        c.element = RuleSet.element(e.getKey(), c.all > 0, c.ports.keySet(), ingress);
-        c.size = Documents.estimateBytes(c.element);
-      }
-      out.add(c.element);
-      sizes[i++] = c.size;
-    }
-    return sizes;
-  }
-
-  /** The {@code rules.dns} elements, as {@link RuleSet#egressElements} groups them. */
-  private List<DnsGroup> dnsGroups() {
-    List<DnsGroup> out = new ArrayList<>();
-    if (names.entries().isEmpty() && patterns.entries().isEmpty()) {
-      return out;
-    }
-    Map<ObjectNode, DnsGroup> byFirst = new IdentityHashMap<>();
-    dnsGroups.forEach(g -> byFirst.put(g.entries().get(0), g));
-    int max = options.maxDocumentBytes() / 2;
-    List<ObjectNode> group = new ArrayList<>();
-    int bytes = 0;
-    for (DnsIndex index : List.of(names, patterns)) {
-      for (DnsIndex.Entry e : index.entries()) {
-        if (!group.isEmpty() && bytes + e.size > max) {
-          out.add(group(group, byFirst));
-          group = new ArrayList<>();
-          bytes = 0;
-        }
-        group.add(e.node);
-        bytes += e.size;
-      }
-    }
-    out.add(group(group, byFirst));
-    return out;
-  }
-
-  private DnsGroup group(List<ObjectNode> entries, Map<ObjectNode, DnsGroup> byFirst) {
-    DnsGroup was = byFirst.get(entries.get(0));
-    if (was != null && identical(was.entries(), entries)) {
-      return was;
-    }
-    ArrayNode json = CompactNodeFactory.INSTANCE.arrayNode(entries.size());
-    entries.forEach(json::add);
-    ObjectNode element = RuleSet.dnsElement(dnsServer, json);
-    return new DnsGroup(element, Documents.estimateBytes(element), entries);
-  }
-
-  private static boolean identical(List<ObjectNode> a, List<ObjectNode> b) {
-    if (a.size() != b.size()) {
+  /**
+   * Whether {@code was}, at its index, is what the split makes from element {@code from}: the same
+   * element objects (so the same sizes), and the element after them, if any, still does not fit.
+   */
+  private boolean same(Part was, int from, int total, int budget, List<DnsIndex.Group> groups) {
+    ObjectNode[] elements = was.elements();
+    int end = from + elements.length;
+    if (end > total
+        || Math.min(end, ingress.size()) - Math.min(from, ingress.size()) != was.ingress()) {
       return false;
     }
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
+    for (int k = 0; k < elements.length; k++) {
+      if (element(from + k, groups) != elements[k]) {
         return false;
       }
     }
-    return true;
+    return end == total || was.bytes() + bytes(end, groups) > budget;
+  }
+
+  /** Element {@code k} of the order the parts take them in. */
+  private ObjectNode element(int k, List<DnsIndex.Group> groups) {
+    int nIn = ingress.size();
+    if (k < nIn) {
+      return ingress.element(k);
+    }
+    k -= nIn;
+    return k < groups.size() ? groups.get(k).element : egress.element(k - groups.size());
+  }
+
+  private int bytes(int k, List<DnsIndex.Group> groups) {
+    int nIn = ingress.size();
+    if (k < nIn) {
+      return ingress.bytes(k);
+    }
+    k -= nIn;
+    return k < groups.size() ? groups.get(k).size : egress.bytes(k - groups.size());
   }
 
   private static boolean sameWaypoint(Optional<Waypoint> a, Optional<Waypoint> b) {

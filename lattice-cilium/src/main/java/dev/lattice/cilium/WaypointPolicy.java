@@ -51,8 +51,13 @@ final class WaypointPolicy {
         new DnsNames(waypoint.namespace(), settings.clusterDomain(), options.nodeSearchDomains());
     if (waypoint.routesEgress()) {
       for (Service s : topology.services(waypoint.namespace())) {
+        // the service's own facts first: most have no mesh-routed egress, and a view per service
+        // of the namespace was most of an incremental render of this policy
+        if (!s.isAmbient() || !routesExactFqdn(s)) {
+          continue;
+        }
         ServiceView view = ServicePolicy.view(topology, s.id());
-        if (!s.isAmbient() || !view.egressWaypoint().map(waypoint::equals).orElse(false)) {
+        if (!view.egressWaypoint().map(waypoint::equals).orElse(false)) {
           continue;
         }
         boolean routed = false;
@@ -81,6 +86,16 @@ final class WaypointPolicy {
         Map.of(Peer.GATEWAY_NAME_LABEL, waypoint.name()),
         rules,
         options.maxDocumentBytes());
+  }
+
+  /** Whether {@code s} has exact-FQDN TCP egress: what the mesh route carries. */
+  private static boolean routesExactFqdn(Service s) {
+    for (Egress e : s.egress()) {
+      if (e.isExactFqdn() && e.protocol() == Protocol.TCP) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The service a per-service waypoint belongs to; null for a shared one. */

@@ -13,6 +13,7 @@ import dev.lattice.output.ManifestUpdate;
 import dev.lattice.output.RequiredLabel;
 import dev.lattice.output.Resource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -164,6 +165,8 @@ public final class IstioRenderer {
     Set<String> shared = new TreeSet<>(update.affectedNamespaces());
     Set<String> namespaces = new TreeSet<>(shared);
     services.forEach(id -> namespaces.add(id.namespace()));
+    Set<ServiceId> owned = new HashSet<>(services);
+    Set<String> ownedNamespaces = new HashSet<>(namespaces);
 
     List<Resource> fresh = new ArrayList<>();
     List<RequiredLabel> labels = new ArrayList<>();
@@ -198,10 +201,13 @@ public final class IstioRenderer {
               r.document().path("metadata").path("labels").path(Labels.SERVICE).asText(null);
           return service == null
               ? shared.contains(r.namespace())
-              : services.contains(ServiceId.of(r.namespace(), service));
+              : owned.contains(ServiceId.of(r.namespace(), service));
         },
         fresh,
-        l -> services.contains(ServiceId.of(l.namespace(), l.name())),
+        // every required label of the manifest is asked: its namespace first (a string lookup)
+        l ->
+            ownedNamespaces.contains(l.namespace())
+                && owned.contains(ServiceId.of(l.namespace(), l.name())),
         labels);
   }
 
