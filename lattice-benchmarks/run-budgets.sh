@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 runs="${1:-5}"
 out="${2:-lattice-benchmarks/target/budgets}"
 jar="${JAR:-lattice-benchmarks/target/benchmarks.jar}"
+# JVM flags for the Lattice runs, e.g. JAVA_OPTS=-XX:TieredStopAtLevel=1 (what ./lattice uses)
+read -r -a opts <<< "${JAVA_OPTS:-}"
 mkdir -p "$out"
 : > "$out/scale-50k.jsonl"
 : > "$out/lattice-5k.jsonl"
@@ -17,7 +19,7 @@ mkdir -p "$out"
 : > "$out/uptime.log"
 for r in $(seq "$runs"); do
   echo "50k run $r: $(uptime)" >> "$out/uptime.log"
-  java -Xmx2g -cp "$jar" dev.lattice.benchmarks.Scale \
+  java -Xmx2g ${opts[@]+"${opts[@]}"} -cp "$jar" dev.lattice.benchmarks.Scale \
     --services 50000 --namespaces 200 --degree 3 --seed 1 --edits 100 >> "$out/scale-50k.jsonl"
 done
 java -cp "$jar" dev.lattice.benchmarks.Scale \
@@ -25,7 +27,7 @@ java -cp "$jar" dev.lattice.benchmarks.Scale \
 for r in $(seq "$runs"); do
   echo "5k pair $r: $(uptime)" >> "$out/uptime.log"
   node lattice-benchmarks/cdk8s/bench.js "$out/graph-5k.json" >> "$out/cdk8s-5k.jsonl"
-  java -Xmx2g -cp "$jar" dev.lattice.benchmarks.Scale --graph "$out/graph-5k.json" \
+  java -Xmx2g ${opts[@]+"${opts[@]}"} -cp "$jar" dev.lattice.benchmarks.Scale --graph "$out/graph-5k.json" \
     >> "$out/lattice-5k.jsonl"
 done
 echo "done: $(uptime)" >> "$out/uptime.log"
