@@ -94,21 +94,19 @@ final class ServicePolicy {
       Agreement a,
       Rules rules,
       Peers peers) {
-    {
-      Service caller = peer(topology, a.caller());
-      for (Port p : a.ports()) {
-        if (!isHbone(caller, self, p)) {
-          // Plaintext on the target port: non-mesh callers and UDP/SCTP come straight to the pod
-          // even behind a waypoint (M3, R5).
-          rules.allowIngress(peers.pods(caller), L4Port.target(p));
-        } else if (waypoint.isPresent() && !a.byPodIp()) {
-          // Behind a waypoint the pod sees the waypoint's pods on 15008, never the caller (M2); a
-          // caller dialling the pod directly bypasses the waypoint and is refused (fail closed),
-          // unless its agreement says it dials pods: then it arrives itself (R5).
-          rules.allowIngress(peers.pods(waypoint.get()), L4Port.HBONE);
-        } else {
-          rules.allowIngress(peers.pods(caller), L4Port.HBONE);
-        }
+    Service caller = peer(topology, a.caller());
+    for (Port p : a.ports()) {
+      if (!isHbone(caller, self, p)) {
+        // Plaintext on the target port: non-mesh callers and UDP/SCTP come straight to the pod
+        // even behind a waypoint (M3, R5).
+        rules.allowIngress(peers.pods(caller), L4Port.target(p));
+      } else if (waypoint.isPresent() && !a.byPodIp()) {
+        // Behind a waypoint the pod sees the waypoint's pods on 15008, never the caller (M2); a
+        // caller dialling the pod directly bypasses the waypoint and is refused (fail closed),
+        // unless its agreement says it dials pods: then it arrives itself (R5).
+        rules.allowIngress(peers.pods(waypoint.get()), L4Port.HBONE);
+      } else {
+        rules.allowIngress(peers.pods(caller), L4Port.HBONE);
       }
     }
   }
@@ -140,24 +138,22 @@ final class ServicePolicy {
   /** One agreement where {@code self} is the caller: where it connects, the names it resolves. */
   static void egress(
       Topology topology, Service self, Agreement a, Rules rules, DnsNames dns, Peers peers) {
-    {
-      // the callee's service and waypoint only: two lookups, not a whole view per agreement
-      Service callee = peer(topology, a.callee());
-      dns.service(callee.id());
-      if (a.isPeerTraffic()) {
-        dns.podsOf(callee);
-      }
-      // a caller that dials pod addresses never meets the Service's waypoint (M2, R5)
-      Optional<Waypoint> waypoint = a.byPodIp() ? Optional.empty() : topology.waypoint(a.callee());
-      for (Port p : a.ports()) {
-        if (!isHbone(self, callee, p)) {
-          rules.allowEgress(peers.pods(callee), L4Port.target(p));
-        } else if (waypoint.isPresent()) {
-          // The Service's waypoint is on the path of every mesh client that addresses it (M2).
-          rules.allowEgress(peers.pods(waypoint.get()), L4Port.HBONE);
-        } else {
-          rules.allowEgress(peers.pods(callee), L4Port.HBONE);
-        }
+    // the callee's service and waypoint only: two lookups, not a whole view per agreement
+    Service callee = peer(topology, a.callee());
+    dns.service(callee.id());
+    if (a.isPeerTraffic()) {
+      dns.podsOf(callee);
+    }
+    // a caller that dials pod addresses never meets the Service's waypoint (M2, R5)
+    Optional<Waypoint> waypoint = a.byPodIp() ? Optional.empty() : topology.waypoint(a.callee());
+    for (Port p : a.ports()) {
+      if (!isHbone(self, callee, p)) {
+        rules.allowEgress(peers.pods(callee), L4Port.target(p));
+      } else if (waypoint.isPresent()) {
+        // The Service's waypoint is on the path of every mesh client that addresses it (M2).
+        rules.allowEgress(peers.pods(waypoint.get()), L4Port.HBONE);
+      } else {
+        rules.allowEgress(peers.pods(callee), L4Port.HBONE);
       }
     }
   }
