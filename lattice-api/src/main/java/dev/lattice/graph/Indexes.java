@@ -232,6 +232,35 @@ final class Indexes {
     }
   }
 
+  /**
+   * {@link #reindexInbound(ServiceId, List, List, Set)} for a caller whose agreements can differ at
+   * {@code callees} only (see {@link CallerResults#patchable}): each found by bisection, so a
+   * wildcard caller with tens of thousands of agreements pays for the callees that changed, not for
+   * a walk of both lists. Whether any agreement differed.
+   */
+  boolean reindexInbound(
+      ServiceId caller,
+      List<Agreement> before,
+      List<Agreement> after,
+      Collection<ServiceId> callees,
+      Set<ServiceId> touched) {
+    boolean differs = false;
+    for (ServiceId c : callees) {
+      List<Agreement> was =
+          before.subList(CallerResults.from(before, c), CallerResults.to(before, c));
+      List<Agreement> now = after.subList(CallerResults.from(after, c), CallerResults.to(after, c));
+      if (!was.equals(now)) {
+        differs = true;
+        dropInbound(caller, was, touched);
+        for (Agreement ag : now) {
+          addInbound(ag);
+          touched.add(ag.callee());
+        }
+      }
+    }
+    return differs;
+  }
+
   private static final Comparator<Agreement> BY_CALLER = Comparator.comparing(Agreement::caller);
 
   private void addInbound(Agreement ag) {

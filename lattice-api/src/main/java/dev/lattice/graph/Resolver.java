@@ -210,8 +210,24 @@ final class Resolver {
       ServiceId a = order.get(k);
       State.Results before = ix.results.getOrDefault(a, State.Results.NONE);
       State.Results after = (State.Results) computed[k];
-      boolean sameAgreements =
-          before.asCaller == after.asCaller || before.asCaller.equals(after.asCaller);
+      // an unchanged wildcard caller whose pairs were patched differs at a few callees only: those
+      // are compared and reindexed by bisection, not by a walk of a hub's whole list
+      Set<ServiceId> patched =
+          before.wild == null || after.wild == null || changed.contains(a)
+              ? null
+              : CallerResults.patchable(before, after.explicit, dirty);
+      boolean sameAgreements;
+      if (before.asCaller == after.asCaller) {
+        sameAgreements = true;
+      } else if (patched != null) {
+        sameAgreements =
+            !ix.reindexInbound(a, before.asCaller, after.asCaller, patched, changedCallees);
+      } else {
+        sameAgreements = before.asCaller.equals(after.asCaller);
+        if (!sameAgreements) {
+          ix.reindexInbound(a, before.asCaller, after.asCaller, changedCallees);
+        }
+      }
       if (sameAgreements && before != State.Results.NONE && before.asCaller != after.asCaller) {
         // keep the very list: TopologyUpdate.servicesToRender() then sees "unchanged" by identity
         after =
@@ -227,9 +243,6 @@ final class Resolver {
       errors += after.errors - before.errors;
       ix.results.put(a, after);
       ix.unknownIndex(a, before.unknownNamespaces, after.unknownNamespaces);
-      if (!sameAgreements) {
-        ix.reindexInbound(a, before.asCaller, after.asCaller, changedCallees);
-      }
     }
     for (ServiceId c : changedCallees) {
       if (ix.nodes.containsKey(c)) {

@@ -1,5 +1,9 @@
 package dev.lattice.graph;
 
+import static dev.lattice.dsl.Lattice.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lattice.dsl.ServiceBuilder;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
@@ -43,6 +47,102 @@ class IncrementalResolutionProperties {
           seed -> RandomGraphs.generate(seed, options),
           graph -> check(graph, settings, graph.services().size() * 7919L + 17));
     }
+  }
+
+  /**
+   * A wildcard caller with hundreds of callees (the metrics scraper, admitted through each callee's
+   * metrics port or an explicit declaration) while single services, or a few dozen at once, drop or
+   * add what admits it, leave and come back, change their ports, or become its explicit callees:
+   * its agreements and the callees' inbound lists are then patched one callee at a time, or rebuilt
+   * when too many change, and must equal a full resolution after every step.
+   */
+  @Test
+  void aHubGainingOrLosingCalleesEqualsFullResolution() {
+    ServiceId hub = ServiceId.of("mon", "prom");
+    Settings settings = Settings.builder().metricsScraper(hub).build();
+    for (long seed = 1; seed <= 6; seed++) {
+      Random random = new Random(seed);
+      int n = 300;
+      boolean[] admits = new boolean[n];
+      int[] port = new int[n];
+      Map<ServiceId, Service> services = new LinkedHashMap<>();
+      Set<Integer> named = new java.util.TreeSet<>(Set.of(1));
+      services.put(hub, hub(named));
+      for (int i = 0; i < n; i++) {
+        admits[i] = true;
+        port[i] = 9100;
+        Service c = callee(i, true, 9100);
+        services.put(c.id(), c);
+      }
+      Topology current = ServiceGraph.of(services.values()).resolve(settings);
+      for (int step = 0; step < 40; step++) {
+        List<Service> upserts = new ArrayList<>();
+        List<ServiceId> removals = new ArrayList<>();
+        int kind = random.nextInt(6);
+        int many = kind == 4 ? 20 : kind == 5 ? 60 : 1;
+        for (int k = 0; k < many; k++) {
+          int i = random.nextInt(n);
+          ServiceId id = calleeId(i);
+          if (kind == 1 && services.containsKey(id)) {
+            removals.add(id);
+          } else if (kind == 2) {
+            if (!named.remove(i)) {
+              named.add(i);
+            }
+            upserts.add(hub(named));
+          } else {
+            if (kind == 3) {
+              port[i] = port[i] == 9100 ? 9200 : 9100;
+            } else if (kind != 1) {
+              admits[i] = !admits[i];
+            }
+            upserts.add(callee(i, admits[i], port[i]));
+          }
+        }
+        removals.removeIf(id -> upserts.stream().anyMatch(s -> s.id().equals(id)));
+        String before = fingerprint(current);
+        TopologyUpdate u = current.update(upserts, removals);
+        upserts.forEach(s -> services.put(s.id(), s));
+        removals.forEach(services::remove);
+        String want = fingerprint(ServiceGraph.of(services.values()).resolve(settings));
+        String got = fingerprint(u.topology());
+        assertThat(got).as("seed %d step %d kind %d", seed, step, kind).isEqualTo(want);
+        assertThat(fingerprint(current)).as("the previous topology").isEqualTo(before);
+        assertThat(unreported(current, u)).as("unreported").isNull();
+        current = u.topology();
+      }
+    }
+  }
+
+  /** The scraper: a wildcard outbound side, explicit callees, and peer traffic (a self pair). */
+  private static Service hub(Set<Integer> named) {
+    ServiceBuilder b =
+        service("mon/prom")
+            .port("metrics", 9090)
+            .metricsPort("metrics")
+            .allowPeerTraffic()
+            .dependsOnAny()
+            .outbound();
+    for (int i : named) {
+      b = b.dependsOn(calleeId(i).toString()).outbound();
+    }
+    return b.build();
+  }
+
+  private static ServiceId calleeId(int i) {
+    return ServiceId.of("ns" + i % 7, "s" + i);
+  }
+
+  /** Callee {@code i}: admits the scraper by its metrics port, a declaration, or both, or not. */
+  private static Service callee(int i, boolean admits, int port) {
+    ServiceBuilder b = service(calleeId(i).toString()).port("http", 80).port("metrics", port);
+    if (admits && i % 3 != 1) {
+      b = b.metricsPort("metrics");
+    }
+    if (admits && i % 3 != 0) {
+      b = b.dependsOn("mon/prom").inbound();
+    }
+    return b.build();
   }
 
   private static String check(ServiceGraph graph, Settings settings, long seed) {
