@@ -21,6 +21,9 @@ final class CountedRules {
     ObjectNode element;
     int size;
 
+    /** {@link Boundaries#hash(com.fasterxml.jackson.databind.JsonNode)} of its element. */
+    int hash;
+
     /** In {@link #stale}. */
     boolean queued;
 
@@ -133,6 +136,7 @@ final class CountedRules {
       if (c.element == null && (c.all > 0 || !c.ports.isEmpty())) {
         c.element = RuleSet.element(c.peer, c.all > 0, c.ports.keySet(), ingress);
         c.size = Documents.estimateBytes(c.element);
+        c.hash = Boundaries.hash(c.element);
       }
     }
     stale.clear();
@@ -149,5 +153,9 @@ final class CountedRules {
 
   int bytes(int i) {
     return sorted.get(i).size;
+  }
+
+  int hash(int i) {
+    return sorted.get(i).hash;
   }
 }

@@ -12,9 +12,9 @@ import java.util.List;
  * estimated size, and the elements they are grouped into, as {@link RuleSet#egressElements} groups
  * them. A patch inserts or removes a few names (a bisection and an array copy each) and {@link
  * #regroup} builds only the groups the change reaches: from the first group a change touched until
- * the greedy grouping starts a group where an untouched one started before, from where every group
- * is the previous one. A scraper at 50,000 services has about 800,000 entries; regrouping them all
- * per patch was a third of its cost.
+ * the grouping (content-defined, {@link Boundaries}) starts a group where an untouched one started
+ * before, from where every group is the previous one. A scraper at 50,000 services has about
+ * 800,000 entries; regrouping them all per patch was a third of its cost.
  */
 final class DnsIndex {
   /** One entry: built once, shared by every render of the hub that keeps it. */
@@ -23,6 +23,7 @@ final class DnsIndex {
     final String name;
     final ObjectNode node;
     final int size;
+    final int hash;
     int count;
 
     /** The group it is in since the last {@link #regroup}; null before. */
@@ -33,6 +34,7 @@ final class DnsIndex {
       this.name = name;
       this.node = CompactNodeFactory.INSTANCE.objectNode().put(field(pattern), name);
       this.size = Documents.estimateBytes(node);
+      this.hash = Boundaries.hash(name);
       this.count = count;
     }
 
@@ -48,6 +50,9 @@ final class DnsIndex {
     final Entry first;
     final int count;
 
+    /** {@link Boundaries#hash(com.fasterxml.jackson.databind.JsonNode)} of its element. */
+    final int hash;
+
     /** An entry was inserted into it or right after it, or removed: it may not stay as it is. */
     boolean dirty;
 
@@ -56,6 +61,7 @@ final class DnsIndex {
       this.size = size;
       this.first = first;
       this.count = count;
+      this.hash = Boundaries.hash(element);
     }
   }
 
@@ -67,6 +73,12 @@ final class DnsIndex {
 
   private final ArrayList<Entry> sorted = new ArrayList<>();
   private List<Group> groups = List.of();
+
+  /** The sum of the entries' sizes. */
+  private long total;
+
+  /** Whether the last {@link #regroup} cut at markers (the entries did not fit in one group). */
+  private boolean chunked;
 
   /**
    * Entries grouped in elements of at most {@code maxBytes} of entries, lookups at {@code server}.
@@ -90,6 +102,7 @@ final class DnsIndex {
   void build(List<String> names, List<String> patterns) {
     sorted.clear();
     groups = List.of();
+    total = 0;
     sorted.ensureCapacity(names.size() + patterns.size());
     fill(names, false);
     fill(patterns, true);
@@ -102,7 +115,9 @@ final class DnsIndex {
       while (j < names.size() && names.get(j).equals(names.get(i))) {
         j++;
       }
-      sorted.add(new Entry(pattern, names.get(i), j - i));
+      Entry e = new Entry(pattern, names.get(i), j - i);
+      sorted.add(e);
+      total += e.size;
       i = j;
     }
   }
@@ -133,7 +148,7 @@ final class DnsIndex {
           // the group of the entry before: it loses an entry, or the entry that stopped it (a
           // group that started with this entry cannot start the same way again)
           mark(mid - 1);
-          sorted.remove(mid);
+          total -= sorted.remove(mid).size;
         }
         return;
       }
@@ -143,7 +158,9 @@ final class DnsIndex {
     }
     // the group of the entry before: it gains an entry, or another entry stops it
     mark(lo - 1);
-    sorted.add(lo, new Entry(pattern, name, delta));
+    Entry e = new Entry(pattern, name, delta);
+    sorted.add(lo, e);
+    total += e.size;
   }
 
   private void mark(int index) {
@@ -158,18 +175,23 @@ final class DnsIndex {
   }
 
   /**
-   * The groups, greedy over the entries in their order: a group ends before the entry that would
-   * take its entries past {@code maxBytes} (a group holds at least one). Unmarked groups that start
-   * where a group starts now are kept, the very objects.
+   * The groups over the entries in their order, as {@link RuleSet#egressElements} cuts them: one
+   * when all fit in {@code maxBytes}, else a group ends after an entry that is a {@link
+   * Boundaries#marker} (runs of {@code maxBytes / 2}) or before the entry that would take its
+   * entries past {@code maxBytes} (a group holds at least one). Unmarked groups that start where a
+   * group starts now are kept, the very objects.
    */
   List<Group> regroup() {
     List<Group> out = new ArrayList<>(groups.size() + 1);
+    boolean cut = total > maxBytes;
+    boolean reuse = cut == chunked;
+    chunked = cut;
     int n = sorted.size();
     int i = 0;
     while (i < n) {
       Entry first = sorted.get(i);
       Group was = first.group;
-      if (was != null && !was.dirty && was.first == first && i + was.count <= n) {
+      if (reuse && was != null && !was.dirty && was.first == first && i + was.count <= n) {
         // nothing was inserted into it, removed from it or right after it: the same entries, and
         // the same entry (or the end) stops it
         out.add(was);
@@ -180,9 +202,13 @@ final class DnsIndex {
       int estimate = baseBytes;
       int j = i;
       while (j < n && (j == i || bytes + sorted.get(j).size <= maxBytes)) {
-        bytes += sorted.get(j).size;
-        estimate += 12 + sorted.get(j).size;
+        Entry e = sorted.get(j);
+        bytes += e.size;
+        estimate += 12 + e.size;
         j++;
+        if (cut && Boundaries.marker(e.hash, e.size, maxBytes / 2)) {
+          break;
+        }
       }
       ArrayNode json = CompactNodeFactory.INSTANCE.arrayNode(j - i);
       for (int k = i; k < j; k++) {

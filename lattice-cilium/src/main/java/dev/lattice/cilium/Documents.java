@@ -26,10 +26,11 @@ final class Documents {
    * namespace key: Cilium adds the policy's namespace itself, C7), labelled as belonging to {@code
    * service} when that is not null — or, when its rules would make it larger than {@code maxBytes},
    * several: {@code name}, {@code name.2}, {@code name.3}, ... selecting the same pods, each with a
-   * share of the rule elements in their order. Cilium unions every policy that selects an endpoint
-   * (C4), and each part has rules, so the parts allow exactly what one policy would. The dot keeps
-   * part names apart from every service's and waypoint's own policy (those names are DNS labels).
-   * Empty when there are no rules.
+   * share of the rule elements in their order, cut where {@link Boundaries} says (content-defined,
+   * so that a change to one element moves one or two part boundaries, not all after it). Cilium
+   * unions every policy that selects an endpoint (C4), and each part has rules, so the parts allow
+   * exactly what one policy would. The dot keeps part names apart from every service's and
+   * waypoint's own policy (those names are DNS labels). Empty when there are no rules.
    */
   static List<Resource> namespaced(
       String namespace,
@@ -77,31 +78,57 @@ final class Documents {
       return out;
     }
     int budget = partBudget(maxBytes);
+    boolean cut = sum(ingressSizes) + sum(egressSizes) > budget;
     int i = 0;
     int e = 0;
     while (i < ingress.size() || e < egress.size()) {
       List<ObjectNode> in = new ArrayList<>();
       List<ObjectNode> eg = new ArrayList<>();
       int bytes = 0;
-      while (i < ingress.size()) {
+      boolean ended = false;
+      while (!ended && i < ingress.size()) {
         int size = ingressSizes[i];
         if (!(in.isEmpty() && eg.isEmpty()) && bytes + size > budget) {
           break;
         }
-        in.add(ingress.get(i++));
+        ObjectNode element = ingress.get(i++);
+        in.add(element);
         bytes += size;
+        ended = cut && endsPart(element, size, budget);
       }
-      while (i == ingress.size() && e < egress.size()) {
+      while (!ended && i == ingress.size() && e < egress.size()) {
         int size = egressSizes[e];
         if (!(in.isEmpty() && eg.isEmpty()) && bytes + size > budget) {
           break;
         }
-        eg.add(egress.get(e++));
+        ObjectNode element = egress.get(e++);
+        eg.add(element);
         bytes += size;
+        ended = cut && endsPart(element, size, budget);
       }
       out.add(part(namespace, name, service, podLabels, out.size(), in, eg));
     }
     return out;
+  }
+
+  private static long sum(int[] sizes) {
+    long sum = 0;
+    for (int size : sizes) {
+      sum += size;
+    }
+    return sum;
+  }
+
+  /**
+   * Whether a part of a policy that is cut ends after {@code element} of {@code size}: a {@link
+   * Boundaries#marker} for parts of about half the {@code budget}.
+   */
+  static boolean endsPart(ObjectNode element, int size, int budget) {
+    return endsPart(Boundaries.hash(element), size, budget);
+  }
+
+  static boolean endsPart(int hash, int size, int budget) {
+    return Boundaries.marker(hash, size, budget / 2);
   }
 
   /**

@@ -46,6 +46,10 @@ final class HubPolicy implements Rules {
   private final CountedRules egress = new CountedRules(false);
   private final DnsIndex dns;
   private List<Part> parts = List.of();
+
+  /** Whether the last assembly cut at markers (the elements did not fit in one part). */
+  private boolean partsCut;
+
   private WeakReference<Topology> at;
   private int sign = 1;
 
@@ -298,10 +302,10 @@ final class HubPolicy implements Rules {
   }
 
   /**
-   * Builds the elements that changed and splits them into parts as {@link Documents#split} does
-   * (greedy, in order: ingress elements, the DNS ones, the other egress ones), keeping each part
-   * whose elements are the very same objects as before and whose end the greedy split still meets:
-   * a patch builds only the parts its change reaches.
+   * Builds the elements that changed and splits them into parts as {@link Documents#split} does (in
+   * order: ingress elements, the DNS ones, the other egress ones, cut where {@link Boundaries}
+   * says), keeping each part whose elements are the very same objects as before and whose end the
+   * split still meets: a patch builds only the parts its change reaches.
    */
   private void assemble() {
     ingress.build();
@@ -311,11 +315,18 @@ final class HubPolicy implements Rules {
     int nDns = groups.size();
     int total = nIn + nDns + egress.size();
     int budget = Documents.partBudget(options.maxDocumentBytes());
+    long sum = 0;
+    for (int k = 0; k < total; k++) {
+      sum += bytes(k, groups);
+    }
+    boolean cut = sum > budget;
+    boolean reuse = cut == partsCut;
+    partsCut = cut;
     List<Part> now = new ArrayList<>(parts.size() + 1);
     int i = 0;
     while (i < total) {
-      Part was = now.size() < parts.size() ? parts.get(now.size()) : null;
-      if (was != null && same(was, i, total, budget, groups)) {
+      Part was = reuse && now.size() < parts.size() ? parts.get(now.size()) : null;
+      if (was != null && same(was, i, total, budget, cut, groups)) {
         now.add(was);
         i += was.elements().length;
         continue;
@@ -325,6 +336,9 @@ final class HubPolicy implements Rules {
       while (j < total && (j == i || bytes + bytes(j, groups) <= budget)) {
         bytes += bytes(j, groups);
         j++;
+        if (cut && Documents.endsPart(hash(j - 1, groups), bytes(j - 1, groups), budget)) {
+          break;
+        }
       }
       ObjectNode[] elements = new ObjectNode[j - i];
       for (int k = i; k < j; k++) {
@@ -348,9 +362,11 @@ final class HubPolicy implements Rules {
 
   /**
    * Whether {@code was}, at its index, is what the split makes from element {@code from}: the same
-   * element objects (so the same sizes), and the element after them, if any, still does not fit.
+   * element objects (so the same sizes and markers), and its last element is a marker or the
+   * element after them, if any, still does not fit.
    */
-  private boolean same(Part was, int from, int total, int budget, List<DnsIndex.Group> groups) {
+  private boolean same(
+      Part was, int from, int total, int budget, boolean cut, List<DnsIndex.Group> groups) {
     ObjectNode[] elements = was.elements();
     int end = from + elements.length;
     if (end > total
@@ -362,7 +378,18 @@ final class HubPolicy implements Rules {
         return false;
       }
     }
-    return end == total || was.bytes() + bytes(end, groups) > budget;
+    return end == total
+        || (cut && Documents.endsPart(hash(end - 1, groups), bytes(end - 1, groups), budget))
+        || was.bytes() + bytes(end, groups) > budget;
+  }
+
+  private int hash(int k, List<DnsIndex.Group> groups) {
+    int nIn = ingress.size();
+    if (k < nIn) {
+      return ingress.hash(k);
+    }
+    k -= nIn;
+    return k < groups.size() ? groups.get(k).hash : egress.hash(k - groups.size());
   }
 
   /** Element {@code k} of the order the parts take them in. */

@@ -65,23 +65,40 @@ final class RuleSet implements Rules {
    * The egress rule elements, in their fixed order: the DNS element(s) first. A DNS name list
    * larger than {@code maxDnsBytes} is spread over several elements to the same server and ports,
    * whose DNS rules Cilium merges (rules for one peer and port are unioned, C4), so a document
-   * split between them allows exactly the same lookups.
+   * split between them allows exactly the same lookups; the names are cut where {@link Boundaries}
+   * says, as {@link DnsIndex#regroup} cuts them.
    */
   List<ObjectNode> egressElements(int maxDnsBytes) {
     List<ObjectNode> out = new ArrayList<>();
     if (dnsServer != null) {
       ArrayNode names = dnsNames.toJson();
       int n = names.size();
+      int[] sizes = new int[n];
+      long total = 0;
+      for (int i = 0; i < n; i++) {
+        sizes[i] = Documents.estimateBytes(names.get(i));
+        total += sizes[i];
+      }
+      boolean cut = total > maxDnsBytes;
       int from = 0;
       int bytes = 0;
       for (int i = 0; i < n; i++) {
-        int size = Documents.estimateBytes(names.get(i));
-        if (i > from && bytes + size > maxDnsBytes) {
+        if (i > from && bytes + sizes[i] > maxDnsBytes) {
           out.add(dnsElement(group(names, from, i)));
           from = i;
           bytes = 0;
         }
-        bytes += size;
+        bytes += sizes[i];
+        if (cut
+            && i + 1 < n
+            && Boundaries.marker(
+                Boundaries.hash(names.get(i).elements().next().asText()),
+                sizes[i],
+                maxDnsBytes / 2)) {
+          out.add(dnsElement(group(names, from, i + 1)));
+          from = i + 1;
+          bytes = 0;
+        }
       }
       out.add(dnsElement(from == 0 ? names : group(names, from, n)));
     }
