@@ -137,16 +137,8 @@ final class SideDecision {
             if (m.matches(hop.method(), hop.path() == null ? "/" : hop.path(), hop.host())) {
               return new CiliumVerdict.Side(
                   CiliumVerdict.Outcome.ALLOWED,
-                  who
-                      + " allowed by "
-                      + matching.get(i).rule().ref()
-                      + " "
-                      + matching.get(i).element().label
-                      + " ("
-                      + how.get(i)
-                      + ", "
-                      + ports.get(i)
-                      + "): HTTP rule "
+                  allowedBy(who, matching.get(i), how.get(i), ports.get(i))
+                      + ": HTTP rule "
                       + m
                       + " matches (C14)");
             }
@@ -167,31 +159,27 @@ final class SideDecision {
       }
       return new CiliumVerdict.Side(
           CiliumVerdict.Outcome.ALLOWED,
-          who
-              + " allowed by "
-              + sel.rule().ref()
-              + " "
-              + sel.element().label
-              + " ("
-              + how.get(0)
-              + ", "
-              + pm
-              + ")"
+          allowedBy(who, sel, how.get(0), pm)
               + (http ? "; requests are filtered by Cilium's HTTP rules (C14)" : ""));
     }
-    EndpointPolicies.Selected sel = matching.get(plain);
     return new CiliumVerdict.Side(
         CiliumVerdict.Outcome.ALLOWED,
-        who
-            + " allowed by "
-            + sel.rule().ref()
-            + " "
-            + sel.element().label
-            + " ("
-            + how.get(plain)
-            + ", "
-            + ports.get(plain)
-            + ")");
+        allowedBy(who, matching.get(plain), how.get(plain), ports.get(plain)));
+  }
+
+  /** "who allowed by POLICY ELEMENT (how the peer matched, port)": every ALLOWED reason. */
+  private static String allowedBy(
+      String who, EndpointPolicies.Selected sel, String how, RuleElement.PortMatch port) {
+    return who
+        + " allowed by "
+        + sel.rule().ref()
+        + " "
+        + sel.element().label
+        + " ("
+        + how
+        + ", "
+        + port
+        + ")";
   }
 
   /** A peer and the identity labels a selector would look at, compactly. */
