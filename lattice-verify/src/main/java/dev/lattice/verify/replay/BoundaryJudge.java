@@ -104,11 +104,7 @@ final class BoundaryJudge {
         chosenPort,
         false,
         seen,
-        chosen,
-        null,
-        declared,
-        fix,
-        false);
+        new Observation.Judgement(chosen, null, declared, fix, false));
   }
 
   private static String label(Inbound k) {
@@ -196,11 +192,7 @@ final class BoundaryJudge {
         null,
         false,
         seen,
-        v,
-        null,
-        declared,
-        fix,
-        false);
+        new Observation.Judgement(v, null, declared, fix, false));
   }
 
   /** Whether egress {@code e} names what {@code k} reached (C9, C13). */
@@ -254,23 +246,20 @@ final class BoundaryJudge {
               new Observation(
                   Observation.Category.UNUSED,
                   Observation.Kind.EGRESS,
-                  s.id().toString(),
-                  e.target().key() + " " + e.target().value(),
-                  e.ports().isEmpty() ? 0 : e.ports().get(0),
-                  e.protocol().name(),
-                  null,
-                  null,
-                  null,
-                  null,
-                  false,
-                  0,
-                  0,
-                  new TreeMap<>(),
-                  null,
-                  e.ports().isEmpty() ? "every port" : null,
-                  List.of(Declared.of(s.id(), "egress " + e, e.source().orElse(null))),
-                  new TreeMap<>(),
-                  false));
+                  new Observation.Subject(
+                      s.id().toString(),
+                      e.target().key() + " " + e.target().value(),
+                      e.ports().isEmpty() ? 0 : e.ports().get(0),
+                      e.protocol().name(),
+                      null,
+                      null,
+                      null,
+                      null,
+                      false),
+                  Observation.Counts.none(),
+                  Observation.Judgement.unjudged(
+                      e.ports().isEmpty() ? "every port" : null,
+                      List.of(Declared.of(s.id(), "egress " + e, e.source().orElse(null))))));
         }
       }
     }

@@ -145,11 +145,7 @@ final class CallJudge {
         chosenPort,
         hbone,
         seen,
-        chosen,
-        reason,
-        declared,
-        fix,
-        identity);
+        new Observation.Judgement(chosen, reason, declared, fix, identity));
   }
 
   /**
@@ -221,23 +217,19 @@ final class CallJudge {
             new Observation(
                 Observation.Category.UNUSED,
                 Observation.Kind.SERVICE,
-                ag.caller().toString(),
-                ag.callee().toString(),
-                p.targetPort(),
-                p.protocol().name(),
-                p.port(),
-                p.name(),
-                null,
-                null,
-                false,
-                0,
-                0,
-                new TreeMap<>(),
-                null,
-                null,
-                Declared.call(topology, ag.caller(), ag.callee()),
-                new TreeMap<>(),
-                false));
+                new Observation.Subject(
+                    ag.caller().toString(),
+                    ag.callee().toString(),
+                    p.targetPort(),
+                    p.protocol().name(),
+                    p.port(),
+                    p.name(),
+                    null,
+                    null,
+                    false),
+                Observation.Counts.none(),
+                Observation.Judgement.unjudged(
+                    null, Declared.call(topology, ag.caller(), ag.callee()))));
       }
     }
   }
@@ -264,28 +256,7 @@ final class CallJudge {
       Observation o = undeclared.get(i);
       List<ServiceId> pair =
           List.of(ServiceId.parse(o.from, "default"), ServiceId.parse(o.to, "default"));
-      undeclared.set(
-          i,
-          new Observation(
-              o.category,
-              o.kind,
-              o.from,
-              o.to,
-              o.port,
-              o.protocol,
-              o.servicePort,
-              o.portName,
-              o.method,
-              o.path,
-              o.hbone,
-              o.flows,
-              o.firstLine,
-              o.observed,
-              o.verdict,
-              o.reason,
-              o.declarations,
-              byPair.get(pair),
-              o.identityMismatch));
+      undeclared.set(i, o.withSuggestions(byPair.get(pair)));
     }
   }
 }

@@ -1,14 +1,11 @@
 package dev.lattice.verify.replay;
 
 import dev.lattice.model.ServiceId;
-import dev.lattice.verify.Verdict;
 import dev.lattice.verify.diff.Declared;
 import dev.lattice.verify.replay.Connection.Call;
 import dev.lattice.verify.world.KubeService;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /** The report's lists as the judges fill them, one per {@link Observation.Category}. */
 final class Findings {
@@ -47,33 +44,24 @@ final class Findings {
       KubeService.ServicePort sp,
       boolean hbone,
       Seen seen,
-      Verdict v,
-      String reason,
-      List<Declared> declared,
-      SortedMap<String, String> fix,
-      boolean identity) {
+      Observation.Judgement judgement) {
     Call request = kind == Observation.Kind.REQUEST ? (Call) k : null;
     add(
         new Observation(
             category,
             kind,
-            from,
-            to,
-            k.port(),
-            k.protocol().name(),
-            sp == null || hbone ? null : sp.port(),
-            sp == null || hbone ? null : sp.name(),
-            request == null ? null : request.method(),
-            request == null ? null : request.path(),
-            hbone,
-            seen.flows,
-            seen.firstLine,
-            seen.observed(),
-            v,
-            reason,
-            declared,
-            fix,
-            identity));
+            new Observation.Subject(
+                from,
+                to,
+                k.port(),
+                k.protocol().name(),
+                sp == null || hbone ? null : sp.port(),
+                sp == null || hbone ? null : sp.name(),
+                request == null ? null : request.method(),
+                request == null ? null : request.path(),
+                hbone),
+            Observation.Counts.of(seen),
+            judgement));
   }
 
   /** Adds connection {@code k} under outside, reported but not judged, for {@code reason}. */
@@ -87,11 +75,7 @@ final class Findings {
         null,
         false,
         seen,
-        null,
-        reason,
-        List.of(),
-        new TreeMap<>(),
-        false);
+        Observation.Judgement.unjudged(reason, List.of()));
   }
 
   /** Adds connection {@code k} as dropped: {@code callee} declares no Service port it maps to. */
@@ -114,11 +98,7 @@ final class Findings {
         null,
         false,
         seen,
-        null,
-        reason,
-        declared,
-        new TreeMap<>(),
-        false);
+        Observation.Judgement.unjudged(reason, declared));
   }
 
   /** The result of a replay of {@code source} whose stream {@code tally} counted. */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One line of a replay's report: a connection observed (or, for {@link Category#UNUSED}, agreed and
@@ -61,6 +62,50 @@ public final class Observation {
           .thenComparing(o -> o.method == null ? "" : o.method)
           .thenComparing(o -> o.path == null ? "" : o.path);
 
+  /**
+   * The connection as the report names it: its ends, the port the flows show and the Service port
+   * it maps to, and for a request its method and path.
+   */
+  record Subject(
+      String from,
+      String to,
+      int port,
+      String protocol,
+      Integer servicePort,
+      String portName,
+      String method,
+      String path,
+      boolean hbone) {}
+
+  /** How often it was seen, from which line, with which Hubble verdicts. */
+  record Counts(long flows, long firstLine, SortedMap<String, Long> observed) {
+    /** Never seen: an agreed connection no flow used. */
+    static Counts none() {
+      return new Counts(0, 0, new TreeMap<>());
+    }
+
+    static Counts of(Seen seen) {
+      return new Counts(seen.flows, seen.firstLine, seen.observed());
+    }
+  }
+
+  /**
+   * What the report says of it: the rendered policies' verdict (null when not asked), why in words,
+   * the declarations that bear on it, what to declare, and whether the caller's pods run under
+   * another account than the spec declares.
+   */
+  record Judgement(
+      Verdict verdict,
+      String reason,
+      List<Declared> declarations,
+      SortedMap<String, String> suggestions,
+      boolean identityMismatch) {
+    /** Not judged by the policies: only a reason (or none) and the declarations. */
+    static Judgement unjudged(String reason, List<Declared> declarations) {
+      return new Judgement(null, reason, declarations, new TreeMap<>(), false);
+    }
+  }
+
   final Category category;
   final Kind kind;
   final String from;
@@ -81,45 +126,36 @@ public final class Observation {
   final SortedMap<String, String> suggestions;
   final boolean identityMismatch;
 
-  Observation(
-      Category category,
-      Kind kind,
-      String from,
-      String to,
-      int port,
-      String protocol,
-      Integer servicePort,
-      String portName,
-      String method,
-      String path,
-      boolean hbone,
-      long flows,
-      long firstLine,
-      SortedMap<String, Long> observed,
-      Verdict verdict,
-      String reason,
-      List<Declared> declarations,
-      SortedMap<String, String> suggestions,
-      boolean identityMismatch) {
+  Observation(Category category, Kind kind, Subject subject, Counts counts, Judgement judgement) {
     this.category = category;
     this.kind = kind;
-    this.from = from;
-    this.to = to;
-    this.port = port;
-    this.protocol = protocol;
-    this.servicePort = servicePort;
-    this.portName = portName;
-    this.method = method;
-    this.path = path;
-    this.hbone = hbone;
-    this.flows = flows;
-    this.firstLine = firstLine;
-    this.observed = observed;
-    this.verdict = verdict;
-    this.reason = reason;
-    this.declarations = declarations.stream().sorted().distinct().toList();
-    this.suggestions = suggestions;
-    this.identityMismatch = identityMismatch;
+    this.from = subject.from();
+    this.to = subject.to();
+    this.port = subject.port();
+    this.protocol = subject.protocol();
+    this.servicePort = subject.servicePort();
+    this.portName = subject.portName();
+    this.method = subject.method();
+    this.path = subject.path();
+    this.hbone = subject.hbone();
+    this.flows = counts.flows();
+    this.firstLine = counts.firstLine();
+    this.observed = counts.observed();
+    this.verdict = judgement.verdict();
+    this.reason = judgement.reason();
+    this.declarations = judgement.declarations().stream().sorted().distinct().toList();
+    this.suggestions = judgement.suggestions();
+    this.identityMismatch = judgement.identityMismatch();
+  }
+
+  /** This observation with {@code suggestions} as what to declare. */
+  Observation withSuggestions(SortedMap<String, String> suggestions) {
+    return new Observation(
+        category,
+        kind,
+        new Subject(from, to, port, protocol, servicePort, portName, method, path, hbone),
+        new Counts(flows, firstLine, observed),
+        new Judgement(verdict, reason, declarations, suggestions, identityMismatch));
   }
 
   /** Which list it belongs to. */
