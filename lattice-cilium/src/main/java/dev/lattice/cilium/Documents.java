@@ -8,8 +8,10 @@ import dev.lattice.output.Labels;
 import dev.lattice.output.Resource;
 import dev.lattice.output.ResourceNames;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The envelope of the documents this module writes: kind, name, namespace, labels (DESIGN §8). */
@@ -25,9 +27,10 @@ final class Documents {
    * The CiliumNetworkPolicy {@code name} in {@code namespace} selecting {@code podLabels} (never a
    * namespace key: Cilium adds the policy's namespace itself, C7), labelled as belonging to {@code
    * service} when that is not null — or, when its rules would make it larger than {@code maxBytes},
-   * several: {@code name}, {@code name.2}, {@code name.3}, ... selecting the same pods, each with a
-   * share of the rule elements in their order, cut where {@link Boundaries} says (content-defined,
-   * so that a change to one element moves one or two part boundaries, not all after it). Cilium
+   * several: {@code name}, then one {@link #partName name.<hash>} per further part, selecting the
+   * same pods, each with a share of the rule elements in their order, cut where {@link Boundaries}
+   * says (content-defined, so that a change to one element moves one or two part boundaries, not
+   * all after it, and named by content, so that no part after them is renamed either). Cilium
    * unions every policy that selects an endpoint (C4), and each part has rules, so the parts allow
    * exactly what one policy would. The dot keeps part names apart from every service's and
    * waypoint's own policy (those names are DNS labels). Empty when there are no rules.
@@ -79,6 +82,7 @@ final class Documents {
     }
     int budget = partBudget(maxBytes);
     boolean cut = sum(ingressSizes) + sum(egressSizes) > budget;
+    Set<String> taken = new HashSet<>();
     int i = 0;
     int e = 0;
     while (i < ingress.size() || e < egress.size()) {
@@ -106,7 +110,10 @@ final class Documents {
         bytes += size;
         ended = cut && endsPart(element, size, budget);
       }
-      out.add(part(namespace, name, service, podLabels, out.size(), in, eg));
+      ObjectNode first = in.isEmpty() ? eg.get(0) : in.get(0);
+      String partName =
+          out.isEmpty() ? name : partName(name, Boundaries.hash(first), out.size(), taken);
+      out.add(part(namespace, partName, service, podLabels, in, eg));
     }
     return out;
   }
@@ -139,18 +146,35 @@ final class Documents {
   }
 
   /**
-   * Part {@code index} (from 0) of {@link #namespaced}: {@code name}, then {@code name.2}, ...,
-   * with the rule elements {@code ingress} and {@code egress}.
+   * The name of a part after the first of policy {@code name}: {@code name.<h>}, where {@code h} is
+   * the eight hex digits of the {@link Boundaries#hash} of the part's first element. A name made
+   * from content, not position, stays when a change inserts or removes a part before it, so a
+   * controller re-applies only the parts whose elements changed. When an earlier part of the same
+   * policy (its names in {@code taken}, to which this one is added) already has that name — two
+   * first elements with one 32-bit hash, about once in ten million policies of 200 parts — it takes
+   * {@code name.<h>-<index>} instead, still deterministic for the same input.
+   */
+  static String partName(String name, int firstHash, int index, Set<String> taken) {
+    String hex = Integer.toHexString(firstHash);
+    String candidate = name + "." + "0".repeat(8 - hex.length()) + hex;
+    if (!taken.add(candidate)) {
+      candidate = candidate + "-" + index;
+      taken.add(candidate);
+    }
+    return candidate;
+  }
+
+  /**
+   * A part of {@link #namespaced} named {@code partName}, with the rule elements {@code ingress}
+   * and {@code egress}.
    */
   static Resource part(
       String namespace,
-      String name,
+      String partName,
       String service,
       Map<String, String> podLabels,
-      int index,
       List<ObjectNode> ingress,
       List<ObjectNode> egress) {
-    String partName = index == 0 ? name : name + "." + (index + 1);
     ObjectNode doc = envelope(CNP, partName, service);
     ((ObjectNode) doc.get("metadata")).put("namespace", namespace);
     ObjectNode spec = doc.putObject("spec");
@@ -165,7 +189,10 @@ final class Documents {
     return Resource.of(doc);
   }
 
-  /** The name of the service or waypoint a policy (or a part of one, {@code name.N}) belongs to. */
+  /**
+   * The name of the service or waypoint a policy (or a part of one, {@code name.<hash>}) belongs
+   * to.
+   */
   static String owner(String policyName) {
     int dot = policyName.indexOf('.');
     return dot < 0 ? policyName : policyName.substring(0, dot);

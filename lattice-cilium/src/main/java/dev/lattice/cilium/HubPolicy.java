@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -322,11 +323,23 @@ final class HubPolicy implements Rules {
     boolean cut = sum > budget;
     boolean reuse = cut == partsCut;
     partsCut = cut;
+    // a part is found by its first element, not its index: one inserted before it moves it
+    Map<ObjectNode, Part> byFirst = new IdentityHashMap<>(parts.size() * 2);
+    if (reuse) {
+      parts.forEach(p -> byFirst.put(p.elements()[0], p));
+    }
     List<Part> now = new ArrayList<>(parts.size() + 1);
+    Set<String> taken = new HashSet<>();
     int i = 0;
     while (i < total) {
-      Part was = reuse && now.size() < parts.size() ? parts.get(now.size()) : null;
-      if (was != null && same(was, i, total, budget, cut, groups)) {
+      String name =
+          now.isEmpty()
+              ? self.name()
+              : Documents.partName(self.name(), hash(i, groups), now.size(), taken);
+      Part was = byFirst.get(element(i, groups));
+      if (was != null
+          && was.resource().name().equals(name)
+          && same(was, i, total, budget, cut, groups)) {
         now.add(was);
         i += was.elements().length;
         continue;
@@ -348,10 +361,9 @@ final class HubPolicy implements Rules {
       Resource r =
           Documents.part(
               self.namespace(),
-              self.name(),
+              name,
               self.name(),
               self.selector(),
-              now.size(),
               Arrays.asList(elements).subList(0, in),
               Arrays.asList(elements).subList(in, elements.length));
       now.add(new Part(r, elements, in, bytes));
@@ -361,9 +373,9 @@ final class HubPolicy implements Rules {
   }
 
   /**
-   * Whether {@code was}, at its index, is what the split makes from element {@code from}: the same
-   * element objects (so the same sizes and markers), and its last element is a marker or the
-   * element after them, if any, still does not fit.
+   * Whether {@code was} is what the split makes from element {@code from}: the same element objects
+   * (so the same sizes and markers), and its last element is a marker or the element after them, if
+   * any, still does not fit.
    */
   private boolean same(
       Part was, int from, int total, int budget, boolean cut, List<DnsIndex.Group> groups) {

@@ -12,6 +12,7 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.ManifestUpdate;
 import dev.lattice.output.Resource;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,7 +55,12 @@ class PolicyPartsTest {
     List<Resource> parts = scraperPolicies(SMALL.render(t));
 
     assertThat(parts).hasSizeGreaterThan(3);
-    assertThat(parts).extracting(Resource::name).startsWith("scraper", "scraper.10", "scraper.11");
+    // the first part keeps the policy's name; each other is named by its first element's hash
+    assertThat(parts.get(0).name()).isEqualTo("scraper");
+    assertThat(parts.subList(1, parts.size()))
+        .extracting(Resource::name)
+        .allMatch(n -> n.matches("scraper\\.[0-9a-f]{8}"))
+        .doesNotHaveDuplicates();
     for (Resource r : parts) {
       assertThat(r.toYaml().length()).as(r.name()).isLessThanOrEqualTo(BUDGET * 5 / 4);
       assertThat(r.document().path("spec").path("endpointSelector"))
@@ -121,5 +127,14 @@ class PolicyPartsTest {
     assertThat(m.diff().deletes())
         .extracting(k -> k.name())
         .anyMatch(n -> n.startsWith("scraper."));
+  }
+
+  @Test
+  void twoPartsWhoseFirstElementsShareAHashGetDistinctNames() {
+    Set<String> taken = new HashSet<>();
+    assertThat(Documents.partName("hub", 0x00ab12cd, 1, taken)).isEqualTo("hub.00ab12cd");
+    assertThat(Documents.partName("hub", 0xfedcba98, 2, taken)).isEqualTo("hub.fedcba98");
+    assertThat(Documents.partName("hub", 0x00ab12cd, 3, taken)).isEqualTo("hub.00ab12cd-3");
+    assertThat(taken).containsExactlyInAnyOrder("hub.00ab12cd", "hub.fedcba98", "hub.00ab12cd-3");
   }
 }
