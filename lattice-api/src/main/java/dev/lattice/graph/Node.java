@@ -93,7 +93,7 @@ final class Node {
 
   private void checkService(Node n) {
     Service s = n.service;
-    String path = n.id.toString();
+    String path = n.text;
     Optional<SourceLocation> at = s.source();
     check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("namespace", s.namespace()));
     check(DiagnosticCode.INVALID_NAME, path, at, Names.serviceName("service name", s.name()));
@@ -148,7 +148,7 @@ final class Node {
     }
 
     Map<String, Port> byName = new HashMap<>();
-    Map<String, Port> byNumber = new HashMap<>();
+    Map<Long, Port> byNumber = new HashMap<>();
     for (Port p : s.ports()) {
       String portPath = path + ".ports[" + p.name() + "]";
       Optional<SourceLocation> pat = p.source().or(() -> at);
@@ -169,7 +169,7 @@ final class Node {
             pat,
             path + " has two ports named \"" + p.name() + "\"; give each port its own name");
       }
-      Port sameNumber = byNumber.putIfAbsent(p.port() + "/" + p.protocol(), p);
+      Port sameNumber = byNumber.putIfAbsent(((long) p.port() << 32) | p.protocol().ordinal(), p);
       if (sameNumber != null && sameName == null) {
         report(
             DiagnosticCode.DUPLICATE_PORT,
@@ -300,8 +300,11 @@ final class Node {
       Object path = new DeclarationPath(n.id, d);
       Optional<SourceLocation> at = d.source().or(s::source);
       PeerRef peer = d.peer();
+      boolean wildcard = peer.isWildcard();
+      // resolved once: a declaration's peer is looked up, compared and indexed by its id
+      ServiceId peerId = wildcard ? null : peer.resolve(s.namespace());
       boolean usable = true;
-      if (peer.isWildcard()) {
+      if (wildcard) {
         if (peer.namespace().isPresent()) {
           report(
               DiagnosticCode.WILDCARD_NAMESPACE,
@@ -321,7 +324,7 @@ final class Node {
         if (bad != null) {
           report(DiagnosticCode.INVALID_NAME, path, at, bad);
           usable = false;
-        } else if (peer.resolve(s.namespace()).equals(n.id)) {
+        } else if (peerId.equals(n.id)) {
           report(
               DiagnosticCode.SELF_REFERENCE,
               path,
@@ -337,7 +340,7 @@ final class Node {
             at,
             "HTTP rules on an outbound declaration are enforced by no one: the callee grants"
                 + " requests. Move them to "
-                + (peer.isWildcard() ? "the callees'" : peer.resolve(s.namespace()) + "'s")
+                + (wildcard ? "the callees'" : peerId + "'s")
                 + " inbound declaration of "
                 + n.id);
       }
@@ -366,7 +369,7 @@ final class Node {
             path,
             at,
             "the declaration says "
-                + (peer.isWildcard() ? "its callers dial" : peer.resolve(s.namespace()) + " dials")
+                + (wildcard ? "its callers dial" : peerId + " dials")
                 + " the pods of "
                 + n.id
                 + " by IP, which never passes a waypoint, so its HTTP rules would be enforced by"
@@ -377,25 +380,25 @@ final class Node {
         continue;
       }
       if (d.direction().isOutbound()) {
-        if (peer.isWildcard()) {
+        if (wildcard) {
           if (n.outAny != null) {
             duplicate(path, at, n.id, "*", "outbound");
           } else {
             n.outAny = d;
           }
-        } else if (n.out.putIfAbsent(peer.resolve(s.namespace()), d) != null) {
-          duplicate(path, at, n.id, peer.resolve(s.namespace()).toString(), "outbound");
+        } else if (n.out.putIfAbsent(peerId, d) != null) {
+          duplicate(path, at, n.id, peerId.toString(), "outbound");
         }
       }
       if (d.direction().isInbound()) {
-        if (peer.isWildcard()) {
+        if (wildcard) {
           if (n.inAny != null) {
             duplicate(path, at, n.id, "*", "inbound");
           } else {
             n.inAny = d;
           }
-        } else if (n.in.putIfAbsent(peer.resolve(s.namespace()), d) != null) {
-          duplicate(path, at, n.id, peer.resolve(s.namespace()).toString(), "inbound");
+        } else if (n.in.putIfAbsent(peerId, d) != null) {
+          duplicate(path, at, n.id, peerId.toString(), "inbound");
         }
       }
     }

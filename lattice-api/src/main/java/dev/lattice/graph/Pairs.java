@@ -29,7 +29,9 @@ final class Pairs {
   final List<Agreement> agreements = new ArrayList<>();
   final List<Diagnostic> diagnostics = new ArrayList<>();
   final List<Edge> edges = new ArrayList<>();
-  final Set<String> unknownNs = new TreeSet<>();
+
+  /** The namespaces of unknown references, sorted; made at the first (most services have none). */
+  Set<String> unknownNs = Set.of();
 
   /**
    * Forms the agreement caller→callee from the caller's outbound side and the callee's inbound
@@ -144,6 +146,9 @@ final class Pairs {
 
   void unknown(
       ServiceId from, ServiceId missing, String path, Optional<SourceLocation> at, String verb) {
+    if (unknownNs.isEmpty()) {
+      unknownNs = new TreeSet<>();
+    }
     unknownNs.add(missing.namespace());
     TreeSet<String> known = ix.names.get(missing.namespace());
     String hint;
