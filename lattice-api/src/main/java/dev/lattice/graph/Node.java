@@ -17,14 +17,12 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.SourceLocation;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -72,18 +70,23 @@ final class Node {
     checkService(this);
     indexDeclarations(this);
     admitMetricsScraper(this);
-    Set<ServiceId> all = new LinkedHashSet<>(out.keySet());
-    all.addAll(in.keySet());
-    this.names = Collections.unmodifiableSet(all);
+    ServiceId[] all = out.keySet().toArray(new ServiceId[out.size() + in.size()]);
+    int k = out.size();
+    for (ServiceId peer : in.keySet()) {
+      if (!out.containsKey(peer)) {
+        all[k++] = peer;
+      }
+    }
+    this.names = List.of(k == all.length ? all : Arrays.copyOf(all, k));
   }
 
-  /** Every service this one names explicitly, on either side (unknown ones included). */
-  Set<ServiceId> names() {
+  /** Every service this one names explicitly, on either side (unknown ones included), once. */
+  List<ServiceId> names() {
     return names;
   }
 
-  /** Made once, in the constructor: an update asks for it several times per node. */
-  private final Set<ServiceId> names;
+  /** The outbound peers, then the other inbound ones; a list (it is only walked), made once. */
+  private final List<ServiceId> names;
 
   /** The callee-side declaration toward {@code caller}: explicit, else the wildcard, else null. */
   Declaration inboundFor(ServiceId caller) {
@@ -301,7 +304,6 @@ final class Node {
       Optional<SourceLocation> at = d.source().or(s::source);
       PeerRef peer = d.peer();
       boolean wildcard = peer.isWildcard();
-      // resolved once: a declaration's peer is looked up, compared and indexed by its id
       ServiceId peerId = wildcard ? null : peer.resolve(s.namespace());
       boolean usable = true;
       if (wildcard) {
