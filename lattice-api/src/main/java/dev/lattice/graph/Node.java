@@ -153,8 +153,8 @@ final class Node {
     Map<String, Port> byName = new HashMap<>();
     Map<Long, Port> byNumber = new HashMap<>();
     for (Port p : s.ports()) {
-      String portPath = path + ".ports[" + p.name() + "]";
-      Optional<SourceLocation> pat = p.source().or(() -> at);
+      Object portPath = new DeclarationPath(path, ".ports[", p.name());
+      Optional<SourceLocation> pat = p.source().isPresent() ? p.source() : at;
       check(DiagnosticCode.INVALID_NAME, portPath, pat, Names.dnsLabel("port name", p.name()));
       check(DiagnosticCode.PORT_OUT_OF_RANGE, portPath, pat, Names.port("port", p.port()));
       if (p.targetPort() != p.port()) {
@@ -301,7 +301,7 @@ final class Node {
     for (Declaration d : s.declarations()) {
       // the model path is built only if something is reported: this runs once per declaration
       Object path = new DeclarationPath(n.id, d);
-      Optional<SourceLocation> at = d.source().or(s::source);
+      Optional<SourceLocation> at = d.source().isPresent() ? d.source() : s.source();
       PeerRef peer = d.peer();
       boolean wildcard = peer.isWildcard();
       ServiceId peerId = wildcard ? null : peer.resolve(s.namespace());

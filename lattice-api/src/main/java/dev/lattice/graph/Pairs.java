@@ -138,8 +138,8 @@ final class Pairs {
             .addAllPorts(ports)
             .addAllHttpRules(in.httpRules())
             .byPodIp(byPodIp)
-            .outboundSource(out.source().or(a.service::source))
-            .inboundSource(in.source().or(b.service::source))
+            .outboundSource(out.source().isPresent() ? out.source() : a.service.source())
+            .inboundSource(in.source().isPresent() ? in.source() : b.service.source())
             .build());
     // its AGREED edge is made from the agreement when a tool asks (Topology.edges()), not here
   }
