@@ -43,9 +43,10 @@ final class CallerResults {
       ServiceId bId = e.getKey();
       Declaration out = e.getValue();
       Node b = ix.nodes.get(bId);
+      Declaration in = b == null ? null : b.inboundFor(a.id);
       String path = null;
       Optional<SourceLocation> at = null;
-      if (b == null || !b.in.containsKey(a.id) && b.inAny == null || !out.ports().isEmpty()) {
+      if (in == null || !out.ports().isEmpty()) {
         // something may be reported: a path and location (once per declaration otherwise)
         path = path(a, out);
         at = out.source().or(a.service::source);
@@ -72,7 +73,6 @@ final class CallerResults {
           }
         }
       }
-      Declaration in = b.inboundFor(a.id);
       if (in == null) {
         p.report(
             DiagnosticCode.ONE_SIDED,

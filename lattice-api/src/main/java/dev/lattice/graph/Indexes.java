@@ -55,6 +55,27 @@ final class Indexes {
     this.ids = new ArrayList<>(base.ids);
   }
 
+  /** Over the very maps of {@code s}, not layered: for reading only ({@link FullResolution}). */
+  private Indexes(State s, boolean reading) {
+    this.nodes = s.nodes;
+    this.results = s.results;
+    this.admittedBy = s.admittedBy;
+    this.namedBy = s.namedBy;
+    this.names = s.names;
+    this.unknownInto = s.unknownInto;
+    this.inbound = s.inbound;
+    this.namespaces = s.namespaces;
+    this.ids = s.ids;
+  }
+
+  /**
+   * Indexes that read the maps of {@code s} as they are, which their owner may still be filling:
+   * {@link CallerResults} and {@link Waypoints} of a full resolution read through them.
+   */
+  static Indexes reading(State s) {
+    return new Indexes(s, true);
+  }
+
   /**
    * Brings the sorted id list up to date: by bisection for a few changes (a copy of the list, no
    * sort), by sorting the keys for many (a full resolution).

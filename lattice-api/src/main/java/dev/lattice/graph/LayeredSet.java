@@ -2,6 +2,7 @@ package dev.lattice.graph;
 
 import java.util.AbstractSet;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +20,14 @@ final class LayeredSet<E> extends AbstractSet<E> {
   /** An empty set. */
   static <E> LayeredSet<E> empty() {
     return new LayeredSet<>(Layered.over(new java.util.HashMap<>()));
+  }
+
+  /**
+   * The keys of {@code map}, which nobody modifies any more, as a set an update can change without
+   * copying it.
+   */
+  static <E> LayeredSet<E> of(Map<E, Boolean> map) {
+    return new LayeredSet<>(Layered.over(map));
   }
 
   /** A set to change that starts as {@code previous}, which stays as it is. */

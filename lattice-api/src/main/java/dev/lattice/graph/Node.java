@@ -17,14 +17,12 @@ import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.model.SourceLocation;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -72,18 +70,23 @@ final class Node {
     checkService(this);
     indexDeclarations(this);
     admitMetricsScraper(this);
-    Set<ServiceId> all = new LinkedHashSet<>(out.keySet());
-    all.addAll(in.keySet());
-    this.names = Collections.unmodifiableSet(all);
+    ServiceId[] all = out.keySet().toArray(new ServiceId[out.size() + in.size()]);
+    int k = out.size();
+    for (ServiceId peer : in.keySet()) {
+      if (!out.containsKey(peer)) {
+        all[k++] = peer;
+      }
+    }
+    this.names = List.of(k == all.length ? all : Arrays.copyOf(all, k));
   }
 
-  /** Every service this one names explicitly, on either side (unknown ones included). */
-  Set<ServiceId> names() {
+  /** Every service this one names explicitly, on either side (unknown ones included), once. */
+  List<ServiceId> names() {
     return names;
   }
 
-  /** Made once, in the constructor: an update asks for it several times per node. */
-  private final Set<ServiceId> names;
+  /** The outbound peers, then the other inbound ones; a list (it is only walked), made once. */
+  private final List<ServiceId> names;
 
   /** The callee-side declaration toward {@code caller}: explicit, else the wildcard, else null. */
   Declaration inboundFor(ServiceId caller) {
@@ -93,7 +96,7 @@ final class Node {
 
   private void checkService(Node n) {
     Service s = n.service;
-    String path = n.id.toString();
+    String path = n.text;
     Optional<SourceLocation> at = s.source();
     check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("namespace", s.namespace()));
     check(DiagnosticCode.INVALID_NAME, path, at, Names.serviceName("service name", s.name()));
@@ -148,10 +151,10 @@ final class Node {
     }
 
     Map<String, Port> byName = new HashMap<>();
-    Map<String, Port> byNumber = new HashMap<>();
+    Map<Long, Port> byNumber = new HashMap<>();
     for (Port p : s.ports()) {
-      String portPath = path + ".ports[" + p.name() + "]";
-      Optional<SourceLocation> pat = p.source().or(() -> at);
+      Object portPath = new DeclarationPath(path, ".ports[", p.name());
+      Optional<SourceLocation> pat = p.source().isPresent() ? p.source() : at;
       check(DiagnosticCode.INVALID_NAME, portPath, pat, Names.dnsLabel("port name", p.name()));
       check(DiagnosticCode.PORT_OUT_OF_RANGE, portPath, pat, Names.port("port", p.port()));
       if (p.targetPort() != p.port()) {
@@ -169,7 +172,7 @@ final class Node {
             pat,
             path + " has two ports named \"" + p.name() + "\"; give each port its own name");
       }
-      Port sameNumber = byNumber.putIfAbsent(p.port() + "/" + p.protocol(), p);
+      Port sameNumber = byNumber.putIfAbsent(((long) p.port() << 32) | p.protocol().ordinal(), p);
       if (sameNumber != null && sameName == null) {
         report(
             DiagnosticCode.DUPLICATE_PORT,
@@ -298,10 +301,12 @@ final class Node {
     for (Declaration d : s.declarations()) {
       // the model path is built only if something is reported: this runs once per declaration
       Object path = new DeclarationPath(n.id, d);
-      Optional<SourceLocation> at = d.source().or(s::source);
+      Optional<SourceLocation> at = d.source().isPresent() ? d.source() : s.source();
       PeerRef peer = d.peer();
+      boolean wildcard = peer.isWildcard();
+      ServiceId peerId = wildcard ? null : peer.resolve(s.namespace());
       boolean usable = true;
-      if (peer.isWildcard()) {
+      if (wildcard) {
         if (peer.namespace().isPresent()) {
           report(
               DiagnosticCode.WILDCARD_NAMESPACE,
@@ -321,7 +326,7 @@ final class Node {
         if (bad != null) {
           report(DiagnosticCode.INVALID_NAME, path, at, bad);
           usable = false;
-        } else if (peer.resolve(s.namespace()).equals(n.id)) {
+        } else if (peerId.equals(n.id)) {
           report(
               DiagnosticCode.SELF_REFERENCE,
               path,
@@ -337,7 +342,7 @@ final class Node {
             at,
             "HTTP rules on an outbound declaration are enforced by no one: the callee grants"
                 + " requests. Move them to "
-                + (peer.isWildcard() ? "the callees'" : peer.resolve(s.namespace()) + "'s")
+                + (wildcard ? "the callees'" : peerId + "'s")
                 + " inbound declaration of "
                 + n.id);
       }
@@ -366,7 +371,7 @@ final class Node {
             path,
             at,
             "the declaration says "
-                + (peer.isWildcard() ? "its callers dial" : peer.resolve(s.namespace()) + " dials")
+                + (wildcard ? "its callers dial" : peerId + " dials")
                 + " the pods of "
                 + n.id
                 + " by IP, which never passes a waypoint, so its HTTP rules would be enforced by"
@@ -377,25 +382,25 @@ final class Node {
         continue;
       }
       if (d.direction().isOutbound()) {
-        if (peer.isWildcard()) {
+        if (wildcard) {
           if (n.outAny != null) {
             duplicate(path, at, n.id, "*", "outbound");
           } else {
             n.outAny = d;
           }
-        } else if (n.out.putIfAbsent(peer.resolve(s.namespace()), d) != null) {
-          duplicate(path, at, n.id, peer.resolve(s.namespace()).toString(), "outbound");
+        } else if (n.out.putIfAbsent(peerId, d) != null) {
+          duplicate(path, at, n.id, peerId.toString(), "outbound");
         }
       }
       if (d.direction().isInbound()) {
-        if (peer.isWildcard()) {
+        if (wildcard) {
           if (n.inAny != null) {
             duplicate(path, at, n.id, "*", "inbound");
           } else {
             n.inAny = d;
           }
-        } else if (n.in.putIfAbsent(peer.resolve(s.namespace()), d) != null) {
-          duplicate(path, at, n.id, peer.resolve(s.namespace()).toString(), "inbound");
+        } else if (n.in.putIfAbsent(peerId, d) != null) {
+          duplicate(path, at, n.id, peerId.toString(), "inbound");
         }
       }
     }

@@ -29,7 +29,9 @@ final class Pairs {
   final List<Agreement> agreements = new ArrayList<>();
   final List<Diagnostic> diagnostics = new ArrayList<>();
   final List<Edge> edges = new ArrayList<>();
-  final Set<String> unknownNs = new TreeSet<>();
+
+  /** The namespaces of unknown references, sorted; made at the first (most services have none). */
+  Set<String> unknownNs = Set.of();
 
   /**
    * Forms the agreement caller→callee from the caller's outbound side and the callee's inbound
@@ -136,14 +138,17 @@ final class Pairs {
             .addAllPorts(ports)
             .addAllHttpRules(in.httpRules())
             .byPodIp(byPodIp)
-            .outboundSource(out.source().or(a.service::source))
-            .inboundSource(in.source().or(b.service::source))
+            .outboundSource(out.source().isPresent() ? out.source() : a.service.source())
+            .inboundSource(in.source().isPresent() ? in.source() : b.service.source())
             .build());
     // its AGREED edge is made from the agreement when a tool asks (Topology.edges()), not here
   }
 
   void unknown(
       ServiceId from, ServiceId missing, String path, Optional<SourceLocation> at, String verb) {
+    if (unknownNs.isEmpty()) {
+      unknownNs = new TreeSet<>();
+    }
     unknownNs.add(missing.namespace());
     TreeSet<String> known = ix.names.get(missing.namespace());
     String hint;

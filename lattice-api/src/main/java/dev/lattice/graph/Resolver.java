@@ -24,13 +24,14 @@ import java.util.TreeSet;
  * matches any explicit declaration on the other, never another wildcard. Per side, an explicit
  * declaration of a peer wins over the wildcard.
  *
- * <p>One code path serves a full resolution (an update of the empty state with every service) and
- * an incremental one: a change recomputes the nodes of the changed services, the pair results of
- * every service that names them or that they name, the inbound lists of the callees those touch,
- * and the waypoints of the namespaces involved. Every lookup is a hash lookup; a wildcard outbound
- * side is matched through the reverse index of explicit inbound declarations, never by scanning all
- * services. So a full resolution is linear in services plus declarations, and an update is linear
- * in the degree of what it touches.
+ * <p>A change recomputes the nodes of the changed services, the pair results of every service that
+ * names them or that they name, the inbound lists of the callees those touch, and the waypoints of
+ * the namespaces involved. Every lookup is a hash lookup; a wildcard outbound side is matched
+ * through the reverse index of explicit inbound declarations, never by scanning all services. An
+ * update is linear in the degree of what it touches. A full resolution is the state an update of
+ * the empty state with every service would leave, built in bulk by {@link FullResolution} from the
+ * same nodes, pair results and waypoints (the property tests compare the two); it is linear in
+ * services plus declarations, and one sort of the ids.
  */
 final class Resolver {
   static final Comparator<Port> PORT_ORDER =
@@ -59,7 +60,8 @@ final class Resolver {
   /** A full resolution of {@code graph}. */
   static Topology resolve(ServiceGraph graph, Settings settings) {
     List<Diagnostic> graphDiagnostics = new ArrayList<>(graph.diagnostics());
-    Map<ServiceId, Service> unique = new java.util.LinkedHashMap<>();
+    Map<ServiceId, Service> unique =
+        new java.util.LinkedHashMap<>(graph.services().size() * 4 / 3 + 1);
     for (Service s : graph.services()) {
       Service existing = unique.putIfAbsent(s.id(), s);
       if (existing != null && !existing.equals(s)) {
@@ -74,8 +76,7 @@ final class Resolver {
                     + "; keep one definition and merge the other into it"));
       }
     }
-    Update u = update(State.empty(settings), unique.values(), List.of(), graphDiagnostics);
-    return u.topology;
+    return FullResolution.resolve(settings, unique.values(), graphDiagnostics, Parallel.MIN_ITEMS);
   }
 
   /** The outcome of an update: the new topology and what the change touched. */
@@ -302,7 +303,7 @@ final class Resolver {
     State state =
         new State(
             settings,
-            withScraperCheck(graphDiagnostics),
+            withScraperCheck(settings, ix.nodes, graphDiagnostics),
             ix.nodes,
             ix.results,
             ix.admittedBy,
@@ -324,7 +325,8 @@ final class Resolver {
    * to date: present while the scraper is not declared (the services that admit it implicitly stay
    * closed to it, and say nothing each), gone once it is. One lookup per update.
    */
-  private List<Diagnostic> withScraperCheck(List<Diagnostic> graphDiagnostics) {
+  static List<Diagnostic> withScraperCheck(
+      Settings settings, Map<ServiceId, Node> nodes, List<Diagnostic> graphDiagnostics) {
     List<Diagnostic> out = new ArrayList<>(graphDiagnostics.size() + 1);
     for (Diagnostic d : graphDiagnostics) {
       if (!(d.code() == DiagnosticCode.UNKNOWN_SERVICE && SCRAPER_PATH.equals(d.path()))) {
@@ -332,7 +334,7 @@ final class Resolver {
       }
     }
     Optional<ServiceId> scraper = settings.metricsScraper();
-    if (scraper.isPresent() && !ix.nodes.isEmpty() && !ix.nodes.containsKey(scraper.get())) {
+    if (scraper.isPresent() && !nodes.isEmpty() && !nodes.containsKey(scraper.get())) {
       out.add(
           Diagnostic.of(
               DiagnosticCode.UNKNOWN_SERVICE,

@@ -82,10 +82,12 @@ final class Waypoints {
   private static List<Diagnostic> sharedSelectors(String ns, List<Node> members) {
     // every member by each label it selects on: a member that selects another's pods shares all
     // of its labels, so the shortest of its lists holds every candidate
-    Map<String, List<Node>> byLabel = new HashMap<>();
+    // keyed by the selector's own entries (equal by key and value), not by "key=value" texts made
+    // twice for every label of every service
+    Map<Map.Entry<String, String>, List<Node>> byLabel = new HashMap<>();
     for (Node n : members) {
       for (Map.Entry<String, String> l : n.service.selector().entrySet()) {
-        byLabel.computeIfAbsent(l.getKey() + "=" + l.getValue(), k -> new ArrayList<>(1)).add(n);
+        byLabel.computeIfAbsent(l, k -> new ArrayList<>(1)).add(n);
       }
     }
     List<Diagnostic> out = new ArrayList<>();
@@ -93,7 +95,7 @@ final class Waypoints {
       Map<String, String> sel = n.service.selector();
       List<Node> candidates = null;
       for (Map.Entry<String, String> l : sel.entrySet()) {
-        List<Node> c = byLabel.get(l.getKey() + "=" + l.getValue());
+        List<Node> c = byLabel.get(l);
         if (candidates == null || c.size() < candidates.size()) {
           candidates = c;
         }

@@ -7,9 +7,20 @@ public final class ServiceId implements Comparable<ServiceId> {
   private final String namespace;
   private final String name;
 
+  /**
+   * Made once: every map of resolution and rendering is keyed by service id, and a full resolution
+   * at 50,000 services hashes ids millions of times.
+   */
+  private final int hash;
+
   private ServiceId(String namespace, String name) {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.name = Objects.requireNonNull(name, "name");
+    // not namespace * 31 + name: for numbered names ("ns-1/svc-120", "ns-2/svc-110") that sum
+    // collides in whole runs, and the resolver's hash maps degraded into trees (a profile at 50,000
+    // services showed HashMap$TreeNode lookups among the top frames). An odd multiplier with
+    // scattered bits keeps neighbouring namespaces apart.
+    this.hash = namespace.hashCode() * 0x9E3779B1 + name.hashCode();
   }
 
   /** The service {@code name} in {@code namespace}. */
@@ -48,25 +59,30 @@ public final class ServiceId implements Comparable<ServiceId> {
   @Override
   public int compareTo(ServiceId other) {
     // by namespace, then name; written out, not a Comparator chain: resolution sorts and bisects
-    // by service id millions of times at 50,000 services
-    int c = namespace.compareTo(other.namespace);
+    // by service id millions of times at 50,000 services. The ids of one namespace often share
+    // its string, whose comparison with itself String.compareTo does not skip
+    if (this == other) {
+      return 0;
+    }
+    int c = namespace == other.namespace ? 0 : namespace.compareTo(other.namespace);
     return c != 0 ? c : name.compareTo(other.name);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ServiceId
-        && ((ServiceId) o).namespace.equals(namespace)
-        && ((ServiceId) o).name.equals(name);
+    if (this == o) {
+      return true;
+    }
+    // the hashes first: two different ids of one namespace differ there, not in the namespace
+    return o instanceof ServiceId other
+        && other.hash == hash
+        && other.name.equals(name)
+        && other.namespace.equals(namespace);
   }
 
   @Override
   public int hashCode() {
-    // not namespace * 31 + name: for numbered names ("ns-1/svc-120", "ns-2/svc-110") that sum
-    // collides in whole runs, and the resolver's hash maps degraded into trees (a profile at 50,000
-    // services showed HashMap$TreeNode lookups among the top frames). An odd multiplier with
-    // scattered bits keeps neighbouring namespaces apart.
-    return namespace.hashCode() * 0x9E3779B1 + name.hashCode();
+    return hash;
   }
 
   /** {@code namespace/name}. */
