@@ -2,6 +2,7 @@ package dev.lattice.graph;
 
 import dev.lattice.diagnostics.Diagnostic;
 import dev.lattice.diagnostics.DiagnosticCode;
+import dev.lattice.internal.Parallel;
 import dev.lattice.model.Egress;
 import dev.lattice.model.Port;
 import dev.lattice.model.Service;

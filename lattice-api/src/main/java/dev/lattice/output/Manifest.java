@@ -98,6 +98,12 @@ public final class Manifest {
    * the same manifest, in the same order, as {@code first.get().plus(second.get())}. An exception
    * of either is thrown here (the first layer's when both fail).
    *
+   * <p>On a large topology each renderer also takes a second thread for its services ({@code
+   * dev.lattice.internal.Parallel}): four threads on two cores, which claim their blocks of
+   * services as they get to them, so the layer that ends first stops competing and the other's two
+   * threads take both cores. The render then takes about the two layers' CPU over two cores, not
+   * the longer layer's alone.
+   *
    * <pre>{@code
    * Manifest both = Manifest.both(
    *     () -> CiliumRenderer.create().render(topology),

@@ -5,6 +5,7 @@ import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
 import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.graph.Waypoint;
+import dev.lattice.internal.Parallel;
 import dev.lattice.model.ServiceId;
 import dev.lattice.output.Manifest;
 import dev.lattice.output.ManifestUpdate;
@@ -59,6 +60,12 @@ public final class CiliumRenderer {
   /** How many hub policies {@link #update} patched (for tests: the patch must really run). */
   static final AtomicLong PATCHES = new AtomicLong();
 
+  /**
+   * From how many services plus waypoints a full render takes a second thread. Below it the render
+   * is short and mostly JIT compilation, which a second thread does not speed up.
+   */
+  static final int PARALLEL_FROM = 10_000;
+
   private final CiliumOptions options;
   private final int hubThreshold = Integer.getInteger(HUB_THRESHOLD_PROPERTY, 256);
 
@@ -95,22 +102,78 @@ public final class CiliumRenderer {
    * @throws dev.lattice.diagnostics.LatticeException when the topology has errors
    */
   public Manifest render(Topology topology) {
+    return Manifest.of(resources(topology, PARALLEL_FROM));
+  }
+
+  /**
+   * Every resource of {@link #render}, unsorted, in the order one thread gives them: the
+   * cluster-wide policies, then each service's in the order of the views, then each waypoint's. The
+   * services and waypoints are rendered on two threads from {@code parallelFrom} of them on ({@link
+   * Parallel}; the tests force it on small graphs).
+   */
+  List<Resource> resources(Topology topology, int parallelFrom) {
     topology.orThrow();
-    List<Resource> out = new ArrayList<>(ClusterPolicies.render(topology));
-    Peers peers = new Peers();
-    for (ServiceView view : topology.views()) {
+    List<ServiceView> views = topology.views();
+    List<Waypoint> waypoints = topology.waypoints();
+    // the hubs first: one hub's policy can be much of the layer's work (at 50,000 services the
+    // scraper's, which names every service, is about two fifths of it, JFR), and a thread that
+    // took it last would end alone, long after the other
+    List<Object> items = new ArrayList<>(views.size() + waypoints.size());
+    for (ServiceView view : views) {
       if (isHub(view)) {
-        HubPolicy h = HubPolicy.render(topology, view, options, peers);
-        hubs.put(view.id(), h);
-        out.addAll(h.resources());
-      } else {
-        out.addAll(ServicePolicy.render(topology, view, options, peers));
+        items.add(view);
       }
     }
-    for (Waypoint w : topology.waypoints()) {
-      out.addAll(WaypointPolicy.render(topology, w, options, peers));
+    int hubCount = items.size();
+    for (ServiceView view : views) {
+      if (!isHub(view)) {
+        items.add(view);
+      }
     }
-    return Manifest.of(out);
+    items.addAll(waypoints);
+    // One Peers per thread (Parallel's per-thread state), not one shared: a shared cache would
+    // put a concurrent map on every peer lookup (most of a policy's work is looking up peers),
+    // and both threads' documents would freeze its shared nodes in place at once (Resource.of).
+    // A cache per thread costs at most one more build of each peer (a selector of a few labels),
+    // and no lock or volatile read on the hot path.
+    Object[] rendered =
+        Parallel.map(
+            items,
+            Peers::new,
+            (peers, item) ->
+                item instanceof ServiceView view
+                    ? service(topology, view, peers)
+                    : WaypointPolicy.render(topology, (Waypoint) item, options, peers),
+            parallelFrom);
+    List<Resource> out = new ArrayList<>(ClusterPolicies.render(topology));
+    // back in the views' order: the hubs and the others each kept theirs
+    int hub = 0;
+    int other = hubCount;
+    for (ServiceView view : views) {
+      addAll(out, rendered[isHub(view) ? hub++ : other++]);
+    }
+    for (int w = other; w < rendered.length; w++) {
+      addAll(out, rendered[w]);
+    }
+    return out;
+  }
+
+  private static void addAll(List<Resource> out, Object policy) {
+    for (Object r : (List<?>) policy) {
+      out.add((Resource) r);
+    }
+  }
+
+  /** The policy of {@code view}'s service; a hub's is kept for {@link #update} to patch. */
+  private List<Resource> service(Topology topology, ServiceView view, Peers peers) {
+    if (isHub(view)) {
+      HubPolicy h = HubPolicy.render(topology, view, options, peers);
+      // both threads of a render put theirs (a concurrent map), and the join of the render's
+      // second thread publishes each memo whole before any update reads it
+      hubs.put(view.id(), h);
+      return h.resources();
+    }
+    return ServicePolicy.render(topology, view, options, peers);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.lattice.graph.ServiceView;
 import dev.lattice.graph.Topology;
 import dev.lattice.graph.TopologyUpdate;
 import dev.lattice.graph.Waypoint;
+import dev.lattice.internal.Parallel;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
 import dev.lattice.output.Labels;
@@ -76,6 +77,12 @@ import java.util.TreeSet;
 public final class IstioRenderer {
   private static final IstioRenderer INSTANCE = new IstioRenderer();
 
+  /**
+   * From how many services a full render takes a second thread. Below it the render is short and
+   * mostly JIT compilation, which a second thread does not speed up.
+   */
+  static final int PARALLEL_FROM = 10_000;
+
   private IstioRenderer() {}
 
   /** A renderer. */
@@ -91,6 +98,11 @@ public final class IstioRenderer {
    *     rendered from a graph that is partly wrong
    */
   public Manifest render(Topology topology) {
+    return render(topology, PARALLEL_FROM);
+  }
+
+  /** {@link #render(Topology)}, its services on two threads from {@code parallelFrom} on. */
+  Manifest render(Topology topology, int parallelFrom) {
     Objects.requireNonNull(topology, "topology").orThrow();
     Settings settings = topology.settings();
     List<Resource> resources = new ArrayList<>(meshDefaults(settings));
@@ -103,11 +115,37 @@ public final class IstioRenderer {
     }
     resources.addAll(EgressPolicies.render(topology));
     List<RequiredLabel> labels = new ArrayList<>();
-    for (ServiceView view : topology.views()) {
-      resources.addAll(ServicePolicies.render(topology, view));
-      labels.addAll(ServicePolicies.requiredLabels(topology, view));
-    }
+    services(topology, parallelFrom, resources, labels);
     return Manifest.of(resources, labels);
+  }
+
+  /**
+   * Adds each service's resources to {@code resources} and its required labels to {@code labels},
+   * in the order of the views, as one thread does; on two threads from {@code parallelFrom}
+   * services on ({@link Parallel}; the tests force it on small graphs). Each service reads the
+   * topology only, and writes nothing but its own results.
+   */
+  static void services(
+      Topology topology, int parallelFrom, List<Resource> resources, List<RequiredLabel> labels) {
+    Object[] rendered =
+        Parallel.map(
+            topology.views(),
+            view -> {
+              List<Resource> r = ServicePolicies.render(topology, view);
+              List<RequiredLabel> l = ServicePolicies.requiredLabels(topology, view);
+              return r.isEmpty() && l.isEmpty() ? Rendered.NONE : new Rendered(r, l);
+            },
+            parallelFrom);
+    for (Object o : rendered) {
+      Rendered r = (Rendered) o;
+      resources.addAll(r.resources);
+      labels.addAll(r.labels);
+    }
+  }
+
+  /** The resources and required labels of one service. */
+  private record Rendered(List<Resource> resources, List<RequiredLabel> labels) {
+    static final Rendered NONE = new Rendered(List.of(), List.of());
   }
 
   /**

@@ -1,8 +1,5 @@
 package dev.lattice.graph;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;
@@ -12,14 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Resolution with its independent steps on two threads ({@link Parallel}, forced here from the
- * first item on, so that small graphs interleave the threads' blocks) gives exactly the topology of
- * one thread, over random graphs with wildcards, unknown peers and one-sided declarations, and
- * after an update of some of their services.
+ * Resolution with its independent steps on two threads ({@link dev.lattice.internal.Parallel},
+ * forced here from the first item on, so that small graphs interleave the threads' blocks) gives
+ * exactly the topology of one thread, over random graphs with wildcards, unknown peers and
+ * one-sided declarations, and after an update of some of their services.
  */
 class ParallelResolutionProperties {
 
@@ -70,32 +66,5 @@ class ParallelResolutionProperties {
       return "affected services differ: " + u1.affectedServices + " vs " + u2.affectedServices;
     }
     return null;
-  }
-
-  @Test
-  void keepsTheOrderOfTheItems() {
-    List<Integer> items = IntStream.range(0, 5_000).boxed().toList();
-    Object[] out = Parallel.map(items, i -> i * 2, 1);
-    for (int i = 0; i < items.size(); i++) {
-      assertThat(out[i]).isEqualTo(2 * i);
-    }
-  }
-
-  @Test
-  void throwsTheFailureOfEitherThread() {
-    List<Integer> items = IntStream.range(0, 5_000).boxed().toList();
-    assertThatThrownBy(
-            () ->
-                Parallel.map(
-                    items,
-                    i -> {
-                      if (i == 4_321) {
-                        throw new IllegalStateException("item " + i);
-                      }
-                      return i;
-                    },
-                    1))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("item 4321");
   }
 }
