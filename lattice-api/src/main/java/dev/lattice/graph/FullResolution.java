@@ -1,6 +1,7 @@
 package dev.lattice.graph;
 
 import dev.lattice.diagnostics.Diagnostic;
+import dev.lattice.internal.Parallel;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import dev.lattice.model.Settings;

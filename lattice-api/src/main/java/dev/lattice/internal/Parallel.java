@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * item can cost far more than another: a {@code "*"} caller pairs with every service that admits
  * it, and a hub's policy names every partner), and each result lands at its item's index, so the
  * result is the same as one thread's. Resolution uses it for the parts of a full resolution that
- * read the state but never write it (building the nodes, each service's pair results); the
- * renderers for their per-service policies.
+ * read the state but never write it (building the nodes, each service's pair results, the index
+ * fills and the waypoints); the renderers for their per-service policies.
  *
  * <p>Two callers at once (the two layers of {@code Manifest.both}) make four threads on two cores;
  * since the blocks are claimed as each thread gets to them, the layer that ends first stops
