@@ -20,7 +20,7 @@ public final class YamlSizes {
   /** About how many bytes {@code node} takes in the canonical YAML. */
   public static int estimate(JsonNode node) {
     if (node instanceof CompactNodeFactory.CompactObject) {
-      CompactNodeFactory.SmallMap m = ((CompactNodeFactory.CompactObject) node).smallMap();
+      SmallMap m = ((CompactNodeFactory.CompactObject) node).smallMap();
       if (m.isLinear()) {
         Object[] s = m.pairs();
         int total = 2;

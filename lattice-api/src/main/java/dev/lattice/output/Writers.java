@@ -1,11 +1,11 @@
 package dev.lattice.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lattice.internal.CompactNodeFactory;
-import java.io.IOException;
+import dev.lattice.internal.PlainText;
+import dev.lattice.internal.QuotedText;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,30 +15,20 @@ import java.util.Map;
  * order, two-space indentation, strings plain only when YAML 1.1 and 1.2 parsers both read them
  * back as the same string. The same tree always gives the same bytes.
  *
- * <p>It writes UTF-8 bytes straight into one 64 KiB buffer that it hands to the target whenever it
- * fills, so it never holds a document's text, let alone a manifest's: the output streams through a
- * buffer of constant size. Frozen documents (every {@link Resource}'s) keep their fields sorted, so
- * the writer reads them in order with no check and no copy. Before, the text of each document was
- * built in a {@code StringBuilder}, copied out as chars and encoded by an {@code
- * OutputStreamWriter}: about 80 MB/s at 50,000 services (see BENCHMARKS.md).
+ * <p>It writes UTF-8 bytes straight into one 64 KiB buffer ({@link Utf8Buffer}) that it hands to
+ * the target whenever it fills, so it never holds a document's text, let alone a manifest's: the
+ * output streams through a buffer of constant size. Frozen documents (every {@link Resource}'s)
+ * keep their fields sorted and their arrays exact, so the writer reads them in place with no check
+ * and no copy, and tells their nodes apart by class ({@link CompactNodeFactory}'s objects and
+ * lists, {@link PlainText}, {@link QuotedText}) instead of through Jackson's virtual {@code
+ * isObject()}, {@code size()}, {@code isTextual()}. Plain text is copied, not checked: the factory
+ * checked it once when it made the node. At 50,000 services that took the serialise phase from
+ * about 135 to 245 MB/s of one thread's CPU with C1 only (JFR had the per-char check and {@code
+ * charAt} at half of it).
  */
-final class Writers {
-  static final int CAPACITY = 1 << 16;
-
-  /** Room kept free for one character (at most 4 bytes of UTF-8) or one piece of punctuation. */
-  private static final int SLACK = 16;
-
-  private static final byte[] SPACES = " ".repeat(256).getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
-  private final byte[] buf = new byte[CAPACITY];
-  private int pos;
-  private final OutputStream stream;
-  private final Appendable text;
-
+final class Writers extends Utf8Buffer {
   private Writers(OutputStream stream, Appendable text) {
-    this.stream = stream;
-    this.text = text;
+    super(stream, text);
   }
 
   /** A writer into {@code out}; call {@link #flush()} at the end. */
@@ -51,23 +41,6 @@ final class Writers {
    */
   static Writers to(Appendable out) {
     return new Writers(null, out);
-  }
-
-  /** Hands the buffer to the target. The buffer only ever ends between whole characters. */
-  void flush() {
-    if (pos == 0) {
-      return;
-    }
-    try {
-      if (stream != null) {
-        stream.write(buf, 0, pos);
-      } else {
-        text.append(new String(buf, 0, pos, StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    pos = 0;
   }
 
   /** One document, starting with {@code ---}. */
@@ -102,59 +75,17 @@ final class Writers {
     w.flush();
   }
 
-  // ---------------------------------------------------------------- bytes
-
-  private void room(int n) {
-    if (pos + n > buf.length) {
-      flush();
-    }
-  }
-
-  private void raw(char c) {
-    if (pos + SLACK > buf.length) {
-      flush();
-    }
-    buf[pos++] = (byte) c;
-  }
-
-  /** ASCII text that needs no escaping (punctuation, digits, plain scalars). */
-  private void ascii(String s) {
-    int n = s.length();
-    if (pos + n > buf.length) {
-      flush();
-      if (n > buf.length) {
-        for (int i = 0; i < n; i++) {
-          raw(s.charAt(i));
-        }
-        return;
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      buf[pos + i] = (byte) s.charAt(i);
-    }
-    pos += n;
-  }
-
-  private void indent(int level) {
-    int n = level * 2;
-    while (n > 0) {
-      int k = Math.min(n, SPACES.length);
-      room(k);
-      System.arraycopy(SPACES, 0, buf, pos, k);
-      pos += k;
-      n -= k;
-    }
-  }
-
   // ---------------------------------------------------------------- YAML
 
   void yamlDocument(JsonNode document) {
-    ascii("---\n");
-    if (document.isObject() && document.size() > 0) {
-      yamlMapping(document, 0, false);
+    room(SLACK);
+    put4('-', '-', '-', '\n');
+    Object[] pairs = collection(document);
+    if (pairs != null && pairs.length > 0 && !(pairs instanceof JsonNode[])) {
+      yamlMapping(pairs, 0, false);
     } else {
       yamlInline(document);
-      raw('\n');
+      newline();
     }
   }
 
@@ -162,53 +93,88 @@ final class Writers {
    * A non-empty mapping, each key on its own line at {@code level}; with {@code afterDash}, the
    * first key shares the line of a list item's dash.
    */
-  private void yamlMapping(JsonNode node, int level, boolean afterDash) {
-    Object[] pairs = sortedPairs(node);
-    int n = pairCount(node, pairs);
-    for (int i = 0; i < n; i++) {
+  private void yamlMapping(Object[] pairs, int level, boolean afterDash) {
+    for (int i = 0; i < pairs.length; i += 2) {
       if (i > 0 || !afterDash) {
         indent(level);
       }
-      yamlEntry((String) pairs[2 * i], (JsonNode) pairs[2 * i + 1], level);
+      key((String) pairs[i]);
+      yamlValue((JsonNode) pairs[i + 1], level);
     }
   }
 
-  /** {@code key: value} after the indentation; nested collections below it at {@code level + 1}. */
-  private void yamlEntry(String key, JsonNode v, int level) {
-    scalar(key);
-    if (v.isObject() && v.size() > 0) {
-      ascii(":\n");
-      yamlMapping(v, level + 1, false);
-    } else if (v.isArray() && v.size() > 0) {
-      ascii(":\n");
-      yamlSequence(v, level + 1);
-    } else {
-      ascii(": ");
-      yamlInline(v);
-      raw('\n');
+  /**
+   * What follows a key: {@code : value} on its line, or a colon and the nested collection below it
+   * at {@code level + 1}. Text nodes of {@link CompactNodeFactory} and its frozen collections are
+   * told apart by class and read in place; anything else takes the general path.
+   */
+  private void yamlValue(JsonNode v, int level) {
+    Class<?> c = v.getClass();
+    if (c == PlainText.class) {
+      room(SLACK);
+      put2(':', ' ');
+      plain(((TextNode) v).textValue());
+      newline();
+      return;
     }
-  }
-
-  private void yamlSequence(JsonNode node, int level) {
-    for (int i = 0, n = node.size(); i < n; i++) {
-      JsonNode item = item(node, i);
-      indent(level);
-      ascii("- ");
-      if (item.isObject() && item.size() > 0) {
-        yamlMapping(item, level + 1, true);
-      } else if (item.isArray() && item.size() > 0) {
-        raw('\n');
-        yamlSequence(item, level + 1);
+    if (c == QuotedText.class) {
+      room(SLACK);
+      put2(':', ' ');
+      verbatimQuoted(((TextNode) v).textValue());
+      newline();
+      return;
+    }
+    Object[] nested = collection(v);
+    if (nested != null && nested.length > 0) {
+      room(SLACK);
+      put2(':', '\n');
+      if (nested instanceof JsonNode[]) {
+        yamlSequence((JsonNode[]) nested, level + 1);
       } else {
-        yamlInline(item);
-        raw('\n');
+        yamlMapping(nested, level + 1, false);
       }
+      return;
+    }
+    room(SLACK);
+    put2(':', ' ');
+    yamlInline(v);
+    newline();
+  }
+
+  private void yamlSequence(JsonNode[] items, int level) {
+    for (JsonNode item : items) {
+      indent(level);
+      room(SLACK);
+      put2('-', ' ');
+      Class<?> c = item.getClass();
+      if (c == PlainText.class) {
+        plain(((TextNode) item).textValue());
+        newline();
+        continue;
+      }
+      Object[] nested = c == QuotedText.class ? null : collection(item);
+      if (nested != null && nested.length > 0) {
+        if (nested instanceof JsonNode[]) {
+          newline();
+          yamlSequence((JsonNode[]) nested, level + 1);
+        } else {
+          yamlMapping(nested, level + 1, true);
+        }
+        continue;
+      }
+      yamlInline(item);
+      newline();
     }
   }
 
   /** A scalar, or an empty mapping or list. */
   private void yamlInline(JsonNode v) {
-    if (v.isTextual()) {
+    Class<?> c = v.getClass();
+    if (c == PlainText.class) {
+      plain(((TextNode) v).textValue());
+    } else if (c == QuotedText.class) {
+      verbatimQuoted(((TextNode) v).textValue());
+    } else if (v.isTextual()) {
       scalar(v.textValue());
     } else if (v.isObject()) {
       ascii("{}");
@@ -221,143 +187,6 @@ final class Writers {
     }
   }
 
-  /** Text Jackson made of a number or boolean: ASCII in practice, escaped if ever not. */
-  private void quotedOrAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        utf8(s);
-        return;
-      }
-    }
-    ascii(s);
-  }
-
-  /**
-   * Writes {@code s} plain when that is unambiguous, otherwise double-quoted. One pass: the chars
-   * are copied into the buffer while they are checked (a table look-up each, as {@link
-   * PlainScalars#isPlainSafe} decides), and {@code pos} moves past them only when the whole string
-   * is plain; otherwise the quoted form overwrites them. Checking first and copying after read
-   * every char twice, and were two fifths of the serialise phase at 50,000 services (JFR).
-   */
-  private void scalar(String s) {
-    int n = s.length();
-    if (n == 0 || n > CAPACITY - SLACK) {
-      if (PlainScalars.isPlainSafe(s)) {
-        ascii(s);
-      } else {
-        quoted(s);
-      }
-      return;
-    }
-    if (pos + n > buf.length) {
-      flush();
-    }
-    byte[] b = buf;
-    int p = pos;
-    char c = s.charAt(0);
-    if (!PlainScalars.mayStart(c)) {
-      quoted(s);
-      return;
-    }
-    b[p] = (byte) c;
-    for (int i = 1; i < n; i++) {
-      c = s.charAt(i);
-      if (!PlainScalars.mayContinue(c)) {
-        quoted(s);
-        return;
-      }
-      b[p + i] = (byte) c;
-    }
-    // a colon may not end a plain scalar; short words may be YAML 1.1 booleans or null
-    if (c == ':' || PlainScalars.isReserved(s)) {
-      quoted(s);
-      return;
-    }
-    pos = p + n;
-  }
-
-  /** {@code s} in double quotes, escaped the same way for YAML and JSON. */
-  private void quoted(String s) {
-    raw('"');
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          ascii("\\\"");
-          break;
-        case '\\':
-          ascii("\\\\");
-          break;
-        case '\n':
-          ascii("\\n");
-          break;
-        case '\t':
-          ascii("\\t");
-          break;
-        case '\r':
-          ascii("\\r");
-          break;
-        default:
-          if (c < 0x20
-              || c == 0x7f
-              || (c >= 0x80 && c <= 0x9f)
-              || c == 0x2028
-              || c == 0x2029
-              || c == 0xfeff) {
-            room(SLACK);
-            buf[pos++] = '\\';
-            buf[pos++] = 'u';
-            buf[pos++] = HEX[(c >> 12) & 0xf];
-            buf[pos++] = HEX[(c >> 8) & 0xf];
-            buf[pos++] = HEX[(c >> 4) & 0xf];
-            buf[pos++] = HEX[c & 0xf];
-          } else if (c < 0x80) {
-            raw(c);
-          } else {
-            i = utf8(s, i);
-          }
-      }
-    }
-    raw('"');
-  }
-
-  private void utf8(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      i = utf8(s, i);
-    }
-  }
-
-  /**
-   * Encodes the character at {@code i} (with its low surrogate, when it is a high one) as UTF-8, or
-   * {@code ?} for a lone surrogate, as Java's encoders do; returns the index of its last char.
-   */
-  private int utf8(String s, int i) {
-    room(SLACK);
-    char c = s.charAt(i);
-    if (c < 0x80) {
-      buf[pos++] = (byte) c;
-    } else if (c < 0x800) {
-      buf[pos++] = (byte) (0xc0 | (c >> 6));
-      buf[pos++] = (byte) (0x80 | (c & 0x3f));
-    } else if (Character.isHighSurrogate(c)
-        && i + 1 < s.length()
-        && Character.isLowSurrogate(s.charAt(i + 1))) {
-      int cp = Character.toCodePoint(c, s.charAt(i + 1));
-      buf[pos++] = (byte) (0xf0 | (cp >> 18));
-      buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-      buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-      buf[pos++] = (byte) (0x80 | (cp & 0x3f));
-      return i + 1;
-    } else if (Character.isSurrogate(c)) {
-      buf[pos++] = '?';
-    } else {
-      buf[pos++] = (byte) (0xe0 | (c >> 12));
-      buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-      buf[pos++] = (byte) (0x80 | (c & 0x3f));
-    }
-    return i;
-  }
-
   // ---------------------------------------------------------------- JSON
 
   /** {@code node} as canonical JSON at {@code level} into {@code out}. */
@@ -368,71 +197,89 @@ final class Writers {
   }
 
   void json(JsonNode v, int level) {
-    if (v.isObject()) {
-      if (v.size() == 0) {
-        ascii("{}");
-        return;
+    Class<?> c = v.getClass();
+    if (c == PlainText.class || c == QuotedText.class) {
+      verbatimQuoted(((TextNode) v).textValue());
+      return;
+    }
+    Object[] nested = collection(v);
+    if (nested == null) {
+      if (v.isTextual()) {
+        quoted(v.textValue());
+      } else if (v.isNull() || v.isMissingNode()) {
+        ascii("null");
+      } else {
+        quotedOrAscii(v.asText());
       }
-      ascii("{\n");
-      Object[] pairs = sortedPairs(v);
-      int n = pairCount(v, pairs);
-      for (int i = 0; i < n; i++) {
-        if (i > 0) {
-          ascii(",\n");
-        }
-        indent(level + 1);
-        quoted((String) pairs[2 * i]);
-        ascii(": ");
-        json((JsonNode) pairs[2 * i + 1], level + 1);
-      }
-      raw('\n');
-      indent(level);
-      raw('}');
-    } else if (v.isArray()) {
-      if (v.size() == 0) {
+    } else if (nested instanceof JsonNode[]) {
+      if (nested.length == 0) {
         ascii("[]");
         return;
       }
       ascii("[\n");
-      for (int i = 0, n = v.size(); i < n; i++) {
+      for (int i = 0; i < nested.length; i++) {
         if (i > 0) {
           ascii(",\n");
         }
         indent(level + 1);
-        json(item(v, i), level + 1);
+        json((JsonNode) nested[i], level + 1);
       }
       raw('\n');
       indent(level);
       raw(']');
-    } else if (v.isTextual()) {
-      quoted(v.textValue());
-    } else if (v.isNull() || v.isMissingNode()) {
-      ascii("null");
     } else {
-      quotedOrAscii(v.asText());
+      if (nested.length == 0) {
+        ascii("{}");
+        return;
+      }
+      ascii("{\n");
+      for (int i = 0; i < nested.length; i += 2) {
+        if (i > 0) {
+          ascii(",\n");
+        }
+        indent(level + 1);
+        quoted((String) nested[i]);
+        ascii(": ");
+        json((JsonNode) nested[i + 1], level + 1);
+      }
+      raw('\n');
+      indent(level);
+      raw('}');
     }
-  }
-
-  /** Text straight through (the JSON list's envelope). */
-  void text(String s) {
-    utf8(s);
   }
 
   // ---------------------------------------------------------------- fields
 
-  private static JsonNode item(JsonNode array, int i) {
-    return CompactNodeFactory.item(array, i);
+  /**
+   * The fields of an object as key, value, key, value, ... sorted by key (an {@code Object[]}), the
+   * items of a list (a {@code JsonNode[]}), or {@code null} for a scalar. A frozen collection of
+   * {@link CompactNodeFactory} is read in place: its fields were sorted when it was frozen, and its
+   * array holds exactly its fields or items. Anything else is copied (and sorted).
+   */
+  private static Object[] collection(JsonNode v) {
+    Object[] pairs = CompactNodeFactory.frozenPairs(v);
+    if (pairs != null) {
+      return pairs;
+    }
+    JsonNode[] items = CompactNodeFactory.frozenItems(v);
+    if (items != null) {
+      return items;
+    }
+    if (v.isObject()) {
+      return sortedPairs(v);
+    }
+    if (v.isArray()) {
+      JsonNode[] copy = new JsonNode[v.size()];
+      for (int i = 0; i < copy.length; i++) {
+        copy[i] = v.get(i);
+      }
+      return copy;
+    }
+    return null;
   }
 
-  /**
-   * The fields of {@code node} as key, value, key, value, ... sorted by key: a frozen compact
-   * object's own array (sorted when it was frozen, read in place), otherwise a sorted copy.
-   */
+  /** The fields of {@code node} as key, value, key, value, ... sorted by key, in a new array. */
   private static Object[] sortedPairs(JsonNode node) {
-    Object[] frozen = CompactNodeFactory.frozenPairs(node);
-    if (frozen != null) {
-      return frozen;
-    }
     List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.size());
     node.properties().forEach(fields::add);
     boolean sorted = true;
@@ -448,12 +295,5 @@ final class Writers {
       pairs[2 * i + 1] = fields.get(i).getValue();
     }
     return pairs;
-  }
-
-  /**
-   * How many pairs of {@link #sortedPairs} are fields (a compact object's array has spare room).
-   */
-  private static int pairCount(JsonNode node, Object[] pairs) {
-    return CompactNodeFactory.frozenPairs(node) == pairs ? node.size() : pairs.length / 2;
   }
 }

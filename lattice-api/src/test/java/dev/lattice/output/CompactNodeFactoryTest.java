@@ -1,17 +1,23 @@
 package dev.lattice.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lattice.internal.CompactNodeFactory;
+import dev.lattice.internal.PlainText;
+import dev.lattice.internal.QuotedText;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,6 +56,7 @@ class CompactNodeFactoryTest {
           removeThroughIterator(plain, key);
       }
       assertThat(fieldNames(compact)).isEqualTo(fieldNames(plain));
+      assertThat(values(compact)).isEqualTo(values(plain));
       assertThat(compact).isEqualTo(plain);
       assertThat(plain).isEqualTo(compact);
       assertThat(compact.hashCode()).isEqualTo(plain.hashCode());
@@ -88,6 +95,56 @@ class CompactNodeFactoryTest {
         it.remove();
       }
     }
+  }
+
+  @Test
+  void aFrozenCollectionHoldsExactlyItsFieldsOrItems() {
+    // n fields and the list: up to the linear limit, past which the fields are in a hash map
+    for (int n = 0; n < CompactNodeFactory.LINEAR_LIMIT; n++) {
+      ObjectNode o = CompactNodeFactory.INSTANCE.objectNode();
+      ArrayNode a = o.putArray("list");
+      for (int i = 0; i < n; i++) {
+        o.put("k" + (char) ('z' - i), i);
+        a.add(i);
+      }
+      assertThat(CompactNodeFactory.frozenPairs(o)).isNull();
+      assertThat(CompactNodeFactory.frozenItems(a)).isNull();
+      CompactNodeFactory.freeze(o);
+      Object[] pairs = CompactNodeFactory.frozenPairs(o);
+      assertThat(pairs).hasSize(2 * o.size());
+      for (int i = 2; i < pairs.length; i += 2) {
+        assertThat(((String) pairs[i - 2]).compareTo((String) pairs[i])).isNegative();
+      }
+      assertThat(CompactNodeFactory.frozenItems(a)).hasSize(n);
+      assertThat(a.size()).isEqualTo(n);
+      assertThatThrownBy(() -> a.add(1)).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> o.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+    }
+  }
+
+  @Test
+  void textNodesAreClassifiedAndEqualJacksonsOwn() {
+    JsonNodeFactory f = CompactNodeFactory.INSTANCE;
+    assertThat(f.textNode("svc-1")).isInstanceOf(PlainText.class);
+    assertThat(f.textNode("8080")).isInstanceOf(QuotedText.class);
+    assertThat(f.textNode("on")).isInstanceOf(QuotedText.class);
+    assertThat(f.textNode("a \"b\"").getClass()).isEqualTo(TextNode.class);
+    assertThat(f.textNode("é").getClass()).isEqualTo(TextNode.class);
+    assertThat(f.textNode(null)).isNull();
+    assertThat(f.textNode("")).isEqualTo(TextNode.valueOf(""));
+    for (String s : List.of("svc-1", "8080", "a \"b\"", "é", "x".repeat(100))) {
+      TextNode t = f.textNode(s);
+      assertThat(t).isEqualTo(TextNode.valueOf(s));
+      assertThat(TextNode.valueOf(s)).isEqualTo(t);
+      assertThat(t.hashCode()).isEqualTo(TextNode.valueOf(s).hashCode());
+      assertThat(t.textValue()).isEqualTo(s);
+    }
+  }
+
+  private static List<JsonNode> values(ObjectNode node) {
+    List<JsonNode> values = new ArrayList<>();
+    node.elements().forEachRemaining(values::add);
+    return values;
   }
 
   private static List<String> fieldNames(ObjectNode node) {

@@ -1,21 +1,22 @@
-package dev.lattice.output;
+package dev.lattice.internal;
 
 /**
  * Which strings the writers may leave plain in YAML: those that YAML 1.1 and 1.2 parsers both read
  * back as the same string. A plain scalar starts with an ASCII letter, {@code _} or {@code /},
  * continues with letters, digits, {@code - _ . /} and {@code :} (not last), and is not a word YAML
- * 1.1 reads as a boolean or null.
+ * 1.1 reads as a boolean or null. The YAML writer checks keys and foreign text nodes with it;
+ * {@link TextNodes} checks each text node of {@link CompactNodeFactory} once, when it is made.
  */
-final class PlainScalars {
+public final class PlainScalars {
   private PlainScalars() {}
 
   /** Whether {@code c} may start a plain scalar. */
-  static boolean mayStart(char c) {
+  public static boolean mayStart(char c) {
     return c < 0x80 && (CLASS[c] & FIRST) != 0;
   }
 
   /** Whether {@code c} may follow the first char of a plain scalar (a colon not as the last). */
-  static boolean mayContinue(char c) {
+  public static boolean mayContinue(char c) {
     return c < 0x80 && (CLASS[c] & REST) != 0;
   }
 
@@ -37,30 +38,21 @@ final class PlainScalars {
     }
   }
 
-  static boolean isPlainSafe(String s) {
+  /** Whether the YAML writers write {@code s} plain, not in double quotes. */
+  public static boolean isPlainSafe(String s) {
     int n = s.length();
-    if (n == 0) {
+    if (n == 0 || !mayStart(s.charAt(0))) {
       return false;
     }
-    char first = s.charAt(0);
-    if (!(isAsciiLetter(first) || first == '_' || first == '/')) {
-      return false;
-    }
+    char c = 0;
     for (int i = 1; i < n; i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          isAsciiLetter(c)
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_'
-              || c == '.'
-              || c == '/'
-              || (c == ':' && i < n - 1);
-      if (!ok) {
+      c = s.charAt(i);
+      if (!mayContinue(c)) {
         return false;
       }
     }
-    return !isReserved(s);
+    // a colon may not end a plain scalar; short words may be YAML 1.1 booleans or null
+    return c != ':' && !isReserved(s);
   }
 
   private static boolean isAsciiLetter(char c) {
@@ -72,7 +64,7 @@ final class PlainScalars {
     "y", "n", "yes", "no", "on", "off", "true", "false", "null"
   };
 
-  static boolean isReserved(String s) {
+  public static boolean isReserved(String s) {
     // every reserved word is short: skip the comparison (and any lower-casing) for the rest
     if (s.length() > 5 || s.isEmpty()) {
       return false;
