@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.internal.CompactNodeFactory;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -71,49 +73,45 @@ final class RuleSet implements Rules {
   List<ObjectNode> egressElements(int maxDnsBytes) {
     List<ObjectNode> out = new ArrayList<>();
     if (dnsServer != null) {
-      ArrayNode names = dnsNames.toJson();
+      List<DnsName> names = dnsNames.sorted();
       int n = names.size();
-      int[] sizes = new int[n];
       long total = 0;
       for (int i = 0; i < n; i++) {
-        sizes[i] = Documents.estimateBytes(names.get(i));
-        total += sizes[i];
+        total += names.get(i).size;
       }
       boolean cut = total > maxDnsBytes;
       int from = 0;
       int bytes = 0;
       for (int i = 0; i < n; i++) {
-        if (i > from && bytes + sizes[i] > maxDnsBytes) {
+        DnsName name = names.get(i);
+        if (i > from && bytes + name.size > maxDnsBytes) {
           out.add(dnsElement(group(names, from, i)));
           from = i;
           bytes = 0;
         }
-        bytes += sizes[i];
+        bytes += name.size;
         if (cut
             && i + 1 < n
-            && Boundaries.marker(
-                Boundaries.hash(names.get(i).elements().next().asText()),
-                sizes[i],
-                maxDnsBytes / 2)) {
+            && Boundaries.marker(Boundaries.hash(name.text), name.size, maxDnsBytes / 2)) {
           out.add(dnsElement(group(names, from, i + 1)));
           from = i + 1;
           bytes = 0;
         }
       }
-      out.add(dnsElement(from == 0 ? names : group(names, from, n)));
+      out.add(dnsElement(group(names, from, n)));
     }
     out.addAll(elements(egress, false));
     return out;
   }
 
   /**
-   * Items {@code [from, to)} of {@code names} in an array of their size (grown item by item, the
-   * groups of a scraper's 800,000 names copied their arrays over and over).
+   * The nodes of entries {@code [from, to)} of {@code names} in an array of their size (grown item
+   * by item, the groups of a scraper's 800,000 names copied their arrays over and over).
    */
-  private static ArrayNode group(ArrayNode names, int from, int to) {
+  private static ArrayNode group(List<DnsName> names, int from, int to) {
     ArrayNode group = CompactNodeFactory.INSTANCE.arrayNode(to - from);
     for (int i = from; i < to; i++) {
-      group.add(names.get(i));
+      group.add(names.get(i).node);
     }
     return group;
   }
@@ -131,7 +129,7 @@ final class RuleSet implements Rules {
     ports.add(L4Port.DNS_TCP.toJson());
     ports.add(L4Port.DNS_UDP.toJson());
     toPorts.putObject("rules").set("dns", names);
-    return dns;
+    return CompactNodeFactory.readOnly(dns); // frozen: Boundaries reads it in place
   }
 
   /** The elements of one direction, one per peer. */
@@ -144,22 +142,39 @@ final class RuleSet implements Rules {
     return out;
   }
 
-  /** The element of one peer: on {@code ports} (sorted), or every port when {@code all}. */
-  static ObjectNode element(
-      Peer peer, boolean all, java.util.Collection<L4Port> ports, boolean ingress) {
+  /**
+   * The element of one peer: on {@code ports} (sorted), or every port when {@code all}. Frozen; an
+   * element on one port is shared, built once per peer ({@link Peer#onePort}).
+   */
+  static ObjectNode element(Peer peer, boolean all, Collection<L4Port> ports, boolean ingress) {
+    if (all || ports.size() != 1) {
+      return build(peer, all, ports, ingress);
+    }
+    L4Port port = ports instanceof SortedSet<L4Port> s ? s.first() : ports.iterator().next();
+    ObjectNode element = peer.onePort(ingress, port);
+    if (element == null) {
+      element = build(peer, false, ports, ingress);
+      peer.onePort(ingress, port, element);
+    }
+    return element;
+  }
+
+  private static ObjectNode build(
+      Peer peer, boolean all, Collection<L4Port> ports, boolean ingress) {
     ObjectNode element = CompactNodeFactory.INSTANCE.objectNode();
     peer.writeTo(element, ingress);
-    if (all) {
-      return element; // no toPorts: every port of that peer (C12)
-    }
-    ArrayNode toPorts = element.putArray("toPorts");
-    List<L4Port> list = new ArrayList<>(ports);
-    for (int i = 0; i < list.size(); i += MAX_PORTS) {
-      ArrayNode json = toPorts.addObject().putArray("ports");
-      for (L4Port port : list.subList(i, Math.min(list.size(), i + MAX_PORTS))) {
+    if (!all) { // without toPorts: every port of that peer (C12)
+      ArrayNode toPorts = element.putArray("toPorts");
+      ArrayNode json = null;
+      int n = 0;
+      for (L4Port port : ports) {
+        if (n++ % MAX_PORTS == 0) {
+          json = toPorts.addObject().putArray("ports");
+        }
         json.add(port.toJson());
       }
     }
-    return element;
+    // frozen: Boundaries reads it in place, Resource.of finds it frozen, and it may be shared
+    return CompactNodeFactory.readOnly(element);
   }
 }
