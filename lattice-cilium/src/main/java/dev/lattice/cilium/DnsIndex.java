@@ -92,8 +92,8 @@ final class DnsIndex {
   }
 
   /**
-   * Fills the index from {@code names} and {@code patterns} (exact and wildcard entries), repeats
-   * allowed (each one is a contribution). Sorts both lists in place.
+   * Fills the index from {@code names} and {@code patterns} (exact and wildcard entries), each
+   * sorted, repeats allowed (each one is a contribution), as {@link DnsNames#expanded} gives them.
    */
   void build(List<DnsName> names, List<DnsName> patterns) {
     sorted.clear();
@@ -105,7 +105,6 @@ final class DnsIndex {
   }
 
   private void fill(List<DnsName> names, boolean pattern) {
-    names.sort(null);
     for (int i = 0; i < names.size(); ) {
       DnsName name = names.get(i);
       if (name.pattern != pattern) {

@@ -60,7 +60,7 @@ final class Peer implements Comparable<Peer> {
   private volatile OnePort egressOnePort;
 
   /** A frozen rule element for this peer on {@code port} alone. */
-  private record OnePort(L4Port port, ObjectNode element) {}
+  private record OnePort(L4Port port, ObjectNode element, int size) {}
 
   private Peer(Kind kind, String key, ArrayNode items) {
     this.kind = kind;
@@ -135,14 +135,23 @@ final class Peer implements Comparable<Peer> {
     return kept != null && kept.port().equals(port) ? kept.element() : null;
   }
 
-  /** Keeps {@code element}, frozen, as this peer's element on {@code port} alone. */
-  void onePort(boolean ingress, L4Port port, ObjectNode element) {
-    OnePort kept = new OnePort(port, element);
+  /**
+   * Keeps {@code element}, frozen, as this peer's element on {@code port} alone, with its {@link
+   * Documents#estimateBytes}.
+   */
+  void onePort(boolean ingress, L4Port port, ObjectNode element, int size) {
+    OnePort kept = new OnePort(port, element, size);
     if (ingress) {
       ingressOnePort = kept;
     } else {
       egressOnePort = kept;
     }
+  }
+
+  /** The size kept with {@code element} when it is the element kept, else -1. */
+  int onePortSize(boolean ingress, ObjectNode element) {
+    OnePort kept = ingress ? ingressOnePort : egressOnePort;
+    return kept != null && kept.element() == element ? kept.size() : -1;
   }
 
   /** The names kept by {@link #calleeNames(DnsNames.Callee)}, or null. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.internal.CompactNodeFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,35 @@ final class RuleSet implements Rules {
     }
   }
 
+  /** Rule elements in order, each with its {@link Documents#estimateBytes}. */
+  static final class Elements {
+    final List<ObjectNode> nodes;
+    private int[] sizes;
+
+    Elements(int capacity) {
+      nodes = new ArrayList<>(capacity);
+      sizes = new int[capacity];
+    }
+
+    void add(ObjectNode node, int size) {
+      if (nodes.size() == sizes.length) {
+        sizes = Arrays.copyOf(sizes, Math.max(4, sizes.length * 2));
+      }
+      sizes[nodes.size()] = size;
+      nodes.add(node);
+    }
+
+    /** The sizes, one per node. */
+    int[] sizes() {
+      return sizes.length == nodes.size() ? sizes : Arrays.copyOf(sizes, nodes.size());
+    }
+  }
+
   /** The ingress rule elements, in their fixed order. */
-  List<ObjectNode> ingressElements() {
-    return elements(ingress, true);
+  Elements ingressElements() {
+    Elements out = new Elements(ingress.size());
+    elements(ingress, true, out);
+    return out;
   }
 
   /**
@@ -70,9 +97,10 @@ final class RuleSet implements Rules {
    * split between them allows exactly the same lookups; the names are cut where {@link Boundaries}
    * says, as {@link DnsIndex#regroup} cuts them.
    */
-  List<ObjectNode> egressElements(int maxDnsBytes) {
-    List<ObjectNode> out = new ArrayList<>();
+  Elements egressElements(int maxDnsBytes) {
+    Elements out = new Elements(egress.size() + 1);
     if (dnsServer != null) {
+      int base = dnsBaseBytes(dnsServer);
       List<DnsName> names = dnsNames.sorted();
       int n = names.size();
       long total = 0;
@@ -85,7 +113,7 @@ final class RuleSet implements Rules {
       for (int i = 0; i < n; i++) {
         DnsName name = names.get(i);
         if (i > from && bytes + name.size > maxDnsBytes) {
-          out.add(dnsElement(group(names, from, i)));
+          out.add(dnsElement(group(names, from, i)), base + 12 * (i - from) + bytes);
           from = i;
           bytes = 0;
         }
@@ -93,16 +121,36 @@ final class RuleSet implements Rules {
         if (cut
             && i + 1 < n
             && Boundaries.marker(Boundaries.hash(name.text), name.size, maxDnsBytes / 2)) {
-          out.add(dnsElement(group(names, from, i + 1)));
+          out.add(dnsElement(group(names, from, i + 1)), base + 12 * (i + 1 - from) + bytes);
           from = i + 1;
           bytes = 0;
         }
       }
-      out.add(dnsElement(group(names, from, n)));
+      out.add(dnsElement(group(names, from, n)), base + 12 * (n - from) + bytes);
     }
-    out.addAll(elements(egress, false));
+    elements(egress, false, out);
     return out;
   }
+
+  /**
+   * The {@link Documents#estimateBytes} of the DNS element to {@code server} without entries: each
+   * entry adds 12 and its own. Kept for the last server (every policy names kube-dns).
+   */
+  private static int dnsBaseBytes(Peer server) {
+    DnsBase last = lastDnsBase;
+    if (last == null || last.server() != server) {
+      last =
+          new DnsBase(
+              server,
+              Documents.estimateBytes(dnsElement(server, CompactNodeFactory.INSTANCE.arrayNode())));
+      lastDnsBase = last;
+    }
+    return last.bytes();
+  }
+
+  private record DnsBase(Peer server, int bytes) {}
+
+  private static volatile DnsBase lastDnsBase;
 
   /**
    * The nodes of entries {@code [from, to)} of {@code names} in an array of their size (grown item
@@ -133,13 +181,18 @@ final class RuleSet implements Rules {
   }
 
   /** The elements of one direction, one per peer. */
-  private static List<ObjectNode> elements(Map<Peer, Ports> rules, boolean ingress) {
-    List<ObjectNode> out = new ArrayList<>(rules.size());
+  private static void elements(Map<Peer, Ports> rules, boolean ingress, Elements out) {
     for (Map.Entry<Peer, Ports> e : rules.entrySet()) {
       Ports p = e.getValue();
-      out.add(element(e.getKey(), p.all, p.ports, ingress));
+      ObjectNode element = element(e.getKey(), p.all, p.ports, ingress);
+      out.add(element, size(e.getKey(), element, ingress));
     }
-    return out;
+  }
+
+  /** The {@link Documents#estimateBytes} of {@code element}, an element of {@code peer}'s. */
+  static int size(Peer peer, ObjectNode element, boolean ingress) {
+    int kept = peer.onePortSize(ingress, element);
+    return kept >= 0 ? kept : Documents.estimateBytes(element);
   }
 
   /**
@@ -154,7 +207,7 @@ final class RuleSet implements Rules {
     ObjectNode element = peer.onePort(ingress, port);
     if (element == null) {
       element = build(peer, false, ports, ingress);
-      peer.onePort(ingress, port, element);
+      peer.onePort(ingress, port, element, Documents.estimateBytes(element));
     }
     return element;
   }

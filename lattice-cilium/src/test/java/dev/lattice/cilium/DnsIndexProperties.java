@@ -107,6 +107,7 @@ class DnsIndexProperties {
   private static List<DnsName> entries(List<String> texts, boolean pattern) {
     List<DnsName> out = new ArrayList<>();
     texts.forEach(t -> out.add(new DnsName(pattern, t)));
+    out.sort(null); // as DnsNames.expanded gives them
     return out;
   }
 
