@@ -1,7 +1,7 @@
 package dev.lattice.cilium;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
+import dev.lattice.internal.CompactNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +41,15 @@ final class Boundaries {
   }
 
   private static int add(int h, JsonNode node) {
+    Object[] pairs = CompactNodeFactory.frozenPairs(node);
+    if (pairs != null) {
+      // frozen: its fields sorted by key already, read in place
+      for (int i = 0, n = node.size() * 2; i < n; i += 2) {
+        h = add(h, (String) pairs[i]);
+        h = add(h, (JsonNode) pairs[i + 1]);
+      }
+      return h;
+    }
     if (node.isObject()) {
       List<String> keys = new ArrayList<>(node.size());
       for (Map.Entry<String, JsonNode> field : node.properties()) {
@@ -54,17 +63,42 @@ final class Boundaries {
       return h;
     }
     if (node.isArray()) {
-      for (JsonNode item : node) {
-        h = add(h, item);
+      for (int i = 0, n = node.size(); i < n; i++) {
+        h = add(h, CompactNodeFactory.item(node, i));
       }
       return h;
     }
-    return add(h, node.asText());
+    return add(h, node.isTextual() ? node.textValue() : node.asText());
   }
 
+  /**
+   * FNV-1a over the UTF-8 bytes of {@code s} (as {@code getBytes(UTF_8)} gives them: an unpaired
+   * surrogate is {@code '?'}), then a zero byte; encoded here, without an array per string (a
+   * scraper's policy hashes about 800,000 names).
+   */
   private static int add(int h, String s) {
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      h = (h ^ (b & 0xff)) * PRIME;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        h = (h ^ c) * PRIME;
+      } else if (c < 0x800) {
+        h = (h ^ (0xc0 | c >> 6)) * PRIME;
+        h = (h ^ (0x80 | (c & 0x3f))) * PRIME;
+      } else if (!Character.isSurrogate(c)) {
+        h = (h ^ (0xe0 | c >> 12)) * PRIME;
+        h = (h ^ (0x80 | (c >> 6 & 0x3f))) * PRIME;
+        h = (h ^ (0x80 | (c & 0x3f))) * PRIME;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        h = (h ^ (0xf0 | cp >> 18)) * PRIME;
+        h = (h ^ (0x80 | (cp >> 12 & 0x3f))) * PRIME;
+        h = (h ^ (0x80 | (cp >> 6 & 0x3f))) * PRIME;
+        h = (h ^ (0x80 | (cp & 0x3f))) * PRIME;
+      } else {
+        h = (h ^ '?') * PRIME;
+      }
     }
     return h * PRIME; // the zero byte: h ^ 0 is h
   }

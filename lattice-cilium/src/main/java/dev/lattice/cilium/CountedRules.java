@@ -135,7 +135,7 @@ final class CountedRules {
       c.queued = false;
       if (c.element == null && (c.all > 0 || !c.ports.isEmpty())) {
         c.element = RuleSet.element(c.peer, c.all > 0, c.ports.keySet(), ingress);
-        c.size = Documents.estimateBytes(c.element);
+        c.size = RuleSet.size(c.peer, c.element, ingress);
         c.hash = Boundaries.hash(c.element);
       }
     }

@@ -29,12 +29,12 @@ final class DnsIndex {
     /** The group it is in since the last {@link #regroup}; null before. */
     Group group;
 
-    Entry(boolean pattern, String name, int count) {
-      this.pattern = pattern;
-      this.name = name;
-      this.node = CompactNodeFactory.INSTANCE.objectNode().put(field(pattern), name);
-      this.size = Documents.estimateBytes(node);
-      this.hash = Boundaries.hash(name);
+    Entry(DnsName name, int count) {
+      this.pattern = name.pattern;
+      this.name = name.text;
+      this.node = name.node; // shared with every policy that names it
+      this.size = name.size;
+      this.hash = Boundaries.hash(name.text);
       this.count = count;
     }
 
@@ -91,15 +91,11 @@ final class DnsIndex {
             RuleSet.dnsElement(server, CompactNodeFactory.INSTANCE.arrayNode()));
   }
 
-  private static String field(boolean pattern) {
-    return pattern ? "matchPattern" : "matchName";
-  }
-
   /**
-   * Fills the index from {@code names} and {@code patterns}, repeats allowed (each one is a
-   * contribution).
+   * Fills the index from {@code names} and {@code patterns} (exact and wildcard entries), each
+   * sorted, repeats allowed (each one is a contribution), as {@link DnsNames#expanded} gives them.
    */
-  void build(List<String> names, List<String> patterns) {
+  void build(List<DnsName> names, List<DnsName> patterns) {
     sorted.clear();
     groups = List.of();
     total = 0;
@@ -108,14 +104,17 @@ final class DnsIndex {
     fill(patterns, true);
   }
 
-  private void fill(List<String> names, boolean pattern) {
-    names.sort(null);
+  private void fill(List<DnsName> names, boolean pattern) {
     for (int i = 0; i < names.size(); ) {
+      DnsName name = names.get(i);
+      if (name.pattern != pattern) {
+        throw new IllegalArgumentException("not a " + (pattern ? "pattern: " : "name: ") + name);
+      }
       int j = i + 1;
-      while (j < names.size() && names.get(j).equals(names.get(i))) {
+      while (j < names.size() && names.get(j).same(name)) {
         j++;
       }
-      Entry e = new Entry(pattern, names.get(i), j - i);
+      Entry e = new Entry(name, j - i);
       sorted.add(e);
       total += e.size;
       i = j;
@@ -128,7 +127,9 @@ final class DnsIndex {
    *
    * @throws IllegalStateException when that would remove a contribution it does not have
    */
-  void add(boolean pattern, String name, int delta) {
+  void add(DnsName entry, int delta) {
+    boolean pattern = entry.pattern;
+    String name = entry.text;
     int lo = 0;
     int hi = sorted.size() - 1;
     while (lo <= hi) {
@@ -158,7 +159,7 @@ final class DnsIndex {
     }
     // the group of the entry before: it gains an entry, or another entry stops it
     mark(lo - 1);
-    Entry e = new Entry(pattern, name, delta);
+    Entry e = new Entry(entry, delta);
     sorted.add(lo, e);
     total += e.size;
   }

@@ -1,10 +1,10 @@
 package dev.lattice.cilium;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.lattice.internal.CompactNodeFactory;
 import dev.lattice.model.Service;
 import dev.lattice.model.ServiceId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -22,14 +22,100 @@ final class DnsNames {
   /** The longest name DNS can carry; resolvers skip longer expansions. */
   private static final int MAX_NAME = 253;
 
+  /**
+   * The names of one callee's Service and their expansions, but those by the caller's own
+   * namespace: the same for every caller, so built once per render and shared ({@link
+   * Peer#calleeNames}), entries and nodes included. Immutable but for {@link #sameNamespace()},
+   * built once when first needed.
+   */
+  static final class Callee {
+    final ServiceId id;
+    final String clusterDomain;
+    final List<String> nodeSearchDomains;
+
+    /**
+     * Each base of the callee and its expansions by every suffix but the caller's namespace's,
+     * sorted.
+     */
+    final DnsName[] common;
+
+    /** The bases, for their expansion by the caller's namespace. */
+    final String[] bases;
+
+    /** The suffixes but the caller's namespace's: {@code svc.<cd>}, {@code <cd>}, the node's. */
+    private final String[] others;
+
+    /** {@link #sameNamespace()}, built by the first such caller; threads may race. */
+    private volatile DnsName[] sameNamespace;
+
+    private Callee(ServiceId id, String clusterDomain, List<String> nodeSearchDomains) {
+      this.id = id;
+      this.clusterDomain = clusterDomain;
+      this.nodeSearchDomains = nodeSearchDomains;
+      String svc = id.name() + "." + id.namespace();
+      this.bases = new String[] {svc + ".svc." + clusterDomain, svc, svc + ".svc"};
+      this.others = new String[2 + nodeSearchDomains.size()];
+      others[0] = "svc." + clusterDomain;
+      others[1] = clusterDomain;
+      for (int i = 0; i < nodeSearchDomains.size(); i++) {
+        others[2 + i] = nodeSearchDomains.get(i);
+      }
+      List<DnsName> c = new ArrayList<>(bases.length * (others.length + 1));
+      for (String b : bases) {
+        c.add(DnsName.exact(b));
+        for (String s : others) {
+          addExpansion(b, s, false, c);
+        }
+      }
+      this.common = c.toArray(new DnsName[0]);
+      Arrays.sort(common);
+    }
+
+    /**
+     * The entries of a caller in the callee's namespace, sorted: {@link #common} and the bases by
+     * that namespace, the bare name and its expansions.
+     */
+    DnsName[] sameNamespace() {
+      DnsName[] same = sameNamespace;
+      if (same == null) {
+        String own = id.namespace() + ".svc." + clusterDomain;
+        List<DnsName> out = new ArrayList<>(bases.length + others.length + 2);
+        for (String b : bases) {
+          addExpansion(b, own, false, out);
+        }
+        out.add(DnsName.exact(id.name()));
+        addExpansion(id.name(), own, false, out);
+        for (String s : others) {
+          addExpansion(id.name(), s, false, out);
+        }
+        DnsName[] extra = out.toArray(new DnsName[0]);
+        Arrays.sort(extra);
+        sameNamespace = same = merge(common, extra);
+      }
+      return same;
+    }
+
+    boolean isFor(ServiceId id, String clusterDomain, List<String> nodeSearchDomains) {
+      return this.id.equals(id)
+          && this.clusterDomain.equals(clusterDomain)
+          && (this.nodeSearchDomains == nodeSearchDomains
+              || this.nodeSearchDomains.equals(nodeSearchDomains));
+    }
+  }
+
   private final String namespace;
   private final String clusterDomain;
-  private final List<String> searchSuffixes;
-  // bases in arrival order, repeats allowed: expand() sorts and drops repeats once at the end (a
-  // scraper adds about 150,000 names at 50,000 services, and a tree per insert cost a quarter of
-  // re-rendering it after a pod-label change)
-  private final List<String> names = new ArrayList<>();
-  private final List<String> patterns = new ArrayList<>();
+  private final List<String> nodeSearchDomains;
+  private final String[] searchSuffixes;
+  // entries in arrival order, repeats allowed (one per contribution): sorted() sorts and drops
+  // repeats once at the end (a scraper adds about 600,000 at 50,000 services, and a tree per
+  // insert cost a quarter of re-rendering it after a pod-label change). A callee's exact entries
+  // come as one sorted run; put in order of their first entries, runs seldom overlap, and the
+  // final sort finds them in order (it was a sixth of the render, comparing names one by one)
+  private final ArrayList<DnsName[]> runs = new ArrayList<>();
+  private int inRuns;
+  private final ArrayList<DnsName> names = new ArrayList<>();
+  private final ArrayList<DnsName> patterns = new ArrayList<>();
 
   /**
    * Names resolved by a pod of {@code namespace}, whose search path ends with {@code
@@ -38,25 +124,62 @@ final class DnsNames {
   DnsNames(String namespace, String clusterDomain, List<String> nodeSearchDomains) {
     this.namespace = namespace;
     this.clusterDomain = clusterDomain;
-    this.searchSuffixes = new ArrayList<>();
-    searchSuffixes.add(namespace + ".svc." + clusterDomain);
-    searchSuffixes.add("svc." + clusterDomain);
-    searchSuffixes.add(clusterDomain);
-    searchSuffixes.addAll(nodeSearchDomains);
+    this.nodeSearchDomains = nodeSearchDomains;
+    this.searchSuffixes = new String[3 + nodeSearchDomains.size()];
+    searchSuffixes[0] = namespace + ".svc." + clusterDomain;
+    searchSuffixes[1] = "svc." + clusterDomain;
+    searchSuffixes[2] = clusterDomain;
+    for (int i = 0; i < nodeSearchDomains.size(); i++) {
+      searchSuffixes[3 + i] = nodeSearchDomains.get(i);
+    }
   }
 
   /**
    * The names of the Kubernetes Service of {@code callee}: the FQDN, {@code <svc>.<ns>}, {@code
-   * <svc>.<ns>.svc}, and the bare {@code <svc>} when it shares the namespace.
+   * <svc>.<ns>.svc}, and the bare {@code <svc>} when it shares the namespace; each with its
+   * expansions. {@code pods} is the callee's pod peer of this render: it keeps the names every
+   * caller shares, built by the first caller.
    */
-  void service(ServiceId callee) {
-    String svc = callee.name() + "." + callee.namespace();
-    names.add(svc + ".svc." + clusterDomain);
-    names.add(svc);
-    names.add(svc + ".svc");
-    if (callee.namespace().equals(namespace)) {
-      names.add(callee.name());
+  void service(ServiceId callee, Peer pods) {
+    Callee c = pods == null ? null : pods.calleeNames();
+    if (c == null || !c.isFor(callee, clusterDomain, nodeSearchDomains)) {
+      c = new Callee(callee, clusterDomain, nodeSearchDomains);
+      if (pods != null) {
+        pods.calleeNames(c);
+      }
     }
+    DnsName[] run;
+    if (callee.namespace().equals(namespace)) {
+      run = c.sameNamespace();
+    } else {
+      List<DnsName> own = new ArrayList<>(c.bases.length);
+      for (String b : c.bases) {
+        addExpansion(b, searchSuffixes[0], false, own);
+      }
+      DnsName[] sorted = own.toArray(new DnsName[0]);
+      Arrays.sort(sorted);
+      run = merge(c.common, sorted);
+    }
+    runs.add(run);
+    inRuns += run.length;
+  }
+
+  /** The sorted {@code a} and {@code b}, merged (repeats kept). */
+  private static DnsName[] merge(DnsName[] a, DnsName[] b) {
+    DnsName[] out = new DnsName[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length && j < b.length) {
+      out[k++] = b[j].compareTo(a[i]) < 0 ? b[j++] : a[i++];
+    }
+    while (i < a.length) {
+      out[k++] = a[i++];
+    }
+    while (j < b.length) {
+      out[k++] = b[j++];
+    }
+    return out;
   }
 
   /**
@@ -65,66 +188,88 @@ final class DnsNames {
    * training gang find each other.
    */
   void podsOf(Service self) {
-    patterns.add("*." + self.podSubdomain() + "." + self.namespace() + ".svc." + clusterDomain);
+    expand(
+        true,
+        "*." + self.podSubdomain() + "." + self.namespace() + ".svc." + clusterDomain,
+        patterns);
   }
 
   /** An egress DNS name, exact or with a leading {@code *.} wildcard. */
   void fqdn(String name) {
-    (name.indexOf('*') >= 0 ? patterns : names).add(name);
+    boolean pattern = name.indexOf('*') >= 0;
+    expand(pattern, name, pattern ? patterns : names);
   }
 
   /** Adds {@code base} and its search-path expansions to {@code out}. */
-  void expansions(String base, List<String> out) {
-    out.add(base);
+  private void expand(boolean pattern, String base, List<DnsName> out) {
+    out.add(new DnsName(pattern, base));
     for (String suffix : searchSuffixes) {
-      int length = base.length() + 1 + suffix.length();
-      if (length <= MAX_NAME) {
-        out.add(new StringBuilder(length).append(base).append('.').append(suffix).toString());
-      }
+      addExpansion(base, suffix, pattern, out);
     }
   }
 
-  /** The exact bases ({@code patterns} false) or the wildcard ones, in arrival order, repeated. */
-  List<String> bases(boolean patterns) {
-    return patterns ? this.patterns : names;
-  }
-
-  boolean isEmpty() {
-    return names.isEmpty() && patterns.isEmpty();
-  }
-
-  /** The {@code rules.dns} list: every name and its search-path expansions, sorted, exact first. */
-  ArrayNode toJson() {
-    List<String> exact = expand(names);
-    List<String> wildcards = expand(patterns);
-    // sized once: a scraper's list has about 800,000 entries
-    ArrayNode out = CompactNodeFactory.INSTANCE.arrayNode(exact.size() + wildcards.size());
-    for (String n : exact) {
-      out.addObject().put("matchName", n);
+  /** Adds {@code base.suffix} to {@code out} unless it is longer than DNS allows. */
+  private static void addExpansion(String base, String suffix, boolean pattern, List<DnsName> out) {
+    int length = base.length() + 1 + suffix.length();
+    if (length <= MAX_NAME) {
+      // one exact-size array, no builder (javac's indy concatenation)
+      out.add(new DnsName(pattern, base + "." + suffix));
     }
-    for (String p : wildcards) {
-      out.addObject().put("matchPattern", p);
-    }
-    return out;
   }
 
   /**
-   * The bases and their expansions, sorted, without repeats. Collected in a list and sorted once: a
-   * scraper that calls every service has hundreds of thousands of names, and inserting each into a
-   * tree cost a fifth of the whole Cilium render at 20,000 services.
+   * The exact entries ({@code patterns} false) or the wildcard ones, every base with its
+   * expansions, one per contribution (repeated), sorted.
    */
-  private List<String> expand(List<String> bases) {
-    List<String> all = new ArrayList<>(bases.size() * (searchSuffixes.size() + 1));
-    for (String b : bases) {
-      expansions(b, all);
+  List<DnsName> expanded(boolean patterns) {
+    if (patterns) {
+      DnsName[] all = this.patterns.toArray(new DnsName[0]);
+      Arrays.sort(all);
+      return Arrays.asList(all);
     }
-    all.sort(null);
-    int kept = 0;
-    for (int i = 0; i < all.size(); i++) {
-      if (kept == 0 || !all.get(i).equals(all.get(kept - 1))) {
-        all.set(kept++, all.get(i));
+    runs.sort(FIRST);
+    DnsName[] all = new DnsName[inRuns + names.size()];
+    int k = 0;
+    boolean sorted = names.isEmpty();
+    for (DnsName[] run : runs) {
+      // in order when each run starts after the last one ends: no sort then (they seldom overlap)
+      sorted &= k == 0 || all[k - 1].compareTo(run[0]) <= 0;
+      System.arraycopy(run, 0, all, k, run.length);
+      k += run.length;
+    }
+    for (DnsName n : names) {
+      all[k++] = n;
+    }
+    if (!sorted) {
+      Arrays.sort(all);
+    }
+    return Arrays.asList(all);
+  }
+
+  private static final Comparator<DnsName[]> FIRST = (a, b) -> a[0].compareTo(b[0]);
+
+  boolean isEmpty() {
+    return runs.isEmpty() && names.isEmpty() && patterns.isEmpty();
+  }
+
+  /** The {@code rules.dns} entries: sorted, exact ones first, without repeats. */
+  List<DnsName> sorted() {
+    List<DnsName> exact = expanded(false);
+    List<DnsName> wildcards = patterns.isEmpty() ? List.of() : expanded(true);
+    List<DnsName> out = new ArrayList<>(exact.size() + wildcards.size());
+    distinct(exact, out);
+    distinct(wildcards, out);
+    return out;
+  }
+
+  /** Appends the sorted {@code entries} to {@code out} without repeats. */
+  private static void distinct(List<DnsName> entries, List<DnsName> out) {
+    DnsName last = null;
+    for (DnsName n : entries) {
+      if (last == null || !n.same(last)) {
+        out.add(n);
+        last = n;
       }
     }
-    return all.subList(0, kept);
   }
 }

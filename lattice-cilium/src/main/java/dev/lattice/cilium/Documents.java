@@ -42,27 +42,18 @@ final class Documents {
       Map<String, String> podLabels,
       RuleSet rules,
       int maxBytes) {
-    List<ObjectNode> ingress = rules.ingressElements();
-    List<ObjectNode> egress = rules.egressElements(maxBytes / 2);
+    RuleSet.Elements ingress = rules.ingressElements();
+    RuleSet.Elements egress = rules.egressElements(maxBytes / 2);
     return split(
         namespace,
         name,
         service,
         podLabels,
-        ingress,
-        sizes(ingress),
-        egress,
-        sizes(egress),
+        ingress.nodes,
+        ingress.sizes(),
+        egress.nodes,
+        egress.sizes(),
         maxBytes);
-  }
-
-  /** The {@link #estimateBytes} of each element. */
-  static int[] sizes(List<ObjectNode> elements) {
-    int[] out = new int[elements.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = estimateBytes(elements.get(i));
-    }
-    return out;
   }
 
   /** The parts of {@link #namespaced} from its elements and their estimated sizes. */

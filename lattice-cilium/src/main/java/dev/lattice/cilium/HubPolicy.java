@@ -68,7 +68,7 @@ final class HubPolicy implements Rules {
     HubPolicy h = new HubPolicy(topology, view.service(), options);
     DnsNames dns = ServicePolicy.dnsNames(topology, view.service(), options);
     ServicePolicy.contribute(topology, view, h, dns, peers);
-    h.dns.build(expand(dns, false), expand(dns, true));
+    h.dns.build(dns.expanded(false), dns.expanded(true));
     h.assemble();
     return h;
   }
@@ -268,23 +268,15 @@ final class HubPolicy implements Rules {
       for (Agreement a : out) {
         ServicePolicy.egress(t, self, a, this, dns, peers);
       }
-      for (String n : expand(dns, false)) {
-        this.dns.add(false, n, sign);
+      for (DnsName n : dns.expanded(false)) {
+        this.dns.add(n, sign);
       }
-      for (String n : expand(dns, true)) {
-        this.dns.add(true, n, sign);
+      for (DnsName n : dns.expanded(true)) {
+        this.dns.add(n, sign);
       }
     } finally {
       this.sign = 1;
     }
-  }
-
-  private static List<String> expand(DnsNames dns, boolean patterns) {
-    List<String> out = new ArrayList<>();
-    for (String base : dns.bases(patterns)) {
-      dns.expansions(base, out);
-    }
-    return out;
   }
 
   @Override

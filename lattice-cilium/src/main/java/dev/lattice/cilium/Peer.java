@@ -43,10 +43,31 @@ final class Peer implements Comparable<Peer> {
   private final String key;
   private final ArrayNode items;
 
+  /**
+   * The DNS names of the Service whose pods it selects, when a render's {@link Peers} keeps it for
+   * that Service: built by its first caller, shared by the others. Checked before use ({@link
+   * DnsNames.Callee#isFor}); immutable, so threads may race to set it.
+   */
+  private volatile DnsNames.Callee calleeNames;
+
+  /**
+   * The last element built for this peer on one port, per direction: an element for a service's
+   * pods on HBONE appears in the policy of each of its callers (or callees), and every element from
+   * the scraper's pods in every policy. Frozen and immutable, so threads may race to set it.
+   */
+  private volatile OnePort ingressOnePort;
+
+  private volatile OnePort egressOnePort;
+
+  /** A frozen rule element for this peer on {@code port} alone. */
+  private record OnePort(L4Port port, ObjectNode element, int size) {}
+
   private Peer(Kind kind, String key, ArrayNode items) {
     this.kind = kind;
     this.key = key;
-    this.items = items;
+    // frozen before any element holds it: every document that names the peer shares it, possibly
+    // on other threads, and Resource.of would otherwise freeze it (sorting its fields) in place
+    this.items = (ArrayNode) CompactNodeFactory.freeze(items);
   }
 
   /**
@@ -104,6 +125,42 @@ final class Peer implements Comparable<Peer> {
 
   Kind kind() {
     return kind;
+  }
+
+  /**
+   * The element kept by {@link #onePort(boolean, L4Port, ObjectNode)} for {@code port}, or null.
+   */
+  ObjectNode onePort(boolean ingress, L4Port port) {
+    OnePort kept = ingress ? ingressOnePort : egressOnePort;
+    return kept != null && kept.port().equals(port) ? kept.element() : null;
+  }
+
+  /**
+   * Keeps {@code element}, frozen, as this peer's element on {@code port} alone, with its {@link
+   * Documents#estimateBytes}.
+   */
+  void onePort(boolean ingress, L4Port port, ObjectNode element, int size) {
+    OnePort kept = new OnePort(port, element, size);
+    if (ingress) {
+      ingressOnePort = kept;
+    } else {
+      egressOnePort = kept;
+    }
+  }
+
+  /** The size kept with {@code element} when it is the element kept, else -1. */
+  int onePortSize(boolean ingress, ObjectNode element) {
+    OnePort kept = ingress ? ingressOnePort : egressOnePort;
+    return kept != null && kept.element() == element ? kept.size() : -1;
+  }
+
+  /** The names kept by {@link #calleeNames(DnsNames.Callee)}, or null. */
+  DnsNames.Callee calleeNames() {
+    return calleeNames;
+  }
+
+  void calleeNames(DnsNames.Callee names) {
+    this.calleeNames = names;
   }
 
   /** Writes this peer into {@code element} under the field for the direction. */

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.internal.CompactNodeFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -56,9 +59,35 @@ final class RuleSet implements Rules {
     }
   }
 
+  /** Rule elements in order, each with its {@link Documents#estimateBytes}. */
+  static final class Elements {
+    final List<ObjectNode> nodes;
+    private int[] sizes;
+
+    Elements(int capacity) {
+      nodes = new ArrayList<>(capacity);
+      sizes = new int[capacity];
+    }
+
+    void add(ObjectNode node, int size) {
+      if (nodes.size() == sizes.length) {
+        sizes = Arrays.copyOf(sizes, Math.max(4, sizes.length * 2));
+      }
+      sizes[nodes.size()] = size;
+      nodes.add(node);
+    }
+
+    /** The sizes, one per node. */
+    int[] sizes() {
+      return sizes.length == nodes.size() ? sizes : Arrays.copyOf(sizes, nodes.size());
+    }
+  }
+
   /** The ingress rule elements, in their fixed order. */
-  List<ObjectNode> ingressElements() {
-    return elements(ingress, true);
+  Elements ingressElements() {
+    Elements out = new Elements(ingress.size());
+    elements(ingress, true, out);
+    return out;
   }
 
   /**
@@ -68,52 +97,69 @@ final class RuleSet implements Rules {
    * split between them allows exactly the same lookups; the names are cut where {@link Boundaries}
    * says, as {@link DnsIndex#regroup} cuts them.
    */
-  List<ObjectNode> egressElements(int maxDnsBytes) {
-    List<ObjectNode> out = new ArrayList<>();
+  Elements egressElements(int maxDnsBytes) {
+    Elements out = new Elements(egress.size() + 1);
     if (dnsServer != null) {
-      ArrayNode names = dnsNames.toJson();
+      int base = dnsBaseBytes(dnsServer);
+      List<DnsName> names = dnsNames.sorted();
       int n = names.size();
-      int[] sizes = new int[n];
       long total = 0;
       for (int i = 0; i < n; i++) {
-        sizes[i] = Documents.estimateBytes(names.get(i));
-        total += sizes[i];
+        total += names.get(i).size;
       }
       boolean cut = total > maxDnsBytes;
       int from = 0;
       int bytes = 0;
       for (int i = 0; i < n; i++) {
-        if (i > from && bytes + sizes[i] > maxDnsBytes) {
-          out.add(dnsElement(group(names, from, i)));
+        DnsName name = names.get(i);
+        if (i > from && bytes + name.size > maxDnsBytes) {
+          out.add(dnsElement(group(names, from, i)), base + 12 * (i - from) + bytes);
           from = i;
           bytes = 0;
         }
-        bytes += sizes[i];
+        bytes += name.size;
         if (cut
             && i + 1 < n
-            && Boundaries.marker(
-                Boundaries.hash(names.get(i).elements().next().asText()),
-                sizes[i],
-                maxDnsBytes / 2)) {
-          out.add(dnsElement(group(names, from, i + 1)));
+            && Boundaries.marker(Boundaries.hash(name.text), name.size, maxDnsBytes / 2)) {
+          out.add(dnsElement(group(names, from, i + 1)), base + 12 * (i + 1 - from) + bytes);
           from = i + 1;
           bytes = 0;
         }
       }
-      out.add(dnsElement(from == 0 ? names : group(names, from, n)));
+      out.add(dnsElement(group(names, from, n)), base + 12 * (n - from) + bytes);
     }
-    out.addAll(elements(egress, false));
+    elements(egress, false, out);
     return out;
   }
 
   /**
-   * Items {@code [from, to)} of {@code names} in an array of their size (grown item by item, the
-   * groups of a scraper's 800,000 names copied their arrays over and over).
+   * The {@link Documents#estimateBytes} of the DNS element to {@code server} without entries: each
+   * entry adds 12 and its own. Kept for the last server (every policy names kube-dns).
    */
-  private static ArrayNode group(ArrayNode names, int from, int to) {
+  private static int dnsBaseBytes(Peer server) {
+    DnsBase last = lastDnsBase;
+    if (last == null || last.server() != server) {
+      last =
+          new DnsBase(
+              server,
+              Documents.estimateBytes(dnsElement(server, CompactNodeFactory.INSTANCE.arrayNode())));
+      lastDnsBase = last;
+    }
+    return last.bytes();
+  }
+
+  private record DnsBase(Peer server, int bytes) {}
+
+  private static volatile DnsBase lastDnsBase;
+
+  /**
+   * The nodes of entries {@code [from, to)} of {@code names} in an array of their size (grown item
+   * by item, the groups of a scraper's 800,000 names copied their arrays over and over).
+   */
+  private static ArrayNode group(List<DnsName> names, int from, int to) {
     ArrayNode group = CompactNodeFactory.INSTANCE.arrayNode(to - from);
     for (int i = from; i < to; i++) {
-      group.add(names.get(i));
+      group.add(names.get(i).node);
     }
     return group;
   }
@@ -131,35 +177,57 @@ final class RuleSet implements Rules {
     ports.add(L4Port.DNS_TCP.toJson());
     ports.add(L4Port.DNS_UDP.toJson());
     toPorts.putObject("rules").set("dns", names);
-    return dns;
+    return CompactNodeFactory.readOnly(dns); // frozen: Boundaries reads it in place
   }
 
   /** The elements of one direction, one per peer. */
-  private static List<ObjectNode> elements(Map<Peer, Ports> rules, boolean ingress) {
-    List<ObjectNode> out = new ArrayList<>(rules.size());
+  private static void elements(Map<Peer, Ports> rules, boolean ingress, Elements out) {
     for (Map.Entry<Peer, Ports> e : rules.entrySet()) {
       Ports p = e.getValue();
-      out.add(element(e.getKey(), p.all, p.ports, ingress));
+      ObjectNode element = element(e.getKey(), p.all, p.ports, ingress);
+      out.add(element, size(e.getKey(), element, ingress));
     }
-    return out;
   }
 
-  /** The element of one peer: on {@code ports} (sorted), or every port when {@code all}. */
-  static ObjectNode element(
-      Peer peer, boolean all, java.util.Collection<L4Port> ports, boolean ingress) {
+  /** The {@link Documents#estimateBytes} of {@code element}, an element of {@code peer}'s. */
+  static int size(Peer peer, ObjectNode element, boolean ingress) {
+    int kept = peer.onePortSize(ingress, element);
+    return kept >= 0 ? kept : Documents.estimateBytes(element);
+  }
+
+  /**
+   * The element of one peer: on {@code ports} (sorted), or every port when {@code all}. Frozen; an
+   * element on one port is shared, built once per peer ({@link Peer#onePort}).
+   */
+  static ObjectNode element(Peer peer, boolean all, Collection<L4Port> ports, boolean ingress) {
+    if (all || ports.size() != 1) {
+      return build(peer, all, ports, ingress);
+    }
+    L4Port port = ports instanceof SortedSet<L4Port> s ? s.first() : ports.iterator().next();
+    ObjectNode element = peer.onePort(ingress, port);
+    if (element == null) {
+      element = build(peer, false, ports, ingress);
+      peer.onePort(ingress, port, element, Documents.estimateBytes(element));
+    }
+    return element;
+  }
+
+  private static ObjectNode build(
+      Peer peer, boolean all, Collection<L4Port> ports, boolean ingress) {
     ObjectNode element = CompactNodeFactory.INSTANCE.objectNode();
     peer.writeTo(element, ingress);
-    if (all) {
-      return element; // no toPorts: every port of that peer (C12)
-    }
-    ArrayNode toPorts = element.putArray("toPorts");
-    List<L4Port> list = new ArrayList<>(ports);
-    for (int i = 0; i < list.size(); i += MAX_PORTS) {
-      ArrayNode json = toPorts.addObject().putArray("ports");
-      for (L4Port port : list.subList(i, Math.min(list.size(), i + MAX_PORTS))) {
+    if (!all) { // without toPorts: every port of that peer (C12)
+      ArrayNode toPorts = element.putArray("toPorts");
+      ArrayNode json = null;
+      int n = 0;
+      for (L4Port port : ports) {
+        if (n++ % MAX_PORTS == 0) {
+          json = toPorts.addObject().putArray("ports");
+        }
         json.add(port.toJson());
       }
     }
-    return element;
+    // frozen: Boundaries reads it in place, Resource.of finds it frozen, and it may be shared
+    return CompactNodeFactory.readOnly(element);
   }
 }

@@ -80,8 +80,24 @@ final class ServicePolicy {
 
   /** The kube-dns pods, from the settings. */
   static Peer kubeDns(Settings settings) {
-    return Peer.pods(settings.kubeDnsNamespace(), settings.kubeDnsSelector());
+    KubeDns last = lastKubeDns;
+    if (last == null || last.settings() != settings) {
+      last =
+          new KubeDns(settings, Peer.pods(settings.kubeDnsNamespace(), settings.kubeDnsSelector()));
+      lastKubeDns = last;
+    }
+    return last.peer();
   }
+
+  /** The kube-dns peer of one {@link Settings}: every policy with a DNS rule names it. */
+  private record KubeDns(Settings settings, Peer peer) {}
+
+  /**
+   * The last settings' kube-dns peer, built once instead of per policy (its selector, sort and JSON
+   * were 36 MB of the render at 50,000 services). One slot: a render reads one settings object;
+   * threads may race to replace it, each with an equal peer.
+   */
+  private static volatile KubeDns lastKubeDns;
 
   /**
    * One agreement where {@code self} (behind {@code waypoint}) is the callee (peer traffic
@@ -140,7 +156,7 @@ final class ServicePolicy {
       Topology topology, Service self, Agreement a, Rules rules, DnsNames dns, Peers peers) {
     // the callee's service and waypoint only: two lookups, not a whole view per agreement
     Service callee = peer(topology, a.callee());
-    dns.service(callee.id());
+    dns.service(callee.id(), peers.pods(callee));
     if (a.isPeerTraffic()) {
       dns.podsOf(callee);
     }

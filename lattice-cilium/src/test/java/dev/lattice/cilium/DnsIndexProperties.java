@@ -42,7 +42,7 @@ class DnsIndexProperties {
       contribute(random, names, patterns);
     }
     DnsIndex index = new DnsIndex(SERVER, maxBytes);
-    index.build(new ArrayList<>(names), new ArrayList<>(patterns));
+    index.build(entries(names, false), entries(patterns, true));
     List<DnsIndex.Group> previous = index.regroup();
     long reused = 0;
     for (int step = 0; step < 12; step++) {
@@ -69,15 +69,15 @@ class DnsIndexProperties {
       }
       // as a hub patch does: the additions, then the removals
       for (String[] a : added) {
-        index.add(a[0].equals("p"), a[1], 1);
+        index.add(new DnsName(a[0].equals("p"), a[1]), 1);
         (a[0].equals("p") ? patterns : names).add(a[1]);
       }
       for (String[] r : removed) {
-        index.add(r[0].equals("p"), r[1], -1);
+        index.add(new DnsName(r[0].equals("p"), r[1]), -1);
       }
       List<DnsIndex.Group> got = index.regroup();
       DnsIndex fresh = new DnsIndex(SERVER, maxBytes);
-      fresh.build(new ArrayList<>(names), new ArrayList<>(patterns));
+      fresh.build(entries(names, false), entries(patterns, true));
       List<DnsIndex.Group> want = fresh.regroup();
       assertThat(elements(got)).as("step %d, max %d", step, maxBytes).isEqualTo(elements(want));
       for (DnsIndex.Group g : got) {
@@ -102,6 +102,13 @@ class DnsIndexProperties {
     if (random.nextBoolean()) {
       names.add(svc + ".ns" + random.nextInt(3) + ".svc.cluster.local");
     }
+  }
+
+  private static List<DnsName> entries(List<String> texts, boolean pattern) {
+    List<DnsName> out = new ArrayList<>();
+    texts.forEach(t -> out.add(new DnsName(pattern, t)));
+    out.sort(null); // as DnsNames.expanded gives them
+    return out;
   }
 
   private static List<ObjectNode> elements(List<DnsIndex.Group> groups) {
