@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The fields of a {@link CompactNodeFactory} object in insertion order: keys at even, values at odd
@@ -247,23 +248,7 @@ final class SmallMap implements Map<String, JsonNode> {
     return new AbstractSet<>() {
       @Override
       public Iterator<String> iterator() {
-        Iterator<Map.Entry<String, JsonNode>> it = entrySet().iterator();
-        return new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return it.hasNext();
-          }
-
-          @Override
-          public String next() {
-            return it.next().getKey();
-          }
-
-          @Override
-          public void remove() {
-            it.remove();
-          }
-        };
+        return mapped(entrySet().iterator(), Map.Entry::getKey);
       }
 
       @Override
@@ -283,28 +268,33 @@ final class SmallMap implements Map<String, JsonNode> {
     return new AbstractCollection<>() {
       @Override
       public Iterator<JsonNode> iterator() {
-        Iterator<Map.Entry<String, JsonNode>> it = entrySet().iterator();
-        return new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return it.hasNext();
-          }
-
-          @Override
-          public JsonNode next() {
-            return it.next().getValue();
-          }
-
-          @Override
-          public void remove() {
-            it.remove();
-          }
-        };
+        return mapped(entrySet().iterator(), Map.Entry::getValue);
       }
 
       @Override
       public int size() {
         return SmallMap.this.size();
+      }
+    };
+  }
+
+  /** {@code f} of each entry of {@code it}; removing removes the entry. */
+  private static <T> Iterator<T> mapped(
+      Iterator<Map.Entry<String, JsonNode>> it, Function<Map.Entry<String, JsonNode>, T> f) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return f.apply(it.next());
+      }
+
+      @Override
+      public void remove() {
+        it.remove();
       }
     };
   }
