@@ -97,9 +97,8 @@ final class FullResolution {
           // filled in id order: a wildcard caller's admitting set then iterates in callee order,
           // and the sort of its tens of thousands of pairs finds them sorted
           for (Node m : sorted) {
-            for (ServiceId peer : m.in.keySet()) {
-              entry(admittedBy, peer, true).put(m.id, Boolean.TRUE);
-            }
+            // forEach, not keySet(): see Node#names
+            m.in.forEach((peer, d) -> entry(admittedBy, peer, true).put(m.id, Boolean.TRUE));
           }
         },
         many);
