@@ -73,8 +73,13 @@ final class FullResolution {
       List<Diagnostic> graphDiagnostics,
       int parallelFrom) {
     List<Service> upserted = List.copyOf(services);
-    // a node is a function of its service and the settings alone
-    Object[] built = Parallel.map(upserted, s -> new Node(s, settings), parallelFrom);
+    Map<ServiceId, ServiceId> known = new HashMap<>(capacity(upserted.size()));
+    for (Service s : upserted) {
+      known.put(s.id(), s.id());
+    }
+    // a node is a function of its service and the settings alone (the ids it keys its peers by are
+    // equal whatever the instances)
+    Object[] built = Parallel.map(upserted, s -> new Node(s, settings, known), parallelFrom);
     return new FullResolution(settings, built, parallelFrom).resolve(graphDiagnostics);
   }
 

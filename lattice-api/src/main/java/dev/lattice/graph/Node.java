@@ -67,13 +67,24 @@ final class Node {
   private final Settings settings;
 
   Node(Service service, Settings settings) {
+    this(service, settings, Map.of());
+  }
+
+  /**
+   * With {@code known}: each declared service's id, keyed by itself. A peer that names one of them
+   * is keyed by that very instance, which every map of resolution is keyed by too: their lookups
+   * then end at the first reference comparison instead of comparing two ids' strings (at 50,000
+   * services, the comparisons and the cache misses of reading both ids were a tenth of a full
+   * resolution).
+   */
+  Node(Service service, Settings settings, Map<ServiceId, ServiceId> known) {
     this.service = service;
     this.id = service.id();
     this.text = id.toString();
     this.settings = settings;
     checkService(this);
-    indexDeclarations(this);
-    admitMetricsScraper(this);
+    indexDeclarations(this, known);
+    admitMetricsScraper(this, known);
     this.names = names(out, in);
   }
 
@@ -313,7 +324,7 @@ final class Node {
     }
   }
 
-  private void indexDeclarations(Node n) {
+  private void indexDeclarations(Node n, Map<ServiceId, ServiceId> known) {
     Service s = n.service;
     for (Declaration d : s.declarations()) {
       // the model path is built only if something is reported: this runs once per declaration
@@ -321,7 +332,7 @@ final class Node {
       Optional<SourceLocation> at = d.source().isPresent() ? d.source() : s.source();
       PeerRef peer = d.peer();
       boolean wildcard = peer.isWildcard();
-      ServiceId peerId = wildcard ? null : peer.resolve(s.namespace());
+      ServiceId peerId = wildcard ? null : canonical(peer.resolve(s.namespace()), known);
       boolean usable = true;
       if (wildcard) {
         if (peer.namespace().isPresent()) {
@@ -429,7 +440,7 @@ final class Node {
    * VMServiceScrape} scrapes endpoints), unless it declares the scraper, or any service, inbound
    * itself.
    */
-  private void admitMetricsScraper(Node n) {
+  private void admitMetricsScraper(Node n, Map<ServiceId, ServiceId> known) {
     Optional<ServiceId> scraper = settings.metricsScraper();
     Optional<Port> scraped = n.service.scrapedPort();
     if (scraper.isEmpty()
@@ -440,8 +451,13 @@ final class Node {
       return;
     }
     Declaration d = MetricsScraper.inbound(scraper.get(), scraped.get(), n.service);
-    n.in.put(scraper.get(), d);
+    n.in.put(canonical(scraper.get(), known), d);
     n.implicitScraper = d;
+  }
+
+  private static ServiceId canonical(ServiceId id, Map<ServiceId, ServiceId> known) {
+    ServiceId k = known.get(id);
+    return k != null ? k : id;
   }
 
   /** The inbound side names the declarer's own ports and grants the HTTP rules. */
