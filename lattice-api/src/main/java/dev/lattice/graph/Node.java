@@ -19,7 +19,6 @@ import dev.lattice.model.SourceLocation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,11 +37,11 @@ final class Node {
   /** {@code id} as text, made once: every edge and model path of the service starts with it. */
   final String text;
 
-  /** Explicit outbound side per peer. */
-  final Map<ServiceId, Declaration> out = new LinkedHashMap<>();
+  /** Explicit outbound side per peer, in declaration order. */
+  final Map<ServiceId, Declaration> out = new IdMap<>();
 
-  /** Explicit inbound side per peer. */
-  final Map<ServiceId, Declaration> in = new LinkedHashMap<>();
+  /** Explicit inbound side per peer, in declaration order. */
+  final Map<ServiceId, Declaration> in = new IdMap<>();
 
   /** The wildcard outbound side, or null. */
   Declaration outAny;
