@@ -92,7 +92,7 @@ final class CallerResults {
           Agreement.builder()
               .caller(a.id)
               .callee(a.id)
-              .addAllPorts(ports)
+              .ports(ports)
               .peerTraffic(true)
               .outboundSource(a.service.source())
               .inboundSource(a.service.source())
