@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,62 +38,9 @@ final class CallerResults {
    */
   State.Results compute(Node a, State.Results before, Set<ServiceId> dirty) {
     Pairs p = new Pairs(ix);
-    for (Map.Entry<ServiceId, Declaration> e : a.out.entrySet()) {
-      ServiceId bId = e.getKey();
-      Declaration out = e.getValue();
-      Node b = ix.nodes.get(bId);
-      Declaration in = b == null ? null : b.inboundFor(a.id);
-      String path = null;
-      Optional<SourceLocation> at = null;
-      if (in == null || !out.ports().isEmpty()) {
-        // something may be reported: a path and location (once per declaration otherwise)
-        path = path(a, out);
-        at = out.source().or(a.service::source);
-      }
-      if (b == null) {
-        p.unknown(a.id, bId, path, at, "calls");
-        p.edge(a.text, bId.toString(), Edge.Status.UNKNOWN_PEER, List.of());
-        continue;
-      }
-      if (out.direction() == Direction.OUTBOUND) {
-        for (String name : out.ports()) {
-          if (b.service.port(name).isEmpty()) {
-            p.report(
-                DiagnosticCode.UNKNOWN_PORT,
-                path,
-                at,
-                a.id
-                    + " calls port \""
-                    + name
-                    + "\" of "
-                    + bId
-                    + ", which has ports "
-                    + PortNames.of(b.service));
-          }
-        }
-      }
-      if (in == null) {
-        p.report(
-            DiagnosticCode.ONE_SIDED,
-            path,
-            at,
-            a.id
-                + " calls "
-                + bId
-                + ", but "
-                + bId
-                + " does not declare "
-                + a.id
-                + " inbound; the edge stays closed until "
-                + bId
-                + " adds "
-                + a.id
-                + " as an inbound (or both) dependency");
-        p.edge(a.text, b.text, Edge.Status.ONE_SIDED, List.of());
-        continue;
-      }
-      p.agree(a, b, out, in);
-    }
+    // forEach, not entrySet(): a map keeps the view it hands out (see Node#names); and a method per
+    // declaration keeps this one small for the compiler
+    a.out.forEach((bId, out) -> callee(p, a, bId, out));
     List<State.WildPair> wild = null;
     boolean wildSame = false;
     int wildErrors = -1; // known when the wild pairs were patched, else counted by State.Results
@@ -134,40 +80,8 @@ final class CallerResults {
       }
       wild = Collections.unmodifiableList(wild);
     }
-    for (Map.Entry<ServiceId, Declaration> e : a.in.entrySet()) {
-      ServiceId cId = e.getKey();
-      Declaration in = e.getValue();
-      Node c = ix.nodes.get(cId);
-      if (in == a.implicitScraper && (c == null || !c.out.containsKey(a.id) && c.outAny == null)) {
-        // the settings' scraper, not the service's word: one graph diagnostic says it is missing
-        continue;
-      }
-      if (c == null) {
-        p.unknown(a.id, cId, path(a, in), in.source().or(a.service::source), "admits");
-        p.edge(cId.toString(), a.id.toString(), Edge.Status.UNKNOWN_PEER, List.of());
-        continue;
-      }
-      if (c.out.containsKey(a.id) || c.outAny != null) {
-        continue; // the caller's side decides (and reports)
-      }
-      p.report(
-          DiagnosticCode.ONE_SIDED,
-          path(a, in),
-          in.source().or(a.service::source),
-          a.id
-              + " admits "
-              + cId
-              + ", but "
-              + cId
-              + " does not declare "
-              + a.id
-              + " outbound; the edge stays closed until "
-              + cId
-              + " adds "
-              + a.id
-              + " as an outbound (or both) dependency");
-      p.edge(cId.toString(), a.id.toString(), Edge.Status.ONE_SIDED, List.of());
-    }
+    // forEach, not entrySet(): see Node#names
+    a.in.forEach((cId, in) -> caller(p, a, cId, in));
     if (a.inAny != null) {
       p.edge("*", a.id.toString(), Edge.Status.WILDCARD, List.of());
     }
@@ -178,7 +92,7 @@ final class CallerResults {
           Agreement.builder()
               .caller(a.id)
               .callee(a.id)
-              .addAllPorts(ports)
+              .ports(ports)
               .peerTraffic(true)
               .outboundSource(a.service.source())
               .inboundSource(a.service.source())
@@ -203,6 +117,99 @@ final class CallerResults {
           asCaller, explicit, diagnostics, edges, p.unknownNs, wild, wildErrors);
     }
     return new State.Results(asCaller, explicit, diagnostics, edges, p.unknownNs, wild);
+  }
+
+  /** The pair of {@code a}'s explicit outbound declaration {@code out} of {@code bId}. */
+  private void callee(Pairs p, Node a, ServiceId bId, Declaration out) {
+    Node b = ix.nodes.get(bId);
+    Declaration in = b == null ? null : b.inboundFor(a.id);
+    String path = null;
+    Optional<SourceLocation> at = null;
+    if (in == null || !out.ports().isEmpty()) {
+      // something may be reported: a path and location (once per declaration otherwise)
+      path = path(a, out);
+      at = out.source().or(a.service::source);
+    }
+    if (b == null) {
+      p.unknown(a.id, bId, path, at, "calls");
+      p.edge(a.text, bId.toString(), Edge.Status.UNKNOWN_PEER, List.of());
+      return;
+    }
+    if (out.direction() == Direction.OUTBOUND) {
+      for (String name : out.ports()) {
+        if (b.service.port(name).isEmpty()) {
+          p.report(
+              DiagnosticCode.UNKNOWN_PORT,
+              path,
+              at,
+              a.id
+                  + " calls port \""
+                  + name
+                  + "\" of "
+                  + bId
+                  + ", which has ports "
+                  + PortNames.of(b.service));
+        }
+      }
+    }
+    if (in == null) {
+      p.report(
+          DiagnosticCode.ONE_SIDED,
+          path,
+          at,
+          a.id
+              + " calls "
+              + bId
+              + ", but "
+              + bId
+              + " does not declare "
+              + a.id
+              + " inbound; the edge stays closed until "
+              + bId
+              + " adds "
+              + a.id
+              + " as an inbound (or both) dependency");
+      p.edge(a.text, b.text, Edge.Status.ONE_SIDED, List.of());
+      return;
+    }
+    p.agree(a, b, out, in);
+  }
+
+  /**
+   * What {@code a}'s explicit inbound declaration {@code in} of {@code cId} reports when no caller
+   * side answers it (the caller's side decides otherwise).
+   */
+  private void caller(Pairs p, Node a, ServiceId cId, Declaration in) {
+    Node c = ix.nodes.get(cId);
+    if (in == a.implicitScraper && (c == null || !c.out.containsKey(a.id) && c.outAny == null)) {
+      // the settings' scraper, not the service's word: one graph diagnostic says it is missing
+      return;
+    }
+    if (c == null) {
+      p.unknown(a.id, cId, path(a, in), in.source().or(a.service::source), "admits");
+      p.edge(cId.toString(), a.id.toString(), Edge.Status.UNKNOWN_PEER, List.of());
+      return;
+    }
+    if (c.out.containsKey(a.id) || c.outAny != null) {
+      return; // the caller's side decides (and reports)
+    }
+    p.report(
+        DiagnosticCode.ONE_SIDED,
+        path(a, in),
+        in.source().or(a.service::source),
+        a.id
+            + " admits "
+            + cId
+            + ", but "
+            + cId
+            + " does not declare "
+            + a.id
+            + " outbound; the edge stays closed until "
+            + cId
+            + " adds "
+            + a.id
+            + " as an outbound (or both) dependency");
+    p.edge(cId.toString(), a.id.toString(), Edge.Status.ONE_SIDED, List.of());
   }
 
   /**

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,8 +72,13 @@ final class FullResolution {
       List<Diagnostic> graphDiagnostics,
       int parallelFrom) {
     List<Service> upserted = List.copyOf(services);
-    // a node is a function of its service and the settings alone
-    Object[] built = Parallel.map(upserted, s -> new Node(s, settings), parallelFrom);
+    Map<ServiceId, ServiceId> known = new HashMap<>(capacity(upserted.size()));
+    for (Service s : upserted) {
+      known.put(s.id(), s.id());
+    }
+    // a node is a function of its service and the settings alone (the ids it keys its peers by are
+    // equal whatever the instances)
+    Object[] built = Parallel.map(upserted, s -> new Node(s, settings, known), parallelFrom);
     return new FullResolution(settings, built, parallelFrom).resolve(graphDiagnostics);
   }
 
@@ -88,7 +92,7 @@ final class FullResolution {
           }
           for (Node m : built) {
             for (ServiceId peer : m.names()) {
-              entry(namedBy, peer, false).put(m.id, Boolean.TRUE);
+              entry(namedBy, peer).put(m.id, Boolean.TRUE);
             }
           }
         },
@@ -97,9 +101,8 @@ final class FullResolution {
           // filled in id order: a wildcard caller's admitting set then iterates in callee order,
           // and the sort of its tens of thousands of pairs finds them sorted
           for (Node m : sorted) {
-            for (ServiceId peer : m.in.keySet()) {
-              entry(admittedBy, peer, true).put(m.id, Boolean.TRUE);
-            }
+            // forEach, not keySet(): see Node#names
+            m.in.forEach((peer, d) -> entry(admittedBy, peer).put(m.id, Boolean.TRUE));
           }
         },
         many);
@@ -130,7 +133,7 @@ final class FullResolution {
             resultErrors += r.errors;
             results.put(sorted[i].id, r);
             for (String ns : r.unknownNamespaces) {
-              entry(unknownInto, ns, false).put(sorted[i].id, Boolean.TRUE);
+              entry(unknownInto, ns).put(sorted[i].id, Boolean.TRUE);
             }
           }
         },
@@ -217,12 +220,15 @@ final class FullResolution {
     return (int) Math.min(1 << 30, n * 4L / 3 + 1);
   }
 
-  /** The entry {@code key} of a reverse index being filled, created when absent. */
+  /**
+   * The entry {@code key} of a reverse index being filled, created when absent: in insertion order,
+   * as compact as the few ids most entries have (see {@link IdMap}).
+   */
   @SuppressWarnings("unchecked")
-  private static <K> Map<ServiceId, Boolean> entry(Map<K, Object> index, K key, boolean ordered) {
+  private static <K> Map<ServiceId, Boolean> entry(Map<K, Object> index, K key) {
     Object s = index.get(key);
     if (s == null) {
-      s = ordered ? new LinkedHashMap<ServiceId, Boolean>() : new HashMap<ServiceId, Boolean>();
+      s = new IdMap<Boolean>();
       index.put(key, s);
     }
     return (Map<ServiceId, Boolean>) s;

@@ -104,22 +104,22 @@ final class Indexes {
   // ---------------------------------------------------------------- indexes
 
   void index(Node n) {
-    for (ServiceId peer : n.in.keySet()) {
-      mutableSet(admittedBy, ownAdmittedBy, peer).add(n.id);
-    }
+    // forEach, not keySet(): see Node#names
+    n.in.forEach((peer, d) -> mutableSet(admittedBy, ownAdmittedBy, peer).add(n.id));
     for (ServiceId peer : n.names()) {
       mutableSet(namedBy, ownNamedBy, peer).add(n.id);
     }
   }
 
   void unindex(Node n) {
-    for (ServiceId peer : n.in.keySet()) {
-      Set<ServiceId> s = mutableSet(admittedBy, ownAdmittedBy, peer);
-      s.remove(n.id);
-      if (s.isEmpty()) {
-        admittedBy.remove(peer);
-      }
-    }
+    n.in.forEach(
+        (peer, d) -> {
+          Set<ServiceId> s = mutableSet(admittedBy, ownAdmittedBy, peer);
+          s.remove(n.id);
+          if (s.isEmpty()) {
+            admittedBy.remove(peer);
+          }
+        });
     for (ServiceId peer : n.names()) {
       Set<ServiceId> s = mutableSet(namedBy, ownNamedBy, peer);
       s.remove(n.id);
