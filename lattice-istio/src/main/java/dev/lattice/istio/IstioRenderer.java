@@ -204,7 +204,6 @@ public final class IstioRenderer {
     Set<String> namespaces = new TreeSet<>(shared);
     services.forEach(id -> namespaces.add(id.namespace()));
     Set<ServiceId> owned = new HashSet<>(services);
-    Set<String> ownedNamespaces = new HashSet<>(namespaces);
 
     List<Resource> fresh = new ArrayList<>();
     List<RequiredLabel> labels = new ArrayList<>();
@@ -242,10 +241,8 @@ public final class IstioRenderer {
               : owned.contains(ServiceId.of(r.namespace(), service));
         },
         fresh,
-        // every required label of the manifest is asked: its namespace first (a string lookup)
-        l ->
-            ownedNamespaces.contains(l.namespace())
-                && owned.contains(ServiceId.of(l.namespace(), l.name())),
+        // asked only of the labels in namespaces
+        l -> owned.contains(ServiceId.of(l.namespace(), l.name())),
         labels);
   }
 
