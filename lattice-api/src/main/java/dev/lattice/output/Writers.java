@@ -7,6 +7,7 @@ import dev.lattice.internal.PlainText;
 import dev.lattice.internal.QuotedText;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -82,89 +83,125 @@ final class Writers extends Utf8Buffer {
     put4('-', '-', '-', '\n');
     Object[] pairs = collection(document);
     if (pairs != null && pairs.length > 0 && !(pairs instanceof JsonNode[])) {
-      yamlMapping(pairs, 0, false);
+      yamlTree(pairs);
     } else {
       yamlInline(document);
       newline();
     }
   }
 
+  /** A frame that holds a mapping's pairs, each key on its own line. */
+  private static final byte MAPPING = 0;
+
+  /** A mapping whose first key shares the line of a list item's dash. */
+  private static final byte MAPPING_AFTER_DASH = 1;
+
+  /** A frame that holds a list's items. */
+  private static final byte SEQUENCE = 2;
+
+  // the open collections of the document being written, innermost at the top: what it has (pairs
+  // or items), how far it got, its indentation level and its kind; reused from document to document
+  private Object[][] stackItems = new Object[16][];
+  private int[] stackNext = new int[16];
+  private int[] stackLevel = new int[16];
+  private byte[] stackKind = new byte[16];
+
   /**
-   * A non-empty mapping, each key on its own line at {@code level}; with {@code afterDash}, the
-   * first key shares the line of a list item's dash.
+   * A non-empty top-level mapping and everything below it, in one loop over an explicit stack of
+   * open collections rather than by recursion: with three mutually recursive methods, C2 compiled
+   * one of them for 2 s at 50,000 services (it inlines through the recursion), on a core the two
+   * writer threads needed; without the recursion the serialise phase took 702 instead of 860 ms
+   * with JVM defaults (medians of four alternated cold runs), the same bytes. Nested mappings: each
+   * key on its own line at its level, then {@code : value} on that line or a colon and the
+   * collection below it at the next level. List items: a dash at their level, a mapping item's
+   * first key on the dash's line.
    */
-  private void yamlMapping(Object[] pairs, int level, boolean afterDash) {
-    for (int i = 0; i < pairs.length; i += 2) {
-      if (i > 0 || !afterDash) {
+  private void yamlTree(Object[] root) {
+    int top = push(-1, root, 0, MAPPING);
+    while (top >= 0) {
+      Object[] items = stackItems[top];
+      int i = stackNext[top];
+      if (i >= items.length) {
+        stackItems[top--] = null;
+        continue;
+      }
+      int level = stackLevel[top];
+      if (stackKind[top] == SEQUENCE) {
+        stackNext[top] = i + 1;
+        JsonNode item = (JsonNode) items[i];
         indent(level);
-      }
-      key((String) pairs[i]);
-      yamlValue((JsonNode) pairs[i + 1], level);
-    }
-  }
-
-  /**
-   * What follows a key: {@code : value} on its line, or a colon and the nested collection below it
-   * at {@code level + 1}. Text nodes of {@link CompactNodeFactory} and its frozen collections are
-   * told apart by class and read in place; anything else takes the general path.
-   */
-  private void yamlValue(JsonNode v, int level) {
-    Class<?> c = v.getClass();
-    if (c == PlainText.class) {
-      room(SLACK);
-      put2(':', ' ');
-      plain(((TextNode) v).textValue());
-      newline();
-      return;
-    }
-    if (c == QuotedText.class) {
-      room(SLACK);
-      put2(':', ' ');
-      verbatimQuoted(((TextNode) v).textValue());
-      newline();
-      return;
-    }
-    Object[] nested = collection(v);
-    if (nested != null && nested.length > 0) {
-      room(SLACK);
-      put2(':', '\n');
-      if (nested instanceof JsonNode[]) {
-        yamlSequence((JsonNode[]) nested, level + 1);
-      } else {
-        yamlMapping(nested, level + 1, false);
-      }
-      return;
-    }
-    room(SLACK);
-    put2(':', ' ');
-    yamlInline(v);
-    newline();
-  }
-
-  private void yamlSequence(JsonNode[] items, int level) {
-    for (JsonNode item : items) {
-      indent(level);
-      room(SLACK);
-      put2('-', ' ');
-      Class<?> c = item.getClass();
-      if (c == PlainText.class) {
-        plain(((TextNode) item).textValue());
-        newline();
-        continue;
-      }
-      Object[] nested = c == QuotedText.class ? null : collection(item);
-      if (nested != null && nested.length > 0) {
-        if (nested instanceof JsonNode[]) {
+        room(SLACK);
+        put2('-', ' ');
+        Class<?> c = item.getClass();
+        if (c == PlainText.class) {
+          plain(((TextNode) item).textValue());
           newline();
-          yamlSequence((JsonNode[]) nested, level + 1);
-        } else {
-          yamlMapping(nested, level + 1, true);
+          continue;
         }
-        continue;
+        Object[] nested = c == QuotedText.class ? null : collection(item);
+        if (nested != null && nested.length > 0) {
+          if (nested instanceof JsonNode[]) {
+            newline();
+            top = push(top, nested, level + 1, SEQUENCE);
+          } else {
+            top = push(top, nested, level + 1, MAPPING_AFTER_DASH);
+          }
+          continue;
+        }
+        yamlInline(item);
+        newline();
+      } else {
+        stackNext[top] = i + 2;
+        if (i > 0 || stackKind[top] != MAPPING_AFTER_DASH) {
+          indent(level);
+        }
+        key((String) items[i]);
+        JsonNode v = (JsonNode) items[i + 1];
+        Class<?> c = v.getClass();
+        if (c == PlainText.class) {
+          room(SLACK);
+          put2(':', ' ');
+          plain(((TextNode) v).textValue());
+          newline();
+          continue;
+        }
+        if (c == QuotedText.class) {
+          room(SLACK);
+          put2(':', ' ');
+          verbatimQuoted(((TextNode) v).textValue());
+          newline();
+          continue;
+        }
+        Object[] nested = collection(v);
+        if (nested != null && nested.length > 0) {
+          room(SLACK);
+          put2(':', '\n');
+          top = push(top, nested, level + 1, nested instanceof JsonNode[] ? SEQUENCE : MAPPING);
+          continue;
+        }
+        room(SLACK);
+        put2(':', ' ');
+        yamlInline(v);
+        newline();
       }
-      yamlInline(item);
-      newline();
     }
+  }
+
+  /** Opens {@code items} above frame {@code top}; returns the new top. */
+  private int push(int top, Object[] items, int level, byte kind) {
+    int at = top + 1;
+    if (at == stackItems.length) {
+      int n = at * 2;
+      stackItems = Arrays.copyOf(stackItems, n);
+      stackNext = Arrays.copyOf(stackNext, n);
+      stackLevel = Arrays.copyOf(stackLevel, n);
+      stackKind = Arrays.copyOf(stackKind, n);
+    }
+    stackItems[at] = items;
+    stackNext[at] = 0;
+    stackLevel[at] = level;
+    stackKind[at] = kind;
+    return at;
   }
 
   /** A scalar, or an empty mapping or list. */
