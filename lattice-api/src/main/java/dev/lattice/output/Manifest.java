@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -187,26 +188,13 @@ public final class Manifest {
       Collection<Resource> resources,
       Predicate<? super RequiredLabel> ownedLabels,
       Collection<RequiredLabel> labels) {
-    // the resources of one namespace are one run per kind: find each run by bisection
     TreeSet<String> sortedNamespaces = new TreeSet<>(namespaces);
-    TreeSet<Integer> removed = new TreeSet<>();
-    for (String ns : sortedNamespaces) {
-      int from = 0;
-      while (from < this.resources.size()) {
-        String kind = this.resources.get(from).kind();
-        int kindEnd = bound(from, kind, null, true);
-        int lo = bound(from, kind, ns, false);
-        int hi = bound(from, kind, ns, true);
-        for (int i = lo; i < hi; i++) {
-          if (owned.test(this.resources.get(i))) {
-            removed.add(i);
-          }
-        }
-        from = kindEnd;
-      }
+    int[] cuts =
+        selectedIn(this.resources, Resource::kind, Resource::namespace, sortedNamespaces, owned);
+    List<Resource> before = new ArrayList<>(cuts.length);
+    for (int i : cuts) {
+      before.add(this.resources.get(i));
     }
-    List<Resource> before = new ArrayList<>(removed.size());
-    removed.forEach(i -> before.add(this.resources.get(i)));
     List<Resource> after = new ArrayList<>(resources);
     after.sort(null);
     for (int k = 1; k < after.size(); k++) {
@@ -216,7 +204,6 @@ public final class Manifest {
     }
     // splice: copy the runs between removed indexes and insertion points
     Resource[] out = new Resource[this.resources.size() - before.size() + after.size()];
-    int[] cuts = removed.stream().mapToInt(Integer::intValue).toArray();
     int o = 0;
     int cursor = 0;
     int r = 0;
@@ -256,7 +243,9 @@ public final class Manifest {
       TreeSet<String> namespaces,
       Predicate<? super RequiredLabel> ownedLabels,
       Collection<RequiredLabel> labels) {
-    int[] removed = ownedLabelIndexes(namespaces, ownedLabels);
+    int[] removed =
+        selectedIn(
+            requiredLabels, RequiredLabel::kind, RequiredLabel::namespace, namespaces, ownedLabels);
     if (removed.length == 0 && labels.isEmpty()) {
       return requiredLabels; // a layer without labels, or a change that touches none
     }
@@ -298,55 +287,6 @@ public final class Manifest {
   }
 
   /**
-   * The indexes, ascending, of the required labels in {@code namespaces} that {@code ownedLabels}
-   * selects. The labels are sorted by kind, then namespace: a namespace is one run per kind.
-   */
-  private int[] ownedLabelIndexes(
-      TreeSet<String> namespaces, Predicate<? super RequiredLabel> ownedLabels) {
-    List<Integer> out = new ArrayList<>();
-    int n = requiredLabels.size();
-    int from = 0;
-    while (from < n) {
-      String kind = requiredLabels.get(from).kind();
-      int kindEnd = labelBound(from, n, kind, null, true);
-      for (String ns : namespaces) {
-        int lo = labelBound(from, kindEnd, kind, ns, false);
-        int hi = labelBound(lo, kindEnd, kind, ns, true);
-        for (int i = lo; i < hi; i++) {
-          if (ownedLabels.test(requiredLabels.get(i))) {
-            out.add(i);
-          }
-        }
-      }
-      from = kindEnd;
-    }
-    return out.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  /**
-   * The first index in {@code [from, to)} whose label is at or (with {@code after}) after {@code
-   * kind} and {@code namespace} (null: any namespace of that kind).
-   */
-  private int labelBound(int from, int to, String kind, String namespace, boolean after) {
-    int lo = from;
-    int hi = to;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      RequiredLabel m = requiredLabels.get(mid);
-      int c = m.kind().compareTo(kind);
-      if (c == 0 && namespace != null) {
-        c = m.namespace().compareTo(namespace);
-      }
-      if (c < 0 || (after && c == 0)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /**
    * {@link #replace(Collection, Predicate, Collection, Predicate, Collection)}, keeping the labels.
    */
   public ManifestUpdate replace(
@@ -366,19 +306,62 @@ public final class Manifest {
   }
 
   /**
-   * The first index from {@code from} whose resource is past {@code kind} (and {@code namespace},
-   * when given) when {@code after}, or not before them otherwise. Resources sort by kind, then
-   * namespace.
+   * The indexes, ascending, of the items of {@code sorted} in {@code namespaces} that {@code
+   * selected} picks; nothing outside those namespaces is asked. {@code sorted} is in kind, then
+   * namespace order (resources and required labels both are), so each namespace is one run per
+   * kind, found by bisection.
    */
-  private int bound(int from, String kind, String namespace, boolean after) {
+  private static <T> int[] selectedIn(
+      List<T> sorted,
+      Function<? super T, String> kindOf,
+      Function<? super T, String> namespaceOf,
+      TreeSet<String> namespaces,
+      Predicate<? super T> selected) {
+    int[] out = new int[8];
+    int count = 0;
+    int n = sorted.size();
+    int from = 0;
+    while (from < n) {
+      String kind = kindOf.apply(sorted.get(from));
+      int kindEnd = bound(sorted, from, n, kindOf, namespaceOf, kind, null, true);
+      for (String ns : namespaces) {
+        int lo = bound(sorted, from, kindEnd, kindOf, namespaceOf, kind, ns, false);
+        int hi = bound(sorted, lo, kindEnd, kindOf, namespaceOf, kind, ns, true);
+        for (int i = lo; i < hi; i++) {
+          if (selected.test(sorted.get(i))) {
+            if (count == out.length) {
+              out = Arrays.copyOf(out, count * 2);
+            }
+            out[count++] = i;
+          }
+        }
+      }
+      from = kindEnd;
+    }
+    return Arrays.copyOf(out, count);
+  }
+
+  /**
+   * The first index in {@code [from, to)} of {@code sorted} whose item is past {@code kind} (and
+   * {@code namespace}, when given) when {@code after}, or not before them otherwise.
+   */
+  private static <T> int bound(
+      List<T> sorted,
+      int from,
+      int to,
+      Function<? super T, String> kindOf,
+      Function<? super T, String> namespaceOf,
+      String kind,
+      String namespace,
+      boolean after) {
     int lo = from;
-    int hi = resources.size();
+    int hi = to;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      Resource m = resources.get(mid);
-      int c = m.kind().compareTo(kind);
+      T m = sorted.get(mid);
+      int c = kindOf.apply(m).compareTo(kind);
       if (c == 0 && namespace != null) {
-        c = m.namespace().compareTo(namespace);
+        c = namespaceOf.apply(m).compareTo(namespace);
       }
       if (c < 0 || (after && c == 0)) {
         lo = mid + 1;

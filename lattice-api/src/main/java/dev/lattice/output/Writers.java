@@ -158,30 +158,15 @@ final class Writers extends Utf8Buffer {
         key((String) items[i]);
         JsonNode v = (JsonNode) items[i + 1];
         Class<?> c = v.getClass();
-        if (c == PlainText.class) {
-          room(SLACK);
-          put2(':', ' ');
-          plain(((TextNode) v).textValue());
-          newline();
-          continue;
-        }
-        if (c == QuotedText.class) {
-          room(SLACK);
-          put2(':', ' ');
-          verbatimQuoted(((TextNode) v).textValue());
-          newline();
-          continue;
-        }
-        Object[] nested = collection(v);
+        Object[] nested = c == PlainText.class || c == QuotedText.class ? null : collection(v);
+        room(SLACK);
         if (nested != null && nested.length > 0) {
-          room(SLACK);
           put2(':', '\n');
           top = push(top, nested, level + 1, nested instanceof JsonNode[] ? SEQUENCE : MAPPING);
           continue;
         }
-        room(SLACK);
         put2(':', ' ');
-        yamlInline(v);
+        yamlInline(v); // reads PlainText and QuotedText in place first
         newline();
       }
     }
