@@ -5,10 +5,7 @@ import dev.lattice.diagnostics.DiagnosticCode;
 import dev.lattice.internal.Names;
 import dev.lattice.model.Declaration;
 import dev.lattice.model.Direction;
-import dev.lattice.model.Egress;
-import dev.lattice.model.Exposure;
 import dev.lattice.model.HttpRule;
-import dev.lattice.model.PeerAuth;
 import dev.lattice.model.PeerRef;
 import dev.lattice.model.Port;
 import dev.lattice.model.Protocol;
@@ -18,7 +15,6 @@ import dev.lattice.model.Settings;
 import dev.lattice.model.SourceLocation;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +77,7 @@ final class Node {
     this.id = service.id();
     this.text = id.toString();
     this.settings = settings;
-    checkService(this);
+    ServiceChecks.run(this, settings);
     indexDeclarations(this, known);
     admitMetricsScraper(this, known);
     this.names = names(out, in);
@@ -119,208 +115,6 @@ final class Node {
   Declaration inboundFor(ServiceId caller) {
     Declaration d = in.get(caller);
     return d != null ? d : inAny;
-  }
-
-  private void checkService(Node n) {
-    Service s = n.service;
-    String path = n.text;
-    Optional<SourceLocation> at = s.source();
-    check(DiagnosticCode.INVALID_NAME, path, at, Names.dnsLabel("namespace", s.namespace()));
-    check(DiagnosticCode.INVALID_NAME, path, at, Names.serviceName("service name", s.name()));
-    if (!s.podSubdomain().equals(s.name())) {
-      check(
-          DiagnosticCode.INVALID_NAME,
-          path,
-          at,
-          Names.serviceName(
-              "pod subdomain (the headless Service naming the pods)", s.podSubdomain()));
-    }
-    if (s.selector().isEmpty()) {
-      report(
-          DiagnosticCode.INVALID_LABEL,
-          path,
-          at,
-          "the selector of "
-              + path
-              + " is empty, which would select every pod of the namespace;"
-              + " name the pods' labels");
-    }
-    for (Map.Entry<String, String> e : s.selector().entrySet()) {
-      check(DiagnosticCode.INVALID_LABEL, path, at, Names.labelKey(e.getKey()));
-      check(DiagnosticCode.INVALID_LABEL, path, at, Names.labelValue(e.getKey(), e.getValue()));
-    }
-    check(
-        DiagnosticCode.INVALID_SERVICE_ACCOUNT,
-        path,
-        at,
-        Names.dnsSubdomain("service account", s.serviceAccount()));
-    if (s.isGateway() && !s.isAmbient()) {
-      report(
-          DiagnosticCode.GATEWAY_OUTSIDE_MESH,
-          path + ".gateway",
-          at,
-          path
-              + " is declared an Istio gateway but not in the mesh; an Istio gateway proxy always"
-              + " is (it takes its configuration and certificates from istiod and speaks mTLS"
-              + " itself). Remove ambient: false, or remove gateway: true if it is another kind of"
-              + " proxy");
-    }
-    if (s.metricsPort().isPresent() && s.port(s.metricsPort().get()).isEmpty()) {
-      report(
-          DiagnosticCode.UNKNOWN_PORT,
-          path + ".metricsPort",
-          at,
-          path
-              + " names \""
-              + s.metricsPort().get()
-              + "\" as its metrics port, which it does not have; its ports are "
-              + PortNames.of(s));
-    }
-
-    Map<String, Port> byName = new HashMap<>();
-    Map<Long, Port> byNumber = new HashMap<>();
-    for (Port p : s.ports()) {
-      Object portPath = new DeclarationPath(path, ".ports[", p.name());
-      Optional<SourceLocation> pat = p.source().isPresent() ? p.source() : at;
-      check(DiagnosticCode.INVALID_NAME, portPath, pat, Names.dnsLabel("port name", p.name()));
-      check(DiagnosticCode.PORT_OUT_OF_RANGE, portPath, pat, Names.port("port", p.port()));
-      if (p.targetPort() != p.port()) {
-        check(
-            DiagnosticCode.PORT_OUT_OF_RANGE,
-            portPath,
-            pat,
-            Names.port("targetPort", p.targetPort()));
-      }
-      Port sameName = byName.putIfAbsent(p.name(), p);
-      if (sameName != null) {
-        report(
-            DiagnosticCode.DUPLICATE_PORT,
-            portPath,
-            pat,
-            path + " has two ports named \"" + p.name() + "\"; give each port its own name");
-      }
-      Port sameNumber = byNumber.putIfAbsent(((long) p.port() << 32) | p.protocol().ordinal(), p);
-      if (sameNumber != null && sameName == null) {
-        report(
-            DiagnosticCode.DUPLICATE_PORT,
-            portPath,
-            pat,
-            path
-                + " exposes "
-                + p.port()
-                + "/"
-                + p.protocol()
-                + " twice (ports \""
-                + sameNumber.name()
-                + "\" and \""
-                + p.name()
-                + "\"); remove one or give it another number");
-      }
-      for (Exposure x : p.exposedTo()) {
-        String xPath = portPath + ".exposedTo[" + x + "]";
-        if (x instanceof Exposure.Cidr c) {
-          check(
-              DiagnosticCode.INVALID_EXPOSURE,
-              xPath,
-              c.source().or(() -> pat),
-              Names.cidr(c.range()));
-        }
-      }
-      if (!p.exposedTo().isEmpty()
-          && s.isAmbient()
-          && p.protocol() == Protocol.TCP
-          && p.peerAuth() == PeerAuth.STRICT) {
-        report(
-            DiagnosticCode.EXPOSED_STRICT,
-            portPath,
-            pat,
-            "port \""
-                + p.name()
-                + "\" of "
-                + path
-                + " is exposed to "
-                + p.exposedTo().stream().map(Exposure::toString).collect(Collectors.joining(", "))
-                + ", whose clients have no mesh identity, but it is STRICT; mark the port"
-                + " PERMISSIVE (peerAuth: PERMISSIVE)");
-      }
-    }
-
-    Map<Integer, Port> byTarget = new HashMap<>();
-    for (Port p : s.ports()) {
-      if (p.protocol() != Protocol.TCP) {
-        continue;
-      }
-      Port other = byTarget.putIfAbsent(p.targetPort(), p);
-      if (other != null && other.peerAuth() != p.peerAuth()) {
-        report(
-            DiagnosticCode.PEER_AUTH_CONFLICT,
-            path + ".ports[" + p.name() + "]",
-            p.source().or(() -> at),
-            "ports \""
-                + other.name()
-                + "\" ("
-                + other.peerAuth()
-                + ") and \""
-                + p.name()
-                + "\" ("
-                + p.peerAuth()
-                + ") of "
-                + path
-                + " reach the same container port "
-                + p.targetPort()
-                + ", where the mesh sees only one mode; give both the same peerAuth");
-      }
-    }
-    if (settings.systemNamespaces().contains(s.namespace())) {
-      report(
-          DiagnosticCode.SYSTEM_NAMESPACE,
-          path,
-          at,
-          path
-              + " is in "
-              + s.namespace()
-              + ", which the cluster-wide default deny leaves out;"
-              + " only the directions its own policy has rules for are closed");
-    }
-    if (s.isAmbient() && s.namespace().equals(settings.rootNamespace())) {
-      report(
-          DiagnosticCode.ROOT_NAMESPACE,
-          path,
-          at,
-          path
-              + " is in Istio's root namespace, where a workload policy would apply to every"
-              + " namespace; Lattice writes no L7 allow policy for it, so its mesh traffic stays"
-              + " denied. Move it to a namespace of its own");
-    }
-
-    for (Egress e : s.egress()) {
-      String ePath = path + ".egress[" + e.target().value() + "]";
-      Optional<SourceLocation> eat = e.source().or(() -> at);
-      if (e.target() instanceof Egress.Fqdn f) {
-        check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.fqdn(f.value()));
-        if (e.ports().isEmpty()) {
-          report(
-              DiagnosticCode.INVALID_EGRESS,
-              ePath,
-              eat,
-              "egress to " + f.value() + " names no port; add the ports it uses (e.g. 443)");
-        }
-      } else if (e.target() instanceof Egress.Cidr c) {
-        check(DiagnosticCode.INVALID_EGRESS, ePath, eat, Names.cidr(c.value()));
-      } else if (!Egress.ENTITIES.contains(e.target().value())) {
-        report(
-            DiagnosticCode.INVALID_EGRESS,
-            ePath,
-            eat,
-            "\""
-                + e.target().value()
-                + "\" is not an entity Lattice supports; use one of "
-                + String.join(", ", Egress.ENTITIES));
-      }
-      for (int port : e.ports()) {
-        check(DiagnosticCode.PORT_OUT_OF_RANGE, ePath, eat, Names.port("egress port", port));
-      }
-    }
   }
 
   private void indexDeclarations(Node n, Map<ServiceId, ServiceId> known) {
@@ -518,15 +312,13 @@ final class Node {
         id + " declares " + peer + " " + side + " more than once; merge the declarations into one");
   }
 
-  private void check(
-      DiagnosticCode code, Object path, Optional<SourceLocation> at, String problem) {
+  void check(DiagnosticCode code, Object path, Optional<SourceLocation> at, String problem) {
     if (problem != null) {
       report(code, path, at, problem);
     }
   }
 
-  private void report(
-      DiagnosticCode code, Object path, Optional<SourceLocation> at, String message) {
+  void report(DiagnosticCode code, Object path, Optional<SourceLocation> at, String message) {
     if (diagnostics.isEmpty()) {
       diagnostics = new ArrayList<>(2);
     }
