@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -135,11 +136,14 @@ public final class CiliumRenderer {
     // put a concurrent map on every peer lookup (most of a policy's work is looking up peers),
     // and both threads' documents would freeze its shared nodes in place at once (Resource.of).
     // A cache per thread costs at most one more build of each peer (a selector of a few labels),
-    // and no lock or volatile read on the hot path.
+    // and no lock or volatile read on the hot path. The callees' DNS names, built once per
+    // agreement's callee and many more objects than a selector, are shared (Peers#calleeNames).
+    ConcurrentMap<ServiceId, DnsNames.Callee> calleeNames =
+        new ConcurrentHashMap<>(Math.max(16, views.size()));
     Object[] rendered =
         Parallel.map(
             items,
-            Peers::new,
+            () -> new Peers(calleeNames),
             (peers, item) ->
                 item instanceof ServiceView view
                     ? service(topology, view, peers)

@@ -24,9 +24,9 @@ final class DnsNames {
 
   /**
    * The names of one callee's Service and their expansions, but those by the caller's own
-   * namespace: the same for every caller, so built once per render and shared ({@link
-   * Peer#calleeNames}), entries and nodes included. Immutable but for {@link #sameNamespace()},
-   * built once when first needed.
+   * namespace: the same for every caller, so built once per render and shared by both of its
+   * threads ({@link Peers#calleeNames}), entries and nodes included. Immutable but for {@link
+   * #sameNamespace()}, built once when first needed.
    */
   static final class Callee {
     final ServiceId id;
@@ -48,7 +48,7 @@ final class DnsNames {
     /** {@link #sameNamespace()}, built by the first such caller; threads may race. */
     private volatile DnsName[] sameNamespace;
 
-    private Callee(ServiceId id, String clusterDomain, List<String> nodeSearchDomains) {
+    Callee(ServiceId id, String clusterDomain, List<String> nodeSearchDomains) {
       this.id = id;
       this.clusterDomain = clusterDomain;
       this.nodeSearchDomains = nodeSearchDomains;
@@ -137,15 +137,15 @@ final class DnsNames {
   /**
    * The names of the Kubernetes Service of {@code callee}: the FQDN, {@code <svc>.<ns>}, {@code
    * <svc>.<ns>.svc}, and the bare {@code <svc>} when it shares the namespace; each with its
-   * expansions. {@code pods} is the callee's pod peer of this render: it keeps the names every
-   * caller shares, built by the first caller.
+   * expansions. {@code peers}, when not null, keeps the names every caller of the render shares,
+   * built by the first caller.
    */
-  void service(ServiceId callee, Peer pods) {
-    Callee c = pods == null ? null : pods.calleeNames();
+  void service(ServiceId callee, Peers peers) {
+    Callee c = peers == null ? null : peers.calleeNames(callee);
     if (c == null || !c.isFor(callee, clusterDomain, nodeSearchDomains)) {
       c = new Callee(callee, clusterDomain, nodeSearchDomains);
-      if (pods != null) {
-        pods.calleeNames(c);
+      if (peers != null) {
+        peers.keepCalleeNames(c);
       }
     }
     DnsName[] run;

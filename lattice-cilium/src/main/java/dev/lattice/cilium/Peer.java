@@ -44,13 +44,6 @@ final class Peer implements Comparable<Peer> {
   private final ArrayNode items;
 
   /**
-   * The DNS names of the Service whose pods it selects, when a render's {@link Peers} keeps it for
-   * that Service: built by its first caller, shared by the others. Checked before use ({@link
-   * DnsNames.Callee#isFor}); immutable, so threads may race to set it.
-   */
-  private volatile DnsNames.Callee calleeNames;
-
-  /**
    * The last element built for this peer on one port, per direction: an element for a service's
    * pods on HBONE appears in the policy of each of its callers (or callees), and every element from
    * the scraper's pods in every policy. Frozen and immutable, so threads may race to set it.
@@ -152,15 +145,6 @@ final class Peer implements Comparable<Peer> {
   int onePortSize(boolean ingress, ObjectNode element) {
     OnePort kept = ingress ? ingressOnePort : egressOnePort;
     return kept != null && kept.element() == element ? kept.size() : -1;
-  }
-
-  /** The names kept by {@link #calleeNames(DnsNames.Callee)}, or null. */
-  DnsNames.Callee calleeNames() {
-    return calleeNames;
-  }
-
-  void calleeNames(DnsNames.Callee names) {
-    this.calleeNames = names;
   }
 
   /** Writes this peer into {@code element} under the field for the direction. */

@@ -156,7 +156,7 @@ final class ServicePolicy {
       Topology topology, Service self, Agreement a, Rules rules, DnsNames dns, Peers peers) {
     // the callee's service and waypoint only: two lookups, not a whole view per agreement
     Service callee = peer(topology, a.callee());
-    dns.service(callee.id(), peers.pods(callee));
+    dns.service(callee.id(), peers);
     if (a.isPeerTraffic()) {
       dns.podsOf(callee);
     }

@@ -5,20 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.model.ServiceId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DnsNames} with its callees' names shared through their pod {@link Peer}s (one peer per
- * callee, as a render's {@link Peers} keeps them, sometimes a peer that kept another callee's or
- * another cluster domain's names) gives the entries of the plain rule: every base with each of its
- * search-path expansions that fit in 253 characters, one contribution per base and expansion, and
- * {@link DnsNames#sorted} is their sorted set, exact names first. {@code -Dlattice.seed=N} replays
- * one seed, {@code -Dlattice.tries=N} sets how many run.
+ * {@link DnsNames} with its callees' names shared through {@link Peers} (two threads' peers on one
+ * map of kept names, as a render's threads share them, sometimes names kept for another cluster
+ * domain and search list, sometimes no peers at all) gives the entries of the plain rule: every
+ * base with each of its search-path expansions that fit in 253 characters, one contribution per
+ * base and expansion, and {@link DnsNames#sorted} is their sorted set, exact names first. {@code
+ * -Dlattice.seed=N} replays one seed, {@code -Dlattice.tries=N} sets how many run.
  */
 class DnsNamesProperties {
   private static final Peer SERVER = Peer.pods("kube-system", Map.of("k8s-app", "kube-dns"));
@@ -46,7 +47,9 @@ class DnsNamesProperties {
       nodeSearch.add(
           random.nextInt(5) == 0 ? "x".repeat(200) : "corp" + random.nextInt(3) + ".net");
     }
-    Map<String, Peer> peers = new HashMap<>();
+    // the render's threads share one map; each caller here is on one of two threads
+    ConcurrentMap<ServiceId, DnsNames.Callee> kept = new ConcurrentHashMap<>();
+    List<Peers> threads = List.of(new Peers(kept), new Peers(kept));
     long shared = 0;
     for (int caller = random.nextInt(6) + 1; caller > 0; caller--) {
       String namespace = "ns" + random.nextInt(3);
@@ -65,22 +68,25 @@ class DnsNamesProperties {
         String name =
             random.nextInt(8) == 0 ? "z".repeat(60 + random.nextInt(130)) : "s" + random.nextInt(4);
         ServiceId callee = ServiceId.of("ns" + random.nextInt(3), name);
-        Peer pods;
+        Peers peers;
         int pick = random.nextInt(6);
         if (pick == 0) {
-          pods = null;
-        } else if (pick == 1) {
-          // a peer that kept another callee's names: they must not be used
-          pods = peers.values().stream().findAny().orElse(null);
+          peers = null;
         } else {
-          pods = peers.computeIfAbsent(callee.toString(), k -> Peer.cidr("10.0.0.0/8"));
+          peers = threads.get(random.nextInt(2));
+          if (pick == 1) {
+            // names kept for the callee under another cluster domain or search list: they must
+            // not be used
+            kept.put(
+                callee, new DnsNames.Callee(callee, clusterDomain + ".other", List.of("x.net")));
+          }
         }
-        if (pods != null
-            && pods.calleeNames() != null
-            && pods.calleeNames().isFor(callee, clusterDomain, nodeSearch)) {
+        if (peers != null
+            && peers.calleeNames(callee) != null
+            && peers.calleeNames(callee).isFor(callee, clusterDomain, nodeSearch)) {
           shared++;
         }
-        dns.service(callee, pods);
+        dns.service(callee, peers);
         String svc = callee.name() + "." + callee.namespace();
         bases.add(new String[] {"n", svc + ".svc." + clusterDomain});
         bases.add(new String[] {"n", svc});
