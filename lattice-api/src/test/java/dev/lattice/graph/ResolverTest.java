@@ -69,6 +69,22 @@ class ResolverTest {
   }
 
   @Test
+  void viewsAreBuiltOnceInServiceOrderAndCannotBeChanged() {
+    Topology t =
+        resolve(
+            service("web").dependsOn("api").outbound(),
+            service("api").port("http", 80).dependsOn("web").inbound());
+
+    List<ServiceView> views = t.views();
+    assertThat(views).extracting(v -> v.id().toString()).containsExactly("shop/api", "shop/web");
+    assertThat(views.get(0).inbound())
+        .extracting(Agreement::toString)
+        .containsExactly("shop/web -> shop/api [http 80/TCP]");
+    assertThat(t.views()).isSameAs(views);
+    assertThatThrownBy(() -> views.remove(0)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void deniesCallerThatOnlyOneSideDeclared() {
     Topology t =
         resolve(service("web").dependsOn("api").outbound(), service("api").port("http", 80));
