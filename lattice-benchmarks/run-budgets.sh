@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 runs="${1:-5}"
 out="${2:-lattice-benchmarks/target/budgets}"
 jar="${JAR:-lattice-benchmarks/target/benchmarks.jar}"
-# JVM flags for the Lattice runs, e.g. JAVA_OPTS=-XX:TieredStopAtLevel=1 (what ./lattice uses)
+# JVM flags for the Lattice runs, e.g. JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"
+# (what ./lattice uses where the kernel offers huge pages)
 read -r -a opts <<< "${JAVA_OPTS:-}"
 mkdir -p "$out"
 : > "$out/scale-50k.jsonl"
