@@ -1,5 +1,7 @@
 package dev.lattice.verify.properties;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lattice.cilium.CiliumOptions;
 import dev.lattice.cilium.CiliumRenderer;
@@ -191,6 +193,44 @@ class LayerProperties {
                   + COVERAGE);
         }
       }
+    }
+  }
+
+  /**
+   * The first property on graphs tilted towards callers that dial pod addresses of services behind
+   * a waypoint (a scraper's way past the Service's waypoint, M2/R5): the default generator makes a
+   * handful of those in a whole run, this one makes them in most graphs.
+   */
+  @Test
+  void podIpCallersPastWaypointsAreExactInEachLayer() {
+    RandomGraphs.Options options = new RandomGraphs.Options();
+    options.podIpRate = 0.8;
+    options.httpRate = 0.5;
+    options.nonMeshRate = 0.05;
+    options.edgeRate = 0.5;
+    options.maxServices = 8;
+    java.util.Map<String, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    PropertyRunner.forAll(
+        "each layer alone allows exactly the agreed edges, pod-IP callers past waypoints",
+        seed -> RandomGraphs.generate(seed, options),
+        LayerProperties::config,
+        (g, config) -> {
+          Judged j = Judged.of(g, config);
+          if (j == null) {
+            return null;
+          }
+          if (!j.verifier.findings().isEmpty()) {
+            return "the evaluators rejected or dropped rendered policy: " + j.verifier.findings();
+          }
+          Exactness e = Exactness.of(j.topology, j.verifier).serviceToService();
+          e.seen().forEach((k, v) -> seen.merge(k, v, Integer::sum));
+          return first(e);
+        });
+    System.out.println("coverage of the pod-IP property: " + new java.util.TreeMap<>(seen));
+    if (System.getProperty("lattice.seed", "").isBlank() && Seeds.tries() >= 100) {
+      assertThat(seen.getOrDefault("agreed by pod IP past a waypoint", 0))
+          .as("pod-IP agreements past a waypoint, coverage " + seen)
+          .isGreaterThanOrEqualTo(Seeds.tries() / 8);
     }
   }
 
