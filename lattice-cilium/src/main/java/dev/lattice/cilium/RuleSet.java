@@ -6,11 +6,11 @@ import dev.lattice.internal.CompactNodeFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The ingress and egress rule elements of one policy, collected per peer and written in a fixed
@@ -21,10 +21,21 @@ final class RuleSet implements Rules {
   /** The CRD's {@code maxItems} for {@code toPorts[].ports}. */
   private static final int MAX_PORTS = 40;
 
-  /** The ports of one peer: a set, or every port and protocol (no {@code toPorts}). */
+  /**
+   * The ports of one peer: a set, kept sorted in a list, or every port and protocol (no {@code
+   * toPorts}). Most peers have one to three ports: a TreeSet made a map and an entry per port per
+   * peer, and an iterator to read them (the layer's allocation at 5,000 services: 64.2 -> 62.6 MB).
+   */
   private static final class Ports {
-    final TreeSet<L4Port> ports = new TreeSet<>();
+    final ArrayList<L4Port> ports = new ArrayList<>(2);
     boolean all;
+
+    void add(L4Port port) {
+      int at = Collections.binarySearch(ports, port);
+      if (at < 0) {
+        ports.add(-at - 1, port);
+      }
+    }
   }
 
   private final TreeMap<Peer, Ports> ingress = new TreeMap<>();
@@ -34,12 +45,12 @@ final class RuleSet implements Rules {
 
   @Override
   public void allowIngress(Peer from, L4Port port) {
-    ingress.computeIfAbsent(from, k -> new Ports()).ports.add(port);
+    ingress.computeIfAbsent(from, k -> new Ports()).add(port);
   }
 
   @Override
   public void allowEgress(Peer to, L4Port port) {
-    egress.computeIfAbsent(to, k -> new Ports()).ports.add(port);
+    egress.computeIfAbsent(to, k -> new Ports()).add(port);
   }
 
   /** Egress to {@code to} on every port and protocol (a rule without {@code toPorts}, C12). */
@@ -203,7 +214,10 @@ final class RuleSet implements Rules {
     if (all || ports.size() != 1) {
       return build(peer, all, ports, ingress);
     }
-    L4Port port = ports instanceof SortedSet<L4Port> s ? s.first() : ports.iterator().next();
+    L4Port port =
+        ports instanceof List<L4Port> l
+            ? l.get(0)
+            : ports instanceof SortedSet<L4Port> s ? s.first() : ports.iterator().next();
     ObjectNode element = peer.onePort(ingress, port);
     if (element == null) {
       element = build(peer, false, ports, ingress);
