@@ -9,10 +9,10 @@ import java.lang.management.MemoryType;
  * Wall time, allocation and GC of one phase, read from the JVM's management beans.
  *
  * <ul>
- *   <li>Allocated bytes: {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} summed
- *       over every live thread, before and after (rendering may fan out to the common pool, whose
- *       threads stay alive while busy). Bytes allocated by a thread that dies inside a phase are
- *       lost; none of our phases starts or ends threads.
+ *   <li>Allocated bytes: {@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes},
+ *       before and after: every thread's, those that start and end inside the phase included (the
+ *       second layer's thread, the render's and the resolver's second threads, the YAML writer's).
+ *       Until stop 24 this summed the threads alive at each reading, and lost those.
  *   <li>CPU: the process's CPU time (every thread: the phase, the GC and the JIT compiler) and the
  *       measuring thread's own. On a shared machine these move less with the load than wall time
  *       does, so A/B comparisons of a change read them.
@@ -96,10 +96,17 @@ final class Meter {
     return new Reading(System.nanoTime(), allocated, 0, 0, cpu, cpu);
   }
 
-  /** Bytes allocated so far by the threads alive now; -1 when the JVM cannot say. */
+  /**
+   * Bytes allocated so far by every thread, ended ones included; where the JVM cannot say that, by
+   * the threads alive now; -1 when it cannot say either.
+   */
   static long allocated() {
     if (!THREADS.isThreadAllocatedMemorySupported()) {
       return -1;
+    }
+    long total = THREADS.getTotalThreadAllocatedBytes();
+    if (total >= 0) {
+      return total;
     }
     long sum = 0;
     for (long a : THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {

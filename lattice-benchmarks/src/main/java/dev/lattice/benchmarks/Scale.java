@@ -318,10 +318,9 @@ public final class Scale implements Callable<Integer> {
     double threadCpuTotal = 0;
     for (Map.Entry<String, Meter.Reading> e : p.phases.entrySet()) {
       Meter.Reading r = e.getValue();
-      long allocated = r.allocated();
+      long allocated = r.allocated(); // every thread's, those that ended in the phase too
       if (e.getKey().equals("render")) {
-        // the Cilium thread ended inside the phase, taking its allocation counter with it
-        allocated += p.layers.get("render_cilium").allocated();
+        // the Cilium thread ended inside the phase; its own CPU is read on it
         threadCpuTotal += p.layers.get("render_cilium").threadCpuMillis();
       }
       put(e.getKey(), r, allocated, ms, cpu, threadCpu, alloc);

@@ -74,7 +74,8 @@ class ScaleTest {
     assertThat(seq.path("layers_concurrent").asBoolean()).isFalse();
     assertThat(conc.path("layers_concurrent").asBoolean()).isTrue();
     assertThat(conc.path("output_bytes").asLong()).isEqualTo(seq.path("output_bytes").asLong());
-    // each layer measured on its own thread; the stage's allocation includes the Cilium thread's
+    // each layer measured on its own thread; the stage's allocation counts every thread's, the
+    // Cilium thread's too, though it ended inside the stage
     JsonNode alloc = conc.path("allocated_bytes");
     assertThat(alloc.path("render_cilium").asLong()).isPositive();
     assertThat(alloc.path("render_istio").asLong()).isPositive();
