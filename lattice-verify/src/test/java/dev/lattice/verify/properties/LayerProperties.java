@@ -147,29 +147,7 @@ class LayerProperties {
         "each layer alone allows exactly the agreed edges",
         RandomGraphs::generate,
         LayerProperties::config,
-        (g, config) -> {
-          Judged j = Judged.of(g, config);
-          if (j == null) {
-            return null;
-          }
-          if (!j.verifier.findings().isEmpty()) {
-            return "the evaluators rejected or dropped rendered policy: " + j.verifier.findings();
-          }
-          Exactness e = Exactness.of(j.topology, j.verifier).serviceToService();
-          count(e.seen());
-          config
-              .settings()
-              .metricsScraper()
-              .ifPresent(
-                  scraper -> {
-                    long implicit =
-                        j.topology.agreements().stream()
-                            .filter(a -> a.caller().equals(scraper) && a.byPodIp())
-                            .count();
-                    count(java.util.Map.of("scraper agreements by pod IP", (int) implicit));
-                  });
-          return first(e);
-        });
+        (g, config) -> exactServiceToService(g, config, LayerProperties::count));
     System.out.println("coverage of the first property: " + COVERAGE);
     if (System.getProperty("lattice.seed", "").isBlank() && Seeds.tries() >= 100) {
       for (String what :
@@ -197,6 +175,38 @@ class LayerProperties {
   }
 
   /**
+   * The first property's check of one graph: null when each layer alone allows exactly the agreed
+   * edges (or the graph does not resolve), else the first problem. What it exercised, and the
+   * implicit scraper's pod-IP agreements, go to {@code seen}.
+   */
+  private static String exactServiceToService(
+      ServiceGraph g,
+      Config config,
+      java.util.function.Consumer<java.util.Map<String, Integer>> seen) {
+    Judged j = Judged.of(g, config);
+    if (j == null) {
+      return null;
+    }
+    if (!j.verifier.findings().isEmpty()) {
+      return "the evaluators rejected or dropped rendered policy: " + j.verifier.findings();
+    }
+    Exactness e = Exactness.of(j.topology, j.verifier).serviceToService();
+    seen.accept(e.seen());
+    config
+        .settings()
+        .metricsScraper()
+        .ifPresent(
+            scraper -> {
+              long implicit =
+                  j.topology.agreements().stream()
+                      .filter(a -> a.caller().equals(scraper) && a.byPodIp())
+                      .count();
+              seen.accept(java.util.Map.of("scraper agreements by pod IP", (int) implicit));
+            });
+    return first(e);
+  }
+
+  /**
    * The first property on graphs tilted towards callers that dial pod addresses of services behind
    * a waypoint (a scraper's way past the Service's waypoint, M2/R5): the default generator makes a
    * handful of those in a whole run, this one makes them in most graphs.
@@ -214,18 +224,9 @@ class LayerProperties {
         "each layer alone allows exactly the agreed edges, pod-IP callers past waypoints",
         seed -> RandomGraphs.generate(seed, options),
         LayerProperties::config,
-        (g, config) -> {
-          Judged j = Judged.of(g, config);
-          if (j == null) {
-            return null;
-          }
-          if (!j.verifier.findings().isEmpty()) {
-            return "the evaluators rejected or dropped rendered policy: " + j.verifier.findings();
-          }
-          Exactness e = Exactness.of(j.topology, j.verifier).serviceToService();
-          e.seen().forEach((k, v) -> seen.merge(k, v, Integer::sum));
-          return first(e);
-        });
+        (g, config) ->
+            exactServiceToService(
+                g, config, m -> m.forEach((k, v) -> seen.merge(k, v, Integer::sum))));
     System.out.println("coverage of the pod-IP property: " + new java.util.TreeMap<>(seen));
     if (System.getProperty("lattice.seed", "").isBlank() && Seeds.tries() >= 100) {
       assertThat(seen.getOrDefault("agreed by pod IP past a waypoint", 0))
