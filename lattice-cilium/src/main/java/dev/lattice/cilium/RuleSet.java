@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
@@ -214,10 +213,9 @@ final class RuleSet implements Rules {
     if (all || ports.size() != 1) {
       return build(peer, all, ports, ingress);
     }
-    L4Port port =
-        ports instanceof List<L4Port> l
-            ? l.get(0)
-            : ports instanceof SortedSet<L4Port> s ? s.first() : ports.iterator().next();
+    // the one port: read in place from this class's sorted list, else through an iterator (a
+    // hub's counted ports)
+    L4Port port = ports instanceof List<L4Port> l ? l.get(0) : ports.iterator().next();
     ObjectNode element = peer.onePort(ingress, port);
     if (element == null) {
       element = build(peer, false, ports, ingress);
