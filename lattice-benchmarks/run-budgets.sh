@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 runs="${1:-5}"
 out="${2:-lattice-benchmarks/target/budgets}"
 jar="${JAR:-lattice-benchmarks/target/benchmarks.jar}"
-# JVM flags for the Lattice runs, e.g. JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"
-# (what ./lattice uses where the kernel offers huge pages)
+# JVM flags for the Lattice runs, e.g. what ./lattice uses where the kernel offers huge pages:
+# JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages -XX:+UseParallelGC
+#   -XX:NewRatio=1 -XX:InitialRAMPercentage=25" (-Xmx2g comes first, so the heap is 2 GB whole)
 read -r -a opts <<< "${JAVA_OPTS:-}"
 mkdir -p "$out"
 : > "$out/scale-50k.jsonl"
