@@ -149,11 +149,26 @@ public final class Manifest {
    * @throws IllegalArgumentException when both hold a resource with the same key
    */
   public Manifest plus(Manifest other) {
-    List<Resource> r = new ArrayList<>(resources);
-    r.addAll(other.resources);
+    // both sorted already: one merge, not a sort of the whole (at 50,000 services the two layers'
+    // 110,000 resources were sorted again on one thread while the other core idled)
+    Resource[] a = array;
+    Resource[] b = other.array;
+    Resource[] merged = new Resource[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length && j < b.length) {
+      int c = a[i].key().compareTo(b[j].key());
+      if (c == 0) {
+        throw new IllegalArgumentException("two resources are both " + a[i].key());
+      }
+      merged[k++] = c < 0 ? a[i++] : b[j++];
+    }
+    System.arraycopy(a, i, merged, k, a.length - i);
+    System.arraycopy(b, j, merged, k + a.length - i, b.length - j);
     List<RequiredLabel> l = new ArrayList<>(requiredLabels);
     l.addAll(other.requiredLabels);
-    return of(r, l);
+    return new Manifest(merged, List.copyOf(new TreeSet<>(l)));
   }
 
   /**
