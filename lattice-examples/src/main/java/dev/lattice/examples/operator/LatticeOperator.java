@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * (and one that finds it gone stops). A kind the operator may not list (RBAC) is not watched
  * either, and makes every pass refuse to apply anything new until it may.
  *
- * <p>One replica: it does not elect a leader.
+ * <p>It assumes it is the only writer: run it on several replicas through {@link
+ * LeaderElectedOperator}, which starts it only on the holder of a Lease.
  */
 public final class LatticeOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LatticeOperator.class);

@@ -3,7 +3,13 @@ package dev.lattice.examples.operator;
 import dev.lattice.model.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * Runs the {@link LatticeOperator} against the cluster of the current kubeconfig context (or, in a
@@ -12,6 +18,11 @@ import java.time.Duration;
  * policies rendered from them. It renders with the default settings (trust domain and cluster
  * domain {@code cluster.local}, ...); a cluster configured otherwise embeds {@link
  * LatticeOperator#start} with its own {@link Settings}.
+ *
+ * <p>Replicas elect a leader ({@link LeaderElectedOperator}) with the Lease {@code
+ * lattice-operator} in the namespace {@code LATTICE_OPERATOR_NAMESPACE} names, else the pod's own
+ * (in a cluster), else {@code lattice-system}; only the holder runs the operator. A replica that
+ * loses the lease exits with status 1, for Kubernetes to restart it.
  */
 public final class OperatorMain {
   private OperatorMain() {}
@@ -22,11 +33,24 @@ public final class OperatorMain {
   /** How often to ask which Lattice CRDs the cluster serves, and to retry failed writes. */
   static final Duration CHECK_EVERY = Duration.ofSeconds(30);
 
+  /** The namespace of the lease when neither the environment nor the pod says. */
+  static final String DEFAULT_NAMESPACE = "lattice-system";
+
+  private static final Path POD_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
   /** Runs the operator until the JVM is stopped. */
   public static void main(String[] args) {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    LatticeOperator operator =
-        LatticeOperator.start(client, Settings.defaults(), RESYNC_EVERY, CHECK_EVERY);
+    LeaderElectedOperator operator =
+        LeaderElectedOperator.start(
+            client,
+            Settings.defaults(),
+            RESYNC_EVERY,
+            CHECK_EVERY,
+            LeaderElectedOperator.Lease.of(leaseNamespace(), identity()),
+            // the shutdown hook below stops the operator and closes the client
+            () -> System.exit(1));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -34,5 +58,38 @@ public final class OperatorMain {
                   operator.close();
                   client.close();
                 }));
+  }
+
+  /** {@code LATTICE_OPERATOR_NAMESPACE}, else the pod's namespace, else {@code lattice-system}. */
+  static String leaseNamespace() {
+    String env = System.getenv("LATTICE_OPERATOR_NAMESPACE");
+    if (env != null && !env.isBlank()) {
+      return env.strip();
+    }
+    try {
+      String own = Files.readString(POD_NAMESPACE, StandardCharsets.UTF_8).strip();
+      if (!own.isEmpty()) {
+        return own;
+      }
+    } catch (IOException e) {
+      // not in a pod
+    }
+    return DEFAULT_NAMESPACE;
+  }
+
+  /**
+   * The pod's name (or the host's) and a random suffix: two processes on one host are two
+   * candidates, and a restarted process never mistakes its predecessor's lease for its own.
+   */
+  static String identity() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "lattice-operator";
+      }
+    }
+    return host.strip() + "_" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

@@ -6,6 +6,7 @@
  * the difference through {@code lattice-kubernetes}, and every object's {@code status.policies}
  * says whether its spec is in force and what is wrong with it. The CRDs and RBAC it needs are
  * resources of this module ({@code operator/crds.yaml}, {@code operator/rbac.yaml}); {@link
- * dev.lattice.examples.operator.OperatorMain} runs it.
+ * dev.lattice.examples.operator.OperatorMain} runs it, on the replica that holds the Lease {@code
+ * lattice-operator} ({@link dev.lattice.examples.operator.LeaderElectedOperator}).
  */
 package dev.lattice.examples.operator;

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -124,12 +125,29 @@ class CrdsTest {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     ClusterRole role = null;
+    Role leader = null;
     for (String doc : text.split("(?m)^---\n")) {
       if (doc.contains("\nkind: ClusterRole\n")) {
         role = new KubernetesSerialization().unmarshal(doc, ClusterRole.class);
       }
+      if (doc.contains("\nkind: Role\n")) {
+        leader = new KubernetesSerialization().unmarshal(doc, Role.class);
+      }
     }
     assertThat(role).isNotNull();
+    // the replicas' election: the Lease in the namespace OperatorMain defaults to
+    assertThat(leader).isNotNull();
+    assertThat(leader.getMetadata().getNamespace()).isEqualTo(OperatorMain.DEFAULT_NAMESPACE);
+    assertThat(leader.getRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).contains("coordination.k8s.io");
+              assertThat(r.getResources()).contains("leases");
+              assertThat(r.getVerbs()).contains("get", "create", "update");
+            });
+    assertThat(text)
+        .contains("kind: RoleBinding")
+        .contains("name: " + leader.getMetadata().getName());
     for (SpecKind kind : SpecKind.values()) {
       assertThat(verbs(role, SpecKind.GROUP, kind.plural())).contains("get", "list", "watch");
       assertThat(verbs(role, SpecKind.GROUP, kind.plural() + "/status")).contains("patch");
