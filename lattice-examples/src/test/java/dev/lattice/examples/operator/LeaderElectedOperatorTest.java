@@ -70,24 +70,23 @@ class LeaderElectedOperatorTest {
     return r;
   }
 
+  /** The Lease object in the cluster, or null. */
+  private Lease lease() {
+    return client
+        .resources(Lease.class)
+        .inNamespace(NAMESPACE)
+        .withName(LeaderElectedOperator.Lease.NAME)
+        .get();
+  }
+
   private String holder() {
-    Lease l =
-        client
-            .resources(Lease.class)
-            .inNamespace(NAMESPACE)
-            .withName(LeaderElectedOperator.Lease.NAME)
-            .get();
+    Lease l = lease();
     return l == null ? null : l.getSpec().getHolderIdentity();
   }
 
   /** Makes "intruder" the lease's holder for an hour; false when a renewal came in between. */
   private boolean takeTheLease() {
-    Lease l =
-        client
-            .resources(Lease.class)
-            .inNamespace(NAMESPACE)
-            .withName(LeaderElectedOperator.Lease.NAME)
-            .get();
+    Lease l = lease();
     l.getSpec().setHolderIdentity("intruder");
     l.getSpec().setRenewTime(ZonedDateTime.now());
     l.getSpec().setLeaseDurationSeconds(3600);
