@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Leader election against fabric8's mock API server (CRUD mode, where a Lease is an object like any
  * other): of two replicas one runs the operator and the other waits; closing the leader gives the
- * lease up and the other takes over; a leader that finds another holder stops and says so. Short
- * leases (1.5 s, renewed every 100 ms) keep the tests quick; the tests wait for states, not timers.
+ * lease up and the other takes over; a leader that finds another holder stops and says so. Leases
+ * are renewed every 100 ms and no test waits for one to expire, so they can be long (5 s, given up
+ * after 3 s without a renewal): a stalled test JVM does not let the other replica in. The tests
+ * wait for states, not timers.
  */
 class LeaderElectedOperatorTest {
   private static final String NAMESPACE = "lattice-system";
@@ -62,8 +64,8 @@ class LeaderElectedOperatorTest {
                 NAMESPACE,
                 LeaderElectedOperator.Lease.NAME,
                 identity,
-                Duration.ofMillis(1500),
-                Duration.ofMillis(1000),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(3),
                 Duration.ofMillis(100)),
             onLost);
     replicas.add(r);
