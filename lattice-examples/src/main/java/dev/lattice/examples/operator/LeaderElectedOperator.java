@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -259,7 +260,7 @@ public final class LeaderElectedOperator implements AutoCloseable {
               o.close();
             }
           });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // closed already: the last task closed the operator
     }
   }
@@ -277,7 +278,8 @@ public final class LeaderElectedOperator implements AutoCloseable {
     }
     if (first && leading.get()) {
       try {
-        // the elector releases the lease on its own thread, then calls stoppedLeading
+        // cancelling ends the elector's renewals; it then calls stoppedLeading (on this thread or
+        // on its own)
         done.await(lease.renewDeadline().toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
