@@ -3,12 +3,14 @@ package dev.lattice.examples.operator;
 import dev.lattice.model.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -42,13 +44,20 @@ public final class OperatorMain {
   /** Runs the operator until the JVM is stopped. */
   public static void main(String[] args) {
     KubernetesClient client = new KubernetesClientBuilder().build();
+    String namespace = leaseNamespace();
+    Optional<String> problem = leaseProblem(client, namespace);
+    if (problem.isPresent()) {
+      System.err.println("lattice operator: " + problem.get());
+      client.close();
+      System.exit(2);
+    }
     LeaderElectedOperator operator =
         LeaderElectedOperator.start(
             client,
             Settings.defaults(),
             RESYNC_EVERY,
             CHECK_EVERY,
-            LeaderElectedOperator.Lease.of(leaseNamespace(), identity()),
+            LeaderElectedOperator.Lease.of(namespace, identity()),
             // the shutdown hook below stops the operator and closes the client
             () -> System.exit(1));
     Runtime.getRuntime()
@@ -58,6 +67,50 @@ public final class OperatorMain {
                   operator.close();
                   client.close();
                 }));
+  }
+
+  /**
+   * Why the replica could never hold a lease in {@code namespace}, with the fix; empty when nothing
+   * says so. The elector itself would only log a stack trace on every try, forever. The namespace
+   * must exist (asked only where the account may read namespaces) and the account may read leases
+   * there.
+   */
+  static Optional<String> leaseProblem(KubernetesClient client, String namespace) {
+    try {
+      if (client.namespaces().withName(namespace).get() == null) {
+        return Optional.of(
+            "the namespace "
+                + namespace
+                + " of the leader election's Lease does not exist: create it (operator/rbac.yaml"
+                + " creates lattice-system), or set LATTICE_OPERATOR_NAMESPACE to the operator's");
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      // may not read namespaces: the lease check below still speaks for RBAC
+    }
+    try {
+      client
+          .resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
+          .inNamespace(namespace)
+          .withName(LeaderElectedOperator.Lease.NAME)
+          .get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return Optional.of(
+            "the operator's account may not read the Lease "
+                + namespace
+                + "/"
+                + LeaderElectedOperator.Lease.NAME
+                + " that elects the replica that runs: grant get, create and update on leases"
+                + " (API group coordination.k8s.io) in "
+                + namespace
+                + ", as the Role lattice-operator-leader of operator/rbac.yaml does");
+      }
+      throw e;
+    }
+    return Optional.empty();
   }
 
   /** {@code LATTICE_OPERATOR_NAMESPACE}, else the pod's namespace, else {@code lattice-system}. */

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lattice.kubernetes.SpecKind;
 import dev.lattice.kubernetes.mock.MockCluster;
 import dev.lattice.model.Settings;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -193,6 +196,61 @@ class LeaderElectedOperatorTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(LeaderElectedOperator.Lease.of(NAMESPACE, "pod-1").renewDeadline())
         .isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aMissingNamespaceIsReportedWithItsFixBeforeTheElection() {
+    assertThat(OperatorMain.leaseProblem(client, "nowhere"))
+        .hasValueSatisfying(
+            p ->
+                assertThat(p)
+                    .contains("the namespace nowhere of the leader election's Lease does not exist")
+                    .contains("LATTICE_OPERATOR_NAMESPACE"));
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(NAMESPACE)
+                .endMetadata()
+                .build())
+        .create();
+    assertThat(OperatorMain.leaseProblem(client, NAMESPACE)).isEmpty();
+  }
+
+  @Test
+  void leasesTheAccountMayNotReadAreReportedWithTheRoleThatGrantsThem() {
+    // RBAC as a real API server applies it: the account may read neither namespaces nor the lease
+    KubernetesMockServer server = new KubernetesMockServer(false);
+    server.init();
+    try (KubernetesClient c = server.createClient()) {
+      Status forbidden =
+          new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("no").build();
+      server
+          .expect()
+          .get()
+          .withPath("/api/v1/namespaces/" + NAMESPACE)
+          .andReturn(403, forbidden)
+          .always();
+      server
+          .expect()
+          .get()
+          .withPath(
+              "/apis/coordination.k8s.io/v1/namespaces/"
+                  + NAMESPACE
+                  + "/leases/"
+                  + LeaderElectedOperator.Lease.NAME)
+          .andReturn(403, forbidden)
+          .always();
+      assertThat(OperatorMain.leaseProblem(c, NAMESPACE))
+          .hasValueSatisfying(
+              p ->
+                  assertThat(p)
+                      .contains("may not read the Lease lattice-system/lattice-operator")
+                      .contains("lattice-operator-leader"));
+    } finally {
+      server.destroy();
+    }
   }
 
   /** Waits for {@code done}, checking all along that the two never lead at once. */
