@@ -45,7 +45,18 @@ public final class OperatorMain {
   public static void main(String[] args) {
     KubernetesClient client = new KubernetesClientBuilder().build();
     String namespace = leaseNamespace();
-    Optional<String> problem = leaseProblem(client, namespace);
+    Optional<String> problem;
+    try {
+      problem = leaseProblem(client, namespace);
+    } catch (KubernetesClientException e) {
+      // unreachable, or refused otherwise: in a pod, the restart retries
+      problem =
+          Optional.of(
+              "could not ask the API server about the lease in "
+                  + namespace
+                  + ": "
+                  + e.getMessage());
+    }
     if (problem.isPresent()) {
       System.err.println("lattice operator: " + problem.get());
       client.close();
