@@ -53,8 +53,12 @@ public final class Manifest {
         throw new IllegalArgumentException("two resources are both " + sorted.get(i).key());
       }
     }
-    return new Manifest(
-        sorted.toArray(new Resource[0]), List.copyOf(new TreeSet<>(requiredLabels)));
+    return new Manifest(sorted.toArray(new Resource[0]), sortedLabels(requiredLabels));
+  }
+
+  /** {@code labels} sorted, each once. */
+  private static List<RequiredLabel> sortedLabels(Collection<RequiredLabel> labels) {
+    return List.copyOf(new TreeSet<>(labels));
   }
 
   /** A manifest of {@code resources} that needs no labels. */
@@ -168,7 +172,7 @@ public final class Manifest {
     System.arraycopy(b, j, merged, k + a.length - i, b.length - j);
     List<RequiredLabel> l = new ArrayList<>(requiredLabels);
     l.addAll(other.requiredLabels);
-    return new Manifest(merged, List.copyOf(new TreeSet<>(l)));
+    return new Manifest(merged, sortedLabels(l));
   }
 
   /**

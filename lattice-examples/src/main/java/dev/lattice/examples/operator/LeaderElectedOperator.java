@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lattice.model.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -308,11 +309,8 @@ public final class LeaderElectedOperator implements AutoCloseable {
    */
   private void release() {
     try {
-      var leases =
-          client
-              .resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
-              .inNamespace(lease.namespace());
-      var now = leases.withName(lease.name()).get();
+      var object = object(client, lease.namespace(), lease.name());
+      var now = object.get();
       if (now == null
           || now.getSpec() == null
           || !lease.identity().equals(now.getSpec().getHolderIdentity())) {
@@ -322,9 +320,7 @@ public final class LeaderElectedOperator implements AutoCloseable {
       ObjectNode patch = JSON.createObjectNode();
       patch.putObject("metadata").put("resourceVersion", now.getMetadata().getResourceVersion());
       patch.putObject("spec").putNull("holderIdentity");
-      leases
-          .withName(lease.name())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(patch));
+      object.patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(patch));
       LOG.info("gave the lease {}/{} up", lease.namespace(), lease.name());
     } catch (KubernetesClientException | JsonProcessingException e) {
       // the lease expires anyway, a lease duration after the last renewal
@@ -337,4 +333,13 @@ public final class LeaderElectedOperator implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The Lease object {@code namespace/name} on {@code client}. */
+  static Resource<io.fabric8.kubernetes.api.model.coordination.v1.Lease> object(
+      KubernetesClient client, String namespace, String name) {
+    return client
+        .resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
+        .inNamespace(namespace)
+        .withName(name);
+  }
 }

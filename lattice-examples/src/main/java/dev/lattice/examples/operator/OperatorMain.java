@@ -102,11 +102,7 @@ public final class OperatorMain {
       // may not read namespaces: the lease check below still speaks for RBAC
     }
     try {
-      client
-          .resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
-          .inNamespace(namespace)
-          .withName(LeaderElectedOperator.Lease.NAME)
-          .get();
+      LeaderElectedOperator.object(client, namespace, LeaderElectedOperator.Lease.NAME).get();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 403) {
         return Optional.of(
