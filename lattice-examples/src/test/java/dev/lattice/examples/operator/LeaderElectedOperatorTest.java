@@ -77,11 +77,7 @@ class LeaderElectedOperatorTest {
 
   /** The Lease object in the cluster, or null. */
   private Lease lease() {
-    return client
-        .resources(Lease.class)
-        .inNamespace(NAMESPACE)
-        .withName(LeaderElectedOperator.Lease.NAME)
-        .get();
+    return LeaderElectedOperator.object(client, NAMESPACE, LeaderElectedOperator.Lease.NAME).get();
   }
 
   private String holder() {
